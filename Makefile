@@ -1,0 +1,88 @@
+# Developer entry points. `make demo` runs the main job against the bundled simulator;
+# `make test` runs every gate and test. Both install what they need into .venv first.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+# ansible-test needs the collection at .../ansible_collections/<namespace>/<name>: it gets a fresh copy there;
+# ansible-playbook and ansible-doc see the working tree through a symlink.
+TEST_TREE := $(CURDIR)/build/ansible-test/ansible_collections/backupops/veeam
+COLLECTIONS := $(CURDIR)/build/collections
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_PYTHON_INTERPRETER := $(BIN)/python
+export PATH := $(BIN):$(PATH)
+ANSIBLE_CORE_VERSION := $(shell sed -n 's/^ansible-core==//p' requirements-dev.txt)
+# The pip version ansible-test bootstraps into its venvs names the cached get-pip script it looks for.
+PIP_VERSION_FOR_ANSIBLE_TEST = $(shell sed -n "s/^ *pip='\([0-9.]*\)',/\1/p" $(VENV)/lib/python*/site-packages/ansible_test/_internal/python_requirements.py)
+
+.PHONY: help venv demo test gates changelog-lint lint docs-lint sanity units pytest build galaxy-import simulator clean
+
+help:
+	@echo "make demo       run the maintenance window end to end against the bundled Veeam API simulator"
+	@echo "make test       run every quality gate, the unit tests and the integration tests"
+	@echo "make simulator  start the simulator in the foreground (Ctrl-C stops it)"
+
+venv: $(VENV)/.installed $(COLLECTIONS)/ansible_collections/backupops/veeam
+
+$(VENV)/.installed: requirements-dev.txt requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(COLLECTIONS)/ansible_collections/backupops/veeam:
+	mkdir -p $(dir $@)
+	ln -sfn $(CURDIR) $@
+
+demo: venv
+	$(BIN)/python tests/demo.py
+
+simulator: venv
+	PYTHONPATH=tests/simulator $(BIN)/python -m veeam_sim
+
+test: venv
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory gates pytest; \
+	echo "make test: all gates and tests passed in $$(( $$(date +%s) - start )) s"
+
+gates: changelog-lint lint docs-lint sanity units galaxy-import
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+lint: venv
+	$(BIN)/ansible-lint --profile production --offline
+
+docs-lint: venv
+	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+# A copy of exactly what git would ship (tracked and new files, not ignored ones), laid out for ansible-test.
+test-tree: venv
+	rm -rf $(TEST_TREE) && mkdir -p $(TEST_TREE)
+	git ls-files --cached --others --exclude-standard -z | grep -zv '^\.ci/' | xargs -0 -I{} cp --parents -- {} $(TEST_TREE)/ 2>/dev/null || true
+	@find $(TEST_TREE) -type f | wc -l | xargs echo "test tree files:"
+
+ansible-test-bootstrap: venv
+	mkdir -p ~/.ansible/test/cache
+	cp .ci/get_pip_offline.py ~/.ansible/test/cache/get_pip_$(subst .,_,$(PIP_VERSION_FOR_ANSIBLE_TEST)).py
+
+sanity: test-tree ansible-test-bootstrap
+	cd $(TEST_TREE) && $(BIN)/ansible-test sanity --python 3.11 --venv --color no
+
+units: test-tree ansible-test-bootstrap
+	cd $(TEST_TREE) && $(BIN)/ansible-test units --python 3.11 --venv --color no
+
+build: venv
+	rm -rf build/dist && mkdir -p build/dist
+	$(BIN)/ansible-galaxy collection build --force --output-path build/dist .
+
+galaxy-import: build
+	cd build/dist && GALAXY_IMPORTER_CONFIG=$(CURDIR)/.ci/galaxy-importer.cfg $(BIN)/python -m galaxy_importer.main backupops-veeam-*.tar.gz | tee galaxy-importer.log
+	@! grep -E '^ERROR' build/dist/galaxy-importer.log
+
+pytest: venv
+	$(BIN)/python -m pytest -n 2 -q
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,212 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, backupops.veeam contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The one HTTP layer of the collection: a keep-alive requests.Session with TLS,
+timeouts, safe retries and a single error type.
+
+Private to the collection: the API may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import re
+import traceback
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+    class Retry(object):  # pylint: disable=too-few-public-methods
+        """Placeholder so the module imports; the caller reports the missing library."""
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+RETRY_STATUSES = (429, 502, 503, 504)
+RETRY_AFTER_MAX = 30.0
+EXCERPT_LENGTH = 200
+USER_AGENT = "backupops.veeam-ansible"
+
+
+class VeeamApiError(Exception):
+    """Any failure talking to a Veeam server, always with enough context for a one-line report."""
+
+    def __init__(self, message, method=None, url=None, status=None, server_message=None, excerpt=None):
+        super(VeeamApiError, self).__init__(message)
+        self.message = message
+        self.method = method
+        self.url = url
+        self.status = status
+        self.server_message = server_message
+        self.excerpt = excerpt
+
+    def __str__(self):
+        where = " ".join(part for part in (self.method, self.url) if part)
+        parts = [self.message]
+        if where:
+            parts.append("(%s%s)" % (where, "" if self.status is None else " -> HTTP %s" % self.status))
+        return " ".join(parts)
+
+    def to_dict(self):
+        return dict(method=self.method, url=self.url, status=self.status, server_message=self.server_message)
+
+
+class BoundedRetry(Retry):
+    """urllib3 Retry whose Retry-After wait is capped and whose bad Retry-After falls back to backoff.
+
+    A server asking for an hour would otherwise stall a maintenance window;
+    a malformed header would otherwise abort the run.
+    """
+
+    def parse_retry_after(self, retry_after):
+        return min(float(super(BoundedRetry, self).parse_retry_after(retry_after)), RETRY_AFTER_MAX)
+
+    def get_retry_after(self, response):
+        try:
+            return super(BoundedRetry, self).get_retry_after(response)
+        except Exception:  # pylint: disable=broad-except
+            return None
+
+
+def safe_retry(retries, backoff, methods):
+    """Retry policy for requests a server may safely see twice.
+
+    Connection failures before anything was sent are retried for every method
+    (urllib3 counts them as connect errors); read errors and retryable statuses
+    only for `methods`. Any other error (TLS, for example) is final at once.
+    """
+    return BoundedRetry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        other=0,
+        redirect=0,
+        backoff_factor=backoff,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset(methods),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+
+
+def excerpt(text, length=EXCERPT_LENGTH):
+    text = re.sub(r"\s+", " ", text or "").strip()
+    return text if len(text) <= length else text[:length] + "..."
+
+
+def server_message(response):
+    """The message a Veeam server put in an error body, in any of the shapes both APIs use, or None."""
+    content_type = response.headers.get("Content-Type", "")
+    text = response.text or ""
+    if "json" in content_type or text.lstrip().startswith("{"):
+        try:
+            body = json.loads(text)
+        except ValueError:
+            return None
+        if isinstance(body, dict):
+            for key in ("message", "Message", "error_description", "error"):
+                if isinstance(body.get(key), str) and body[key]:
+                    return body[key]
+        return None
+    if "html" in content_type or text.lstrip().lower().startswith(("<!doctype html", "<html")):
+        title = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+        return "an HTML page%s instead of a Veeam API answer" % (": %r" % excerpt(title.group(1), 80) if title else "")
+    found = re.search(r"""<Error\b[^>]*\bMessage=(["'])(.*?)\1""", text, re.DOTALL) or re.search(r"<Message>(.*?)</Message>", text, re.DOTALL)
+    if found:
+        return found.groups()[-1]
+    return None
+
+
+class HttpClient(object):
+    """A keep-alive session bound to one server's base URL.
+
+    GETs (and the paths in `replayable_posts`, i.e. logins) are retried with
+    backoff on connection errors, 429 and 502/503/504, honouring Retry-After.
+    Any other POST is sent exactly once: a caller that gets an unclear answer
+    must re-read the server's state and decide again.
+    """
+
+    def __init__(self, base_url, validate_certs=True, ca_path=None, timeout=30, use_proxy=True,
+                 retries=3, backoff=0.5, replayable_posts=(), headers=None):
+        self.base_url = base_url.rstrip("/") + "/"
+        self.timeout = timeout
+        self.session = requests.Session()
+        # Passed with every request: a session-level verify loses to REQUESTS_CA_BUNDLE when trust_env is on.
+        self.verify = (ca_path or True) if validate_certs else False
+        # trust_env also pulls in ~/.netrc credentials; use_proxy=false must mean no environment at all.
+        self.session.trust_env = use_proxy
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.headers.update(headers or {})
+        self.session.mount(self.base_url, HTTPAdapter(max_retries=safe_retry(retries, backoff, ("GET", "HEAD"))))
+        for path in replayable_posts:
+            # requests picks the adapter with the longest matching prefix, so only these URLs replay POSTs.
+            self.session.mount(self.url(path), HTTPAdapter(max_retries=safe_retry(retries, backoff, ("POST",))))
+
+    def url(self, path):
+        if re.match(r"^https?://", path):
+            return path
+        return self.base_url + path.lstrip("/")
+
+    def request(self, method, path, expect=(200,), **kwargs):
+        """Send one request; return the response if its status is in `expect`, else raise VeeamApiError."""
+        url = self.url(path)
+        kwargs.setdefault("timeout", self.timeout)
+        kwargs["verify"] = self.verify
+        try:
+            response = self.session.request(method, url, **kwargs)
+        except requests.exceptions.SSLError as exc:
+            raise VeeamApiError(
+                "TLS certificate verification failed: %s. If the server uses a private or self-signed CA, "
+                "set ca_path to that CA's PEM file." % _reason(exc), method, url)
+        except requests.exceptions.RequestException as exc:
+            reason = _root_cause(exc)
+            if isinstance(exc, requests.exceptions.Timeout) or "timed out" in str(reason).lower():
+                raise VeeamApiError("No answer within %s seconds (timeout)." % kwargs["timeout"], method, url)
+            if isinstance(exc, requests.exceptions.ConnectionError) and "connection" in str(reason).lower() + type(reason).__name__.lower():
+                raise VeeamApiError("Cannot connect: %s." % _reason(exc), method, url)
+            raise VeeamApiError("Request failed: %s." % _reason(exc), method, url)
+        if response.status_code not in expect:
+            message = server_message(response)
+            raise VeeamApiError(
+                "Server answered HTTP %s%s." % (response.status_code, ": %s" % message if message else ""),
+                method, url, response.status_code, message, excerpt(response.text))
+        return response
+
+    def json(self, response):
+        """The JSON body of a response, or a VeeamApiError saying what came instead."""
+        try:
+            return response.json()
+        except ValueError:
+            raise VeeamApiError(
+                "Expected JSON but got %s (is this a Veeam server?): %r"
+                % (response.headers.get("Content-Type") or "no content type", excerpt(response.text, 80)),
+                response.request.method, response.url, response.status_code)
+
+    def close(self):
+        self.session.close()
+
+
+def _root_cause(exc):
+    """The urllib3 error behind a requests exception (MaxRetryError wraps it in `.reason`)."""
+    cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    return getattr(cause, "reason", None) or cause
+
+
+def _reason(exc):
+    """A short human-readable reason, without urllib3's pool and object names."""
+    text = str(_root_cause(exc))
+    text = re.sub(r"^.*?\(host='[^']*', port=\d+\): ", "", text)
+    text = re.sub(r"^<[^>]*>: ", "", text)
+    text = re.sub(r"\[SSL: [A-Z_]+\] | \(_ssl\.c:\d+\)|\(Caused by [A-Za-z]+\(|\[Errno -?\d+\] ", "", text)
+    if text.count("(") != text.count(")"):
+        text = text.replace("(", "").replace(")", "")
+    return excerpt(text.strip(" .'\""), 160)

@@ -1,0 +1,208 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, backupops.veeam contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The HTTP layer against a real local server: retry decisions, Retry-After, errors, TLS."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import email.utils
+import socket
+import time
+
+import pytest
+
+from ansible_collections.backupops.veeam.plugins.module_utils._http import (
+    RETRY_AFTER_MAX, BoundedRetry, HttpClient, VeeamApiError, safe_retry,
+)
+
+from ansible_collections.backupops.veeam.tests.unit.utils.scripted_server import RESET, Answer
+
+OK = Answer(200, {"Content-Type": "application/json"}, '{"ok": true}')
+BUSY = Answer(503, {"Content-Type": "application/json"}, '{"message": "Service is busy"}')
+
+
+def client_for(server, **kwargs):
+    kwargs.setdefault("backoff", 0)
+    return HttpClient(server.url, **kwargs)
+
+
+def test_get_is_retried_on_503_until_it_succeeds(server):
+    server.answer("/v8/Jobs", BUSY, BUSY, OK)
+    response = client_for(server).request("GET", "v8/Jobs")
+    assert response.json() == {"ok": True}
+    assert server.count("GET", "/v8/Jobs") == 3
+
+
+@pytest.mark.parametrize("status", [429, 502, 504])
+def test_get_is_retried_on_other_transient_statuses(server, status):
+    server.answer("/api/query", Answer(status, {}, ""), OK)
+    assert client_for(server).request("GET", "api/query").status_code == 200
+    assert server.count("GET", "/api/query") == 2
+
+
+def test_get_gives_up_after_the_retry_budget_with_the_last_status(server):
+    server.answer("/v8/Jobs", BUSY)
+    with pytest.raises(VeeamApiError) as caught:
+        client_for(server, retries=2).request("GET", "v8/Jobs")
+    assert server.count("GET", "/v8/Jobs") == 3
+    assert caught.value.status == 503
+    assert caught.value.server_message == "Service is busy"
+
+
+def test_post_is_never_replayed_on_a_retryable_status(server):
+    server.answer("/v8/Jobs/1/disable", BUSY, Answer(204, {}, ""))
+    with pytest.raises(VeeamApiError) as caught:
+        client_for(server).request("POST", "v8/Jobs/1/disable", expect=(204,))
+    assert server.count("POST", "/v8/Jobs/1/disable") == 1
+    assert caught.value.status == 503
+
+
+def test_post_is_never_replayed_after_a_connection_reset(server):
+    server.answer("/api/agents/jobs/1?action=toggleScheduleEnabled", RESET, Answer(202, {}, "<Task/>"))
+    with pytest.raises(VeeamApiError) as caught:
+        client_for(server).request("POST", "api/agents/jobs/1?action=toggleScheduleEnabled", expect=(202,))
+    assert server.count("POST", "/api/agents/jobs/1?action=toggleScheduleEnabled") == 1
+    assert "Cannot connect" in str(caught.value) or "failed" in str(caught.value).lower()
+
+
+def test_get_is_retried_after_a_connection_reset(server):
+    server.answer("/v8/Jobs", RESET, OK)
+    assert client_for(server).request("GET", "v8/Jobs").status_code == 200
+    assert server.count("GET", "/v8/Jobs") == 2
+
+
+def test_login_post_is_replayable_because_it_is_listed(server):
+    server.answer("/v8/token", BUSY, Answer(200, {"Content-Type": "application/json"}, '{"access_token": "t"}'))
+    client = client_for(server, replayable_posts=("v8/token",))
+    assert client.request("POST", "v8/token", data={"grant_type": "password"}).status_code == 200
+    assert server.count("POST", "/v8/token") == 2
+    server.answer("/v8/Jobs/1/stop", BUSY, Answer(204, {}, ""))
+    with pytest.raises(VeeamApiError):
+        client.request("POST", "v8/Jobs/1/stop", expect=(204,))
+    assert server.count("POST", "/v8/Jobs/1/stop") == 1
+
+
+def test_retry_after_is_honoured(server):
+    server.answer("/v8/Jobs", Answer(429, {"Retry-After": "1"}, ""), OK)
+    started = time.monotonic()
+    client_for(server).request("GET", "v8/Jobs")
+    assert time.monotonic() - started >= 0.9
+    assert server.count("GET", "/v8/Jobs") == 2
+
+
+def test_retry_after_parsing_caps_and_tolerates_bad_values():
+    retry = safe_retry(3, 0, ("GET",))
+    assert isinstance(retry, BoundedRetry)
+    assert retry.parse_retry_after("5") == 5
+    assert retry.parse_retry_after("86400") == RETRY_AFTER_MAX
+    in_ten_seconds = email.utils.formatdate(time.time() + 10, usegmt=True)
+    assert 8 <= retry.parse_retry_after(in_ten_seconds) <= 10
+    assert retry.parse_retry_after(email.utils.formatdate(time.time() - 60, usegmt=True)) == 0
+
+    class Headers(object):
+        headers = {"Retry-After": "soon, probably"}
+    assert retry.get_retry_after(Headers()) is None
+
+
+def test_retry_policy_decisions():
+    retry = safe_retry(3, 0, ("GET",))
+    assert retry.is_retry("GET", 503)
+    assert retry.is_retry("GET", 429)
+    assert not retry.is_retry("GET", 500)
+    assert not retry.is_retry("POST", 503)
+    assert not retry.is_retry("GET", 404)
+
+
+@pytest.mark.parametrize("answer, expected", [
+    (Answer(404, {"Content-Type": "application/json"}, '{"message": "Job not found", "errorCode": "ResourceNotFound"}'), "Job not found"),
+    (Answer(400, {"Content-Type": "application/json"}, '{"error": "invalid_grant", "error_description": "Bad user name or password."}'),
+     "Bad user name or password."),
+    (Answer(403, {"Content-Type": "application/xml"}, '<Error xmlns="http://www.veeam.com/ent/v1.0" Message="Access denied" StatusCode="403"/>'),
+     "Access denied"),
+    (Answer(500, {"Content-Type": "application/xml"}, "<Error><Message>Internal fault</Message></Error>"), "Internal fault"),
+    (Answer(502, {"Content-Type": "text/html"}, "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"),
+     "an HTML page: '502 Bad Gateway' instead of a Veeam API answer"),
+])
+def test_error_names_method_url_status_and_server_message(server, answer, expected):
+    server.answer("/thing", answer)
+    with pytest.raises(VeeamApiError) as caught:
+        client_for(server, retries=0).request("POST", "thing")
+    error = caught.value
+    assert error.server_message == expected
+    assert error.status == answer.status
+    assert error.url == server.url + "thing"
+    assert str(error) == "Server answered HTTP %d: %s. (POST %sthing -> HTTP %d)" % (answer.status, expected, server.url, answer.status)
+
+
+def test_json_reports_a_non_json_answer_with_its_content_type(server):
+    server.answer("/v8/Jobs", Answer(200, {"Content-Type": "text/html"}, "<html><body>Welcome to IIS</body></html>"))
+    client = client_for(server)
+    with pytest.raises(VeeamApiError) as caught:
+        client.json(client.request("GET", "v8/Jobs"))
+    assert "Expected JSON but got text/html" in str(caught.value)
+    assert "Welcome to IIS" in str(caught.value)
+    assert caught.value.url == server.url + "v8/Jobs"
+
+
+def test_connection_refused_is_reported_with_the_url():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = HttpClient("https://127.0.0.1:%d/" % port, retries=1, backoff=0)
+    with pytest.raises(VeeamApiError) as caught:
+        client.request("GET", "v8/Jobs")
+    assert str(caught.value).startswith("Cannot connect")
+    assert "https://127.0.0.1:%d/v8/Jobs" % port in str(caught.value)
+
+
+def test_a_slow_answer_times_out_clearly(server):
+    server.answer("/slow", OK)
+    client = client_for(server, timeout=0.01, retries=0)
+    server.httpd.RequestHandlerClass.do_GET = lambda handler: time.sleep(0.5)
+    with pytest.raises(VeeamApiError) as caught:
+        client.request("GET", "slow")
+    assert "No answer within 0.01 seconds" in str(caught.value)
+
+
+def test_tls_is_verified_by_default_and_the_error_suggests_ca_path(tls_server):
+    tls_server.answer("/v8/Jobs", OK)
+    with pytest.raises(VeeamApiError) as caught:
+        HttpClient(tls_server.url, backoff=0).request("GET", "v8/Jobs")
+    message = str(caught.value)
+    assert "TLS certificate verification failed" in message
+    assert "set ca_path" in message
+    assert "validate_certs" not in message
+
+
+def test_tls_with_ca_path_succeeds(tls_server):
+    tls_server.answer("/v8/Jobs", OK)
+    client = HttpClient(tls_server.url, ca_path=tls_server.ca_file)
+    assert client.request("GET", "v8/Jobs").json() == {"ok": True}
+
+
+def test_keep_alive_reuses_one_connection(server):
+    server.answer("/v8/Jobs", OK)
+    client = client_for(server)
+    for _ignored in range(3):
+        client.request("GET", "v8/Jobs")
+    ports = {seen[2].get("Host") for seen in server.seen}
+    assert len(ports) == 1
+    assert client.session.adapters[server.url].poolmanager.pools.keys()
+    assert len(client.session.adapters[server.url].poolmanager.pools) == 1
+
+
+def test_use_proxy_false_ignores_the_environment(server, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9/")
+    monkeypatch.setenv("NO_PROXY", "")
+    server.answer("/v8/Jobs", OK)
+    assert client_for(server, use_proxy=False).request("GET", "v8/Jobs").status_code == 200
+    with pytest.raises(VeeamApiError):
+        client_for(server, use_proxy=True, retries=0).request("GET", "v8/Jobs")
+
+
+def test_absolute_urls_are_followed_as_given(server):
+    server.answer("/api/tasks/task-1", OK)
+    client = client_for(server)
+    assert client.request("GET", server.url + "api/tasks/task-1").status_code == 200
