@@ -61,7 +61,9 @@ docs-lint: venv
 test-tree: venv
 	rm -rf $(TEST_TREE) && mkdir -p $(TEST_TREE)
 	git ls-files --cached --others --exclude-standard -z | grep -zv '^\.ci/' | xargs -0 -I{} cp --parents -- {} $(TEST_TREE)/ 2>/dev/null || true
-	@find $(TEST_TREE) -type f | wc -l | xargs echo "test tree files:"
+	@# Its own git repository: inside this (ignoring) repository ansible-test would otherwise skip every file.
+	cd $(TEST_TREE) && git init -q && git add -A && git -c user.name=make -c user.email=make@localhost commit -qm tree
+	@find $(TEST_TREE) -type f -not -path '*/.git/*' | wc -l | xargs echo "test tree files:"
 
 ansible-test-bootstrap: venv
 	mkdir -p ~/.ansible/test/cache

@@ -29,9 +29,11 @@ attributes:
 attributes:
   check_mode:
     support: full
+    description: Can run in check mode; the module only reads, so it returns the same in both.
     details: This module never changes anything.
   diff_mode:
     support: none
+    description: Nothing changes, so there is no diff.
   platform:
     support: full
     platforms: posix

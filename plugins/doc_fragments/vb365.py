@@ -39,8 +39,8 @@ options:
     required: true
   api_version:
     description:
-      - REST API version to speak. V(v2) to V(v5) use the C(POST /vN/Jobs/{id}/Action) endpoint with bodies such as
-        C({"enable": null}); V(v6) and later use the per-action endpoints C(/enable), C(/disable), C(/start) and C(/stop).
+      - 'REST API version to speak. V(v2) to V(v5) use the C(POST /vN/Jobs/{id}/Action) endpoint with bodies such as
+        C({"enable": null}); V(v6) and later use the per-action endpoints C(/enable), C(/disable), C(/start) and C(/stop).'
       - From V(v7) the module asks for a token without antiforgery protection and logs the token out at the end.
       - V(v8) is Veeam Backup for Microsoft 365 version 8; use the newest version your server offers.
     type: str

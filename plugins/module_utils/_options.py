@@ -1,0 +1,146 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, backupops.veeam contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Option groups shared by the modules (they mirror plugins/doc_fragments) and their validation. Private to the collection."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
+
+from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import IF_RUNNING, STATES
+from ansible_collections.backupops.veeam.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, HttpClient
+
+VB365 = "vb365"
+EM = "em"
+DEFAULT_PORTS = {VB365: 4443, EM: 9398}
+VB365_VERSIONS = ["v2", "v3", "v4", "v5", "v6", "v7", "v8"]
+
+
+def _env(name):
+    return dict(fallback=(env_fallback, [name]))
+
+
+def connection_spec(api):
+    prefix = "VEEAM_%s_" % api.upper()
+    spec = dict(
+        server=dict(type="str", required=True, **_env(prefix + "SERVER")),
+        port=dict(type="int", default=DEFAULT_PORTS[api]),
+        username=dict(type="str", required=True, **_env(prefix + "USERNAME")),
+        password=dict(type="str", required=True, no_log=True, **_env(prefix + "PASSWORD")),
+        validate_certs=dict(type="bool", default=True, **_env("VEEAM_VALIDATE_CERTS")),
+        ca_path=dict(type="path", **_env("VEEAM_CA_PATH")),
+        timeout=dict(type="int", default=30),
+        use_proxy=dict(type="bool", default=True),
+    )
+    if api == VB365:
+        spec["api_version"] = dict(type="str", default="v8", choices=VB365_VERSIONS)
+    else:
+        spec["format"] = dict(type="str", default="xml", choices=["xml", "json"])
+    return spec
+
+
+SELECTION_SPEC = dict(
+    id=dict(type="list", elements="str"),
+    name=dict(type="list", elements="str"),
+    all_jobs=dict(type="bool", default=False),
+)
+
+STATE_SPEC = dict(
+    state=dict(type="str", required=True, choices=list(STATES)),
+    if_running=dict(type="str", default="leave", choices=list(IF_RUNNING)),
+    enable_if_disabled=dict(type="bool", default=False),
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(type="int", default=600),
+    wait_sleep=dict(type="float", default=3),
+    wait_for_completion=dict(type="bool", default=False),
+)
+
+
+def job_module(api):
+    """The AnsibleModule of a job module: connection, selection, declared state."""
+    spec = connection_spec(api)
+    spec.update(SELECTION_SPEC)
+    spec.update(STATE_SPEC)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
+                           mutually_exclusive=[("id", "name", "all_jobs")], required_one_of=[("id", "name", "all_jobs")])
+    _check(module, selection_required=True)
+    return module
+
+
+def info_module(api, **own):
+    """The AnsibleModule of an info module: connection and an optional selection."""
+    spec = connection_spec(api)
+    spec.update(SELECTION_SPEC)
+    spec.update(own)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, mutually_exclusive=[("id", "name", "all_jobs")])
+    _check(module, selection_required=False)
+    return module
+
+
+def _check(module, selection_required):
+    """Reject what makes no sense before any request, saying what to change."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    params = module.params
+    problems = []
+    base_url(params, problems)
+    for option in ("id", "name"):
+        for value in params[option] or []:
+            if not value or not value.strip():
+                problems.append("%s must not contain empty values" % option)
+    if selection_required and not (params["id"] or params["name"] or params["all_jobs"]):
+        problems.append("select jobs with id, name or all_jobs: true")
+    if params["timeout"] <= 0:
+        problems.append("timeout must be a positive number of seconds, got %s" % params["timeout"])
+    if "wait_timeout" in params:
+        if params["wait_timeout"] <= 0:
+            problems.append("wait_timeout must be a positive number of seconds, got %s" % params["wait_timeout"])
+        if params["wait_sleep"] <= 0:
+            problems.append("wait_sleep must be a positive number of seconds, got %s" % params["wait_sleep"])
+        elif params["wait_sleep"] > params["wait_timeout"] > 0:
+            problems.append("wait_sleep (%s) must not exceed wait_timeout (%s)" % (params["wait_sleep"], params["wait_timeout"]))
+    if params["ca_path"] and not os.path.isfile(params["ca_path"]):
+        problems.append("ca_path %s is not a readable file" % params["ca_path"])
+    if problems:
+        module.fail_json(msg="Invalid options: %s." % "; ".join(problems))
+
+
+def base_url(params, problems=None):
+    """https://host:port/ from `server` (a host name or a URL without a path) and `port`."""
+    server = params["server"].strip()
+    if "://" not in server:
+        server = "https://" + server
+    try:
+        parts = urlsplit(server)
+        port = parts.port or params["port"]
+    except ValueError as exc:
+        parts, port = None, None
+        if problems is not None:
+            problems.append("server %r is not a host name or URL: %s" % (params["server"], exc))
+    if parts is not None and problems is not None:
+        if parts.scheme not in ("https", "http"):
+            problems.append("server %r must use https:// (or http://)" % params["server"])
+        if parts.path not in ("", "/") or parts.query or parts.fragment:
+            problems.append("server %r must not contain a path; give the host name (the module adds /api or /vN itself)" % params["server"])
+        if not parts.hostname or not re.match(r"^[A-Za-z0-9.:\-\[\]_]+$", parts.netloc.rsplit("@", 1)[-1]):
+            problems.append("server %r has no valid host name" % params["server"])
+        if "@" in parts.netloc:
+            problems.append("server must not contain credentials; use username and password")
+        if not 0 < port < 65536:
+            problems.append("port %s is out of range" % port)
+    if parts is None or not parts.hostname:
+        return None
+    host = "[%s]" % parts.hostname if ":" in parts.hostname else parts.hostname
+    return "%s://%s:%d/" % (parts.scheme, host, port)
+
+
+def http_client(params, replayable_posts=(), headers=None):
+    return HttpClient(base_url(params), validate_certs=params["validate_certs"], ca_path=params["ca_path"],
+                      timeout=params["timeout"], use_proxy=params["use_proxy"], replayable_posts=replayable_posts, headers=headers)

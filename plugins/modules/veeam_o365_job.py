@@ -1,0 +1,194 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, backupops.veeam contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: veeam_o365_job
+short_description: Declare the state of Veeam Backup for Microsoft 365 backup jobs
+version_added: 0.1.0
+description:
+  - Enables, disables, starts or stops backup jobs of Veeam Backup for Microsoft 365 through its REST API.
+  - Reads every selected job first and acts only where the job differs from the declaration, so a second run changes nothing
+    and sends no write.
+  - Selects one job, a list of jobs (by id or by name) or every job on the server, and reads all of them with one request
+    (one per 1,000 jobs on API V(v8)).
+  - Fails before changing anything when a selected job does not exist, a name matches two jobs, or the declaration cannot be
+    reached (a disabled job asked to run).
+  - A write that gets an unclear answer (a 5xx status, a conflict or a dropped connection) is never sent again blindly;
+    the job is re-read and the decision made again.
+author:
+  - backupops.veeam maintainers (@backupops)
+extends_documentation_fragment:
+  - backupops.veeam.vb365
+  - backupops.veeam.tls
+  - backupops.veeam.wait
+  - backupops.veeam.attributes.actions
+  - backupops.veeam.attributes.vb365_group
+options:
+  id:
+    description:
+      - Id (GUID) of the job, or a list of ids.
+      - Mutually exclusive with O(name) and O(all_jobs).
+    type: list
+    elements: str
+  name:
+    description:
+      - Name of the job, or a list of names. Names are compared exactly, including case.
+      - A name that matches more than one job fails the task; select such jobs by O(id).
+      - Mutually exclusive with O(id) and O(all_jobs).
+    type: list
+    elements: str
+  all_jobs:
+    description:
+      - Select every job on the server.
+      - Mutually exclusive with O(id) and O(name).
+    type: bool
+    default: false
+  state:
+    description:
+      - V(enabled) and V(disabled) set the job's schedule flag (C(isEnabled)).
+      - V(running) starts an incremental run of each selected job that is not running. A disabled job fails the task
+        unless O(enable_if_disabled=true).
+      - V(stopped) stops each selected job that is running and waits until its session has ended.
+    type: str
+    required: true
+    choices: [enabled, disabled, running, stopped]
+  if_running:
+    description:
+      - What V(disabled) does with a job whose session is running.
+      - V(leave) disables the schedule and lets the session finish.
+      - V(stop) stops the session, waits until it has ended, then disables the job.
+      - V(wait) lets the session finish, waiting up to O(wait_timeout), then disables the job.
+    type: str
+    choices: [leave, stop, wait]
+    default: leave
+  enable_if_disabled:
+    description:
+      - With O(state=running), enable a disabled job before starting it instead of failing.
+    type: bool
+    default: false
+  wait_for_completion:
+    description:
+      - With O(state=running), wait until the started runs have finished (up to O(wait_timeout)). A run that ends
+        C(Failed) fails the task.
+    type: bool
+    default: false
+notes:
+  - The job list carries no running flag; a job counts as running while its C(lastStatus) is C(Running) or C(Queued).
+  - 'Both action dialects are supported. API V(v2) to V(v5) get C(POST /vN/Jobs/{id}/Action) with C({"enable": null}),
+    C({"disable": null}), C({"start": null}) or C({"stop": null}); V(v6) and later get C(POST /vN/Jobs/{id}/enable),
+    C(/disable), C(/stop) and C(/start) with C({"full": false}).'
+  - A token that expires during the run is renewed once with a new login.
+seealso:
+  - module: backupops.veeam.veeam_o365_job_info
+  - module: backupops.veeam.veeam_agent_job
+"""
+
+EXAMPLES = r"""
+- name: Disable two jobs before storage maintenance, stopping what runs
+  backupops.veeam.veeam_o365_job:
+    server: vb365.example.com
+    username: CORP\backup-operator
+    password: "{{ vb365_password }}"
+    ca_path: /etc/pki/corp-root-ca.pem
+    name:
+      - Exchange Online Daily
+      - SharePoint Sites
+    state: disabled
+    if_running: stop
+
+- name: Enable every job again (connection options set once for the group)
+  module_defaults:
+    group/backupops.veeam.vb365:
+      server: vb365.example.com
+      username: CORP\backup-operator
+      password: "{{ vb365_password }}"
+  block:
+    - name: Enable all jobs
+      backupops.veeam.veeam_o365_job:
+        all_jobs: true
+        state: enabled
+
+- name: Run a job now and fail if the run fails (credentials from VEEAM_VB365_* environment variables)
+  backupops.veeam.veeam_o365_job:
+    id: 3396ba22-21b1-4666-a631-0edfc12a59cd
+    state: running
+    wait_for_completion: true
+    wait_timeout: 3600
+
+- name: Talk to an older server that only knows API v5
+  backupops.veeam.veeam_o365_job:
+    server: https://vb365-legacy.example.com:4443
+    username: CORP\backup-operator
+    password: "{{ vb365_password }}"
+    api_version: v5
+    name: OneDrive Weekly
+    state: stopped
+"""
+
+RETURN = r"""
+msg:
+  description: What the run did, in one sentence.
+  returned: always
+  type: str
+  sample: disabled 2 of 2 selected job(s).
+jobs:
+  description: One entry per selected job, in the order selected.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Id of the job.
+      type: str
+      sample: 3396ba22-21b1-4666-a631-0edfc12a59cd
+    name:
+      description: Name of the job.
+      type: str
+      sample: Exchange Online Daily
+    before:
+      description: State read before acting.
+      type: dict
+      sample: {enabled: true, running: false}
+    after:
+      description: State read after acting (with O(wait)), or the state expected (in check mode or without O(wait)).
+      type: dict
+      sample: {enabled: false, running: false}
+    actions:
+      description: Actions sent, in order (in check mode none are sent, but C(changed) tells whether a real run would send any).
+      type: list
+      elements: str
+      sample: [stop, disable]
+    session:
+      description: The session a start created, where the server returns it (API V(v8)).
+      type: dict
+      returned: when a start returned a session
+      sample: {id: 5a8c1d3e-77a0-4a43-9c58-2b1a0e6f4c11, status: Running}
+diff:
+  description: C(before) and C(after) state of every selected job, keyed by C(name (id)).
+  returned: always
+  type: dict
+http:
+  description: The failed request (method, URL, HTTP status, server message) when the module failed talking to the server.
+  returned: on failure caused by the server
+  type: dict
+"""
+
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner
+from ansible_collections.backupops.veeam.plugins.module_utils._options import VB365, job_module
+from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import Vb365Client
+
+
+def main():
+    module = job_module(VB365)
+    JobRunner(module, Vb365Client(module)).run()
+
+
+if __name__ == "__main__":
+    main()

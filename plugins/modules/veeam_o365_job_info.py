@@ -1,0 +1,121 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, backupops.veeam contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: veeam_o365_job_info
+short_description: Read Veeam Backup for Microsoft 365 backup jobs and their state
+version_added: 0.1.0
+description:
+  - Lists the backup jobs of a Veeam Backup for Microsoft 365 server with their schedule flag, running state,
+    last status and last and next run, optionally with their newest sessions.
+  - Never changes anything.
+author:
+  - backupops.veeam maintainers (@backupops)
+extends_documentation_fragment:
+  - backupops.veeam.vb365
+  - backupops.veeam.tls
+  - backupops.veeam.attributes.info
+  - backupops.veeam.attributes.vb365_group
+options:
+  id:
+    description:
+      - Only the jobs with these ids. Mutually exclusive with O(name) and O(all_jobs).
+    type: list
+    elements: str
+  name:
+    description:
+      - Only the jobs with these names (compared exactly, including case). Mutually exclusive with O(id) and O(all_jobs).
+    type: list
+    elements: str
+  all_jobs:
+    description:
+      - Every job on the server; the same as selecting nothing.
+    type: bool
+    default: false
+  sessions:
+    description:
+      - How many of each selected job's newest sessions to return (one request per job). V(0) returns none.
+    type: int
+    default: 0
+seealso:
+  - module: backupops.veeam.veeam_o365_job
+"""
+
+EXAMPLES = r"""
+- name: Read every job
+  backupops.veeam.veeam_o365_job_info:
+    server: vb365.example.com
+    username: CORP\backup-operator
+    password: "{{ vb365_password }}"
+  register: vb365
+
+- name: Show the disabled ones
+  ansible.builtin.debug:
+    msg: "{{ vb365.jobs | rejectattr('enabled') | map(attribute='name') | list }}"
+
+- name: The last three sessions of one job
+  backupops.veeam.veeam_o365_job_info:
+    server: vb365.example.com
+    username: CORP\backup-operator
+    password: "{{ vb365_password }}"
+    name: Exchange Online Daily
+    sessions: 3
+"""
+
+RETURN = r"""
+jobs:
+  description: The selected jobs, in the server's order (or the order selected).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Id of the job.
+      type: str
+    name:
+      description: Name of the job.
+      type: str
+    enabled:
+      description: Whether the job's schedule is enabled.
+      type: bool
+    running:
+      description: Whether a session of the job is running (C(last_status) is C(Running) or C(Queued)).
+      type: bool
+    last_status:
+      description: Status of the job's last session (C(Success), C(Warning), C(Failed), C(Running), C(Stopped), ...).
+      type: str
+    last_run:
+      description: When the job last ran (ISO 8601), if ever.
+      type: str
+    next_run:
+      description: When the job runs next (ISO 8601), if scheduled.
+      type: str
+    details:
+      description: Description, backup type, schedule type, repository and organization ids.
+      type: dict
+    sessions:
+      description: The newest sessions, newest first (id, status, creation_time, end_time, details).
+      type: list
+      elements: dict
+      returned: when O(sessions) > 0
+"""
+
+from ansible_collections.backupops.veeam.plugins.module_utils._info import run_info
+from ansible_collections.backupops.veeam.plugins.module_utils._options import VB365, info_module
+from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import Vb365Client
+
+
+def main():
+    module = info_module(VB365, sessions=dict(type="int", default=0))
+    run_info(module, Vb365Client(module))
+
+
+if __name__ == "__main__":
+    main()
