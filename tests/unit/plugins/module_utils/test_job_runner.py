@@ -1,0 +1,195 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, backupops.veeam contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The runner's decisions with an in-memory client: selection, read-before-write, unclear answers, flips."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.backupops.veeam.plugins.module_utils import _job_runner
+from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import Job, JobModuleError, JobRunner, select_jobs
+
+
+def make_job(name, enabled=True, running=False, job_id=None):
+    return Job(job_id or name.lower().replace(" ", "-"), name, enabled, running, None, None, None, {})
+
+
+class FakeModule(object):
+    def __init__(self, check_mode=False, **params):
+        self.check_mode = check_mode
+        self.params = dict(id=None, name=None, all_jobs=False, state="disabled", if_running="leave", enable_if_disabled=False,
+                           wait=True, wait_timeout=5, wait_sleep=0.01, wait_for_completion=False)
+        self.params.update(params)
+        self.warnings = []
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def exit_json(self, **result):
+        raise AssertionError("unexpected success: %r" % result)
+
+
+class FlipClient(object):
+    """Like Enterprise Manager: the only flag action is a toggle, so a repeated send undoes the first."""
+
+    def __init__(self, *jobs):
+        self.jobs = dict((job.id, job) for job in jobs)
+        self.sent = []
+        self.faults = []  # callables (job, action) -> None, run on each send
+        self.closed = False
+
+    def read_jobs(self):
+        return list(self.jobs.values())
+
+    def send(self, job, action):
+        self.sent.append((job.name, action))
+        fault = self.faults.pop(0) if self.faults else None
+        if fault == "lost":
+            raise VeeamApiError("Server answered HTTP 503.", "POST", "https://em/api", 503)
+        current = self.jobs[job.id]
+        if action in ("enable", "disable"):
+            self.jobs[job.id] = current._replace(enabled=not current.enabled)
+        if fault == "applied-then-503":
+            raise VeeamApiError("Server answered HTTP 503.", "POST", "https://em/api", 503)
+        if fault == "403":
+            raise VeeamApiError("Server answered HTTP 403: Access denied.", "POST", "https://em/api", 403)
+        return None
+
+    def settle(self, handles, timeout, sleep):
+        return []
+
+    def describe(self, handle):
+        return {}
+
+    def normalize_id(self, value):
+        return value.replace("urn:veeam:AgentBackupJob:", "")
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.fixture(autouse=True)
+def quick_settle(monkeypatch):
+    monkeypatch.setattr(_job_runner, "FLAG_SETTLE_SECONDS", 0.05)
+
+
+def run(client, **params):
+    module = FakeModule(**params)
+    runner = JobRunner(module, client)
+    return runner._run(), module  # pylint: disable=protected-access
+
+
+JOBS = [make_job("Fileserver Backup"), make_job("Laptops", enabled=False), make_job("SQL Agents")]
+
+
+def test_select_by_name_keeps_order_and_drops_duplicates():
+    chosen = select_jobs(JOBS, names=["SQL Agents", "Fileserver Backup", "SQL Agents"])
+    assert [job.name for job in chosen] == ["SQL Agents", "Fileserver Backup"]
+
+
+def test_select_by_id_accepts_the_urn_prefix():
+    client = FlipClient(*JOBS)
+    assert select_jobs(JOBS, ids=["urn:veeam:AgentBackupJob:laptops"], normalize_id=client.normalize_id)[0].name == "Laptops"
+
+
+def test_unknown_names_are_all_reported_with_candidates():
+    with pytest.raises(JobModuleError) as caught:
+        select_jobs(JOBS, names=["fileserver backup", "Nope"])
+    message = str(caught.value)
+    assert "no job is named 'fileserver backup' (names are case-sensitive); did you mean 'Fileserver Backup'?" in message
+    assert "no job is named 'Nope'" in message and "the server has 'Fileserver Backup', 'Laptops', 'SQL Agents'" in message
+
+
+def test_ambiguous_name_is_refused():
+    twins = [make_job("Twin", job_id="a"), make_job("Twin", job_id="b")]
+    with pytest.raises(JobModuleError) as caught:
+        select_jobs(twins, names=["Twin"])
+    assert str(caught.value) == "2 jobs are named 'Twin' (ids a, b); select them by id"
+
+
+def test_read_before_write_and_idempotence():
+    client = FlipClient(*JOBS)
+    result, _module = run(client, all_jobs=True, state="disabled")
+    assert result["changed"] is True
+    assert client.sent == [("Fileserver Backup", "disable"), ("SQL Agents", "disable")]
+    assert result["msg"] == "disabled 2 of 3 selected job(s)."
+    client.sent = []
+    result, _module = run(client, all_jobs=True, state="disabled")
+    assert result["changed"] is False and client.sent == []
+    assert result["msg"] == "All 3 selected job(s) already disabled."
+
+
+def test_check_mode_plans_without_sending():
+    client = FlipClient(*JOBS)
+    result, _module = run(client, check_mode=True, all_jobs=True, state="enabled")
+    assert result["changed"] is True and client.sent == []
+    assert result["msg"] == "Would have enabled 1 of 3 selected job(s)."
+    assert [job["after"]["enabled"] for job in result["jobs"]] == [True, True, True]
+
+
+def test_an_impossible_declaration_fails_before_any_write():
+    client = FlipClient(*JOBS)
+    with pytest.raises(JobModuleError) as caught:
+        run(client, all_jobs=True, state="running")
+    assert client.sent == []
+    assert str(caught.value).startswith("Nothing was changed: job 'Laptops' is disabled")
+
+
+def test_an_unclear_answer_to_an_applied_toggle_is_not_resent():
+    client = FlipClient(*JOBS)
+    client.faults = ["applied-then-503"]
+    result, module = run(client, name=["Fileserver Backup"], state="disabled")
+    assert client.sent == [("Fileserver Backup", "disable")]
+    assert client.jobs["fileserver-backup"].enabled is False
+    assert result["jobs"][0]["after"]["enabled"] is False
+    assert "re-read instead of resending" in module.warnings[0]
+
+
+def test_an_unclear_answer_to_a_lost_toggle_is_decided_again_once():
+    client = FlipClient(*JOBS)
+    client.faults = ["lost"]
+    run(client, name=["Fileserver Backup"], state="disabled")
+    assert client.sent == [("Fileserver Backup", "disable"), ("Fileserver Backup", "disable")]
+    assert client.jobs["fileserver-backup"].enabled is False
+
+
+def test_a_flip_behind_our_back_is_corrected_once_then_fails():
+    client = FlipClient(*JOBS)
+    original_send = client.send
+
+    def send_and_someone_flips_back(job, action):
+        original_send(job, action)
+        current = client.jobs[job.id]
+        client.jobs[job.id] = current._replace(enabled=not current.enabled)
+
+    client.send = send_and_someone_flips_back
+    with pytest.raises(JobModuleError) as caught:
+        run(client, name=["SQL Agents"], state="disabled")
+    assert len(client.sent) == 2
+    assert "still differs after correcting it once" in str(caught.value)
+
+
+def test_a_refused_write_fails_at_once_naming_job_and_action():
+    client = FlipClient(*JOBS)
+    client.faults = ["403"]
+    with pytest.raises(JobModuleError) as caught:
+        run(client, name=["SQL Agents"], state="disabled")
+    assert str(caught.value).startswith("Job 'SQL Agents': disable failed: Server answered HTTP 403: Access denied.")
+    assert client.sent == [("SQL Agents", "disable")]
+
+
+def test_the_client_is_closed_on_failure_too():
+    client = FlipClient(*JOBS)
+
+    class Exit(Exception):
+        pass
+
+    module = FakeModule(name=["Missing"], state="disabled")
+    module.fail_json = lambda **kwargs: (_ for _ in ()).throw(Exit(kwargs["msg"]))
+    with pytest.raises(Exit):
+        JobRunner(module, client).run()
+    assert client.closed is True
