@@ -1,0 +1,448 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, backupops.veeam contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Client of the Veeam Backup Enterprise Manager REST API (Veeam Agent jobs). Private to the collection.
+
+Payloads arrive as XML (namespace http://www.veeam.com/ent/v1.0) or JSON. Both are brought to one plain
+shape before anything reads them: attributes and child elements become keys without prefixes, so
+`<Task Href="..."><TaskId>task-1</TaskId></Task>` and `{"Href": "...", "TaskId": "task-1"}` are the same dict.
+Lists keep the one difference the two formats have (XML wraps items in a container element); `items()` hides it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import traceback
+
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
+
+from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError, excerpt
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._options import http_client
+from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, wait_until
+
+try:
+    import xmltodict
+    from xml.parsers.expat import ExpatError
+except ImportError:
+    HAS_XMLTODICT = False
+    XMLTODICT_IMPORT_ERROR = traceback.format_exc()
+
+    class ExpatError(Exception):
+        """Placeholder so the module imports; the caller reports the missing library."""
+else:
+    HAS_XMLTODICT = True
+    XMLTODICT_IMPORT_ERROR = None
+
+NS = "http://www.veeam.com/ent/v1.0"
+JOB_URN = "urn:veeam:AgentBackupJob:"
+LOGON_PATH = "api/sessionMngr/"
+# One page holds every agent job of all but the largest installations; paging covers the rest.
+PAGE_SIZE = 1000
+# Sessions in any other state belong to a running job (Starting, Working, Stopping, Pausing, Resuming).
+IDLE_SESSION_STATE = "Stopped"
+TASK_DONE = "Finished"
+LOGON_FAILED_STATUSES = (400, 401, 403)
+ACTIONS = {"enable": "toggleScheduleEnabled", "disable": "toggleScheduleEnabled", "start": "start", "stop": "stop"}
+CONTENT_TYPES = {"xml": "application/xml", "json": "application/json"}
+
+
+# -- payloads -------------------------------------------------------------------
+
+
+def plain(node):
+    """An xmltodict tree in the JSON representation's shape: no '@' prefixes, no namespace declarations."""
+    if isinstance(node, list):
+        return [plain(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {}
+    for key, value in node.items():
+        if key == "@xmlns" or key.startswith("@xmlns:"):
+            continue
+        if key.startswith("@"):
+            # Namespaced attributes (xsi:nil) arrive as "<namespace URI>:<name>"; only the local name matters.
+            key = key[1:].rsplit(":", 1)[-1]
+        elif key == "#text":
+            key = "Value"
+        result[key] = plain(value)
+    return result
+
+
+def parse(text, content_type=""):
+    """The body of an EM answer, XML or JSON, as a plain dict (the XML root element is unwrapped).
+
+    Raises ValueError when the text is neither.
+    """
+    text = (text or "").strip()
+    if not text:
+        return {}
+    if text[0] in "{[" or ("json" in content_type and text[0] != "<"):
+        body = json.loads(text)
+        return body if isinstance(body, dict) else {"Items": body}
+    if not HAS_XMLTODICT:
+        raise ValueError("an XML answer, but the Python library xmltodict is missing")
+    try:
+        tree = xmltodict.parse(text, process_namespaces=True, namespaces={NS: None})
+    except (ExpatError, ValueError) as exc:
+        raise ValueError("neither JSON nor XML (%s)" % exc)
+    if not isinstance(tree, dict) or len(tree) != 1:
+        raise ValueError("XML without a single root element")
+    root = plain(list(tree.values())[0])
+    return root if isinstance(root, dict) else {"Value": root}
+
+
+def items(container, *names):
+    """The list inside a container, whichever way the format wraps it.
+
+    XML: {"Link": {...}} or {"Link": [...]}; JSON: [...] or, in some answers, {"Links": [...]};
+    a single bare entity is a list of one. `names` are the item element names to look for.
+    """
+    if container is None or container == "":
+        return []
+    if isinstance(container, list):
+        return [item for item in container if item is not None]
+    if not isinstance(container, dict):
+        return []
+    for name in names:
+        if name in container:
+            return items(container[name], *names)
+    if len(container) == 1:
+        only = list(container.values())[0]
+        if isinstance(only, (list, dict)) and not _looks_like_entity(container):
+            return items(only, *names)
+    return [container] if _looks_like_entity(container) else []
+
+
+def _looks_like_entity(value):
+    return isinstance(value, dict) and any(key in value for key in ("UID", "Uid", "Href", "Name", "TaskId", "State"))
+
+
+def as_bool(value):
+    """A flag sent as a JSON bool, an XML string or (leniently) a number."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("true", "1", "yes")
+
+
+def text(value):
+    """Element text, whether the element carried attributes (XML {'Value': ...}) or not, or None."""
+    if isinstance(value, dict):
+        value = value.get("Value")
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return str(value) if not isinstance(value, str) else value
+
+
+def guid_of(uid):
+    """The GUID of a Veeam UID (urn:veeam:<Type>:<guid>), or the value itself if it is no UID."""
+    value = (uid or "").strip()
+    return value.rsplit(":", 1)[-1] if value.lower().startswith("urn:veeam:") else value
+
+
+def link(entity, rel):
+    """Href of the entity's link with this Rel (case-insensitive), or None."""
+    for candidate in items((entity or {}).get("Links"), "Link", "Links"):
+        if isinstance(candidate, dict) and str(candidate.get("Rel") or "").lower() == rel.lower():
+            return candidate.get("Href")
+    return None
+
+
+def paging(body):
+    """(page number, pages count) of a query result; one page when the server sends no paging info."""
+    info = body.get("PagingInfo") or {}
+    try:
+        return int(info.get("PageNum") or 1), int(info.get("PagesCount") or 1)
+    except (TypeError, ValueError):
+        return 1, 1
+
+
+def entities(body, kind):
+    """The entities of one type in a query result (format=Entities), e.g. kind='AgentBackupJob'."""
+    found = body.get("Entities")
+    if not isinstance(found, dict):
+        return items(found, kind)
+    plural = kind + "s"
+    if plural in found:
+        return items(found[plural], kind, plural)
+    if kind in found:
+        return items(found[kind], kind, plural)
+    return []
+
+
+def job_from_entity(entity):
+    """A Job from an AgentBackupJob entity; running and last run come from sessions (see with_sessions)."""
+    uid = entity.get("UID") or entity.get("Uid") or entity.get("Id") or ""
+    return Job(
+        id=guid_of(uid), name=entity.get("Name") or "", enabled=as_bool(entity.get("ScheduleEnabled")),
+        running=False, last_run=None, last_result=None, next_run=text(entity.get("NextRun")),
+        details=dict(uid=uid or None, platform=text(entity.get("Platform")), description=text(entity.get("Description")),
+                     schedule_configured=as_bool(entity.get("ScheduleConfigured")) if entity.get("ScheduleConfigured") is not None else None))
+
+
+def session_from_entity(entity):
+    """A plain session dict from a BackupJobSession entity (both time field spellings EM uses)."""
+    result = text(entity.get("Result"))
+    return dict(
+        id=guid_of(entity.get("UID") or entity.get("Uid") or entity.get("Id") or ""),
+        job_id=guid_of(text(entity.get("JobUid")) or ""),
+        job_name=text(entity.get("JobName")),
+        state=text(entity.get("State")),
+        result=None if result in (None, "None", "") else result,
+        creation_time=text(entity.get("CreationTimeUTC")) or text(entity.get("CreationTime")),
+        end_time=text(entity.get("EndTimeUTC")) or text(entity.get("EndTime")),
+        href=entity.get("Href"),
+    )
+
+
+def newest_first(sessions):
+    return sorted(sessions, key=lambda session: session.get("creation_time") or "", reverse=True)
+
+
+def task_from_body(body):
+    """A plain task dict from a Task answer (the seed page's 202 and Finished examples, XML or JSON)."""
+    result = body.get("Result")
+    success = message = None
+    if isinstance(result, dict):
+        success = as_bool(result.get("Success")) if result.get("Success") is not None else None
+        message = text(result.get("Message"))
+    elif result is not None:
+        message = text(result)
+    return dict(id=text(body.get("TaskId")), state=text(body.get("State")), operation=text(body.get("Operation")),
+                success=success, message=message, href=body.get("Href"), delete=link(body, "Delete"))
+
+
+def path_of(url):
+    """The path and query of an absolute URL, to send against our own base URL (EM may name itself by an internal host)."""
+    parts = urlsplit(url)
+    return parts.path.lstrip("/") + ("?" + parts.query if parts.query else "")
+
+
+# -- client ---------------------------------------------------------------------
+
+
+class EmClient(object):
+    """One logon session with one Enterprise Manager; logs on at first use, logs off on close()."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.format = self.params["format"]
+        if self.format == "xml" and not HAS_XMLTODICT:
+            module.fail_json(msg=missing_required_lib("xmltodict"), exception=XMLTODICT_IMPORT_ERROR)
+        self.http = http_client(self.params, replayable_posts=(LOGON_PATH,), headers={"Accept": CONTENT_TYPES[self.format]})
+        self.server = self.http.base_url
+        self.token = None
+        self.logoff_path = None
+        self.relogged = False
+        # Sessions this run saw active, per job id: once one ends it stays the job's last run (see _remember).
+        self.seen_runs = {}
+
+    # -- logon session ------------------------------------------------------
+
+    def logon(self):
+        try:
+            response = self.http.request("POST", LOGON_PATH + "?v=latest", expect=(200, 201),
+                                         auth=(self.params["username"], self.params["password"]))
+        except VeeamApiError as exc:
+            if exc.status in LOGON_FAILED_STATUSES:
+                exc.message = "Logon to %s as %r failed: %s" % (
+                    self.server, self.params["username"], exc.server_message or "wrong user name or password (HTTP %s)" % exc.status)
+            raise
+        token = response.headers.get("X-RestSvcSessionId")
+        if not token:
+            raise VeeamApiError("Logon answer carries no X-RestSvcSessionId header (is this a Veeam Backup Enterprise Manager server?).",
+                                "POST", response.url, response.status_code)
+        self.module.no_log_values.add(token)
+        self.token = token
+        self.http.session.headers["X-RestSvcSessionId"] = token
+        body = self._body(response, "LogonSession")
+        session_id = text(body.get("SessionId"))
+        if session_id:
+            self.module.no_log_values.add(session_id)
+        href = body.get("Href")
+        # The logoff needs the logon session's own id, which is not always the header token.
+        if href:
+            self.logoff_path = path_of(href)
+        else:
+            self.logoff_path = "api/logonSessions/%s" % (session_id or token)
+
+    def close(self):
+        try:
+            if self.token:
+                self.http.request("DELETE", self.logoff_path, expect=(200, 204))
+        except VeeamApiError as exc:
+            self.module.warn("Logoff from %s failed: %s" % (self.server, exc))
+        finally:
+            self.token = None
+            self.http.close()
+
+    def _call(self, method, path, expect=(200,), **kwargs):
+        if self.token is None:
+            self.logon()
+        try:
+            return self.http.request(method, path, expect=expect, **kwargs)
+        except VeeamApiError as exc:
+            # A 401 means the request was refused unread, so sending it again after one new logon is safe.
+            if exc.status != 401 or self.relogged:
+                if exc.status == 401:
+                    exc.message = "The server refused the logon session again right after a new logon: %s" % exc.message
+                raise
+        self.relogged = True
+        self.logon()
+        return self.http.request(method, path, expect=expect, **kwargs)
+
+    def _body(self, response, what):
+        try:
+            body = parse(response.text, response.headers.get("Content-Type", ""))
+        except ValueError as exc:
+            raise VeeamApiError(
+                "Expected a %s in XML or JSON but got %s (is this a Veeam Backup Enterprise Manager server?): %s; %r"
+                % (what, response.headers.get("Content-Type") or "no content type", exc, excerpt(response.text, 80)),
+                response.request.method, response.url, response.status_code)
+        return body
+
+    def _get(self, path, what):
+        return self._body(self._call("GET", path), what)
+
+    def _query(self, kind, query_filter=None):
+        """Every entity of one type through the query service, page by page (one request per PAGE_SIZE entities)."""
+        found, page = [], 1
+        while True:
+            # Built by hand: requests' params= would percent-encode the filter's operators.
+            path = "api/query?type=%s&format=Entities%s&pageSize=%d&page=%d" % (
+                kind, "&filter=" + query_filter if query_filter else "", PAGE_SIZE, page)
+            body = self._get(path, "QueryResult")
+            batch = entities(body, kind)
+            found.extend(batch)
+            number, count = paging(body)
+            if not batch or number >= count or page >= count:
+                return found
+            page = max(page, number) + 1
+
+    # -- jobs ---------------------------------------------------------------
+
+    def read_jobs(self):
+        """Every agent job: one query for the jobs and one for the sessions that are not Stopped."""
+        jobs = [job_from_entity(entity) for entity in self._query("AgentBackupJob")]
+        active = [session_from_entity(entity) for entity in self._query("BackupJobSession", "State!=Stopped")]
+        return [self._with_sessions(job, active) for job in jobs]
+
+    def _with_sessions(self, job, active):
+        mine = newest_first([session for session in active if session["job_id"].lower() == job.id.lower()])
+        if mine and mine[0]["state"] != IDLE_SESSION_STATE:
+            self.seen_runs[job.id] = mine[0]
+            return job._replace(running=True, last_run=mine[0]["creation_time"], last_result=mine[0]["result"])
+        return self._remember(job)
+
+    def _remember(self, job):
+        """A run this module saw active and no longer sees: read its end once, so a started run can be seen to finish.
+
+        The running query only returns active sessions; without this a job's last run would vanish the moment it ends.
+        """
+        seen = self.seen_runs.get(job.id)
+        if seen is None:
+            return job
+        if seen["state"] != IDLE_SESSION_STATE and seen.get("href"):
+            try:
+                seen = session_from_entity(self._get(path_of(seen["href"]), "BackupJobSession"))
+            except VeeamApiError:
+                seen = dict(seen, state=IDLE_SESSION_STATE)
+            if seen["state"] != IDLE_SESSION_STATE:
+                # Ended in the query's eyes but not yet in the session's: it counts as ended, result unknown yet.
+                seen = dict(seen, state=IDLE_SESSION_STATE, result=None)
+            self.seen_runs[job.id] = seen
+        return job._replace(last_run=seen["creation_time"], last_result=seen["result"])
+
+    def read_sessions(self, job, limit):
+        """The newest `limit` backup sessions of a job, newest first."""
+        body = self._get("api/query?type=BackupJobSession&format=Entities&filter=JobUid==%s%s&pageSize=%d&page=1"
+                         % (JOB_URN, job.id, PAGE_SIZE), "QueryResult")
+        sessions = [session_from_entity(entity) for entity in entities(body, "BackupJobSession")]
+        sessions = [session for session in sessions if not session["job_id"] or session["job_id"].lower() == job.id.lower()]
+        return [dict((key, session[key]) for key in ("id", "state", "result", "creation_time", "end_time"))
+                for session in newest_first(sessions)[:limit]]
+
+    # -- actions and tasks ----------------------------------------------------
+
+    def send(self, job, action):
+        """One POST without a body; the answer is a Task to settle. Never resent here: a toggle is a flip."""
+        response = self._call("POST", "api/agents/jobs/%s?action=%s" % (job.id, ACTIONS[action]), expect=(200, 202))
+        task = task_from_body(self._body(response, "Task"))
+        if not task["id"] and not task["href"]:
+            raise VeeamApiError("The answer to %s carries no task to follow." % action, "POST", response.url, response.status_code)
+        return dict(job=job.name, action=action, task=task)
+
+    def _poll(self, handle):
+        task = handle["task"]
+        path = path_of(task["href"]) if task.get("href") else "api/tasks/%s" % task["id"]
+        try:
+            fresh = task_from_body(self._get(path, "Task"))
+        except VeeamApiError as exc:
+            if exc.status == 404 and self.relogged:
+                raise VeeamApiError(
+                    "Job %r: %s task %s can no longer be read after a new logon (tasks belong to the expired logon session); "
+                    "its outcome is unknown, so nothing was resent: run the module again to re-read and decide."
+                    % (handle["job"], handle["action"], task["id"]), exc.method, exc.url, exc.status, exc.server_message)
+            raise
+        # A later answer may omit links the first one had.
+        handle["task"] = dict(task, **dict((key, value) for key, value in fresh.items() if value is not None))
+
+    def settle(self, handles, timeout, sleep):
+        """Poll every unfinished task once per round until all are Finished or the deadline passes."""
+        pending = [handle for handle in handles if handle["task"]["state"] != TASK_DONE]
+
+        def fetch():
+            for handle in list(pending):
+                self._poll(handle)
+                if handle["task"]["state"] == TASK_DONE:
+                    pending.remove(handle)
+            return pending
+
+        def describe(unfinished):
+            return ", ".join("%s %s" % (handle["task"]["id"], handle["task"]["state"]) for handle in unfinished)
+
+        failures = []
+        if pending:
+            try:
+                wait_until(fetch, lambda unfinished: not unfinished, "the tasks %s" % ", ".join(str(h["task"]["id"]) for h in pending),
+                           timeout, sleep, describe=describe)
+            except WaitTimeout:
+                for handle in pending:
+                    failures.append((handle, "Job %r: %s task %s (%s) did not finish within %s seconds; last state: %s.%s" % (
+                        handle["job"], handle["action"], handle["task"]["id"], handle["task"]["operation"], _seconds(timeout),
+                        handle["task"]["state"], self._delete_task(handle))))
+        for handle in handles:
+            task = handle["task"]
+            if task["state"] == TASK_DONE and task["success"] is False:
+                failures.append((handle, "Job %r: %s task %s (%s) failed: %s" % (
+                    handle["job"], handle["action"], task["id"], task["operation"], task["message"] or "the server gave no message")))
+        return failures
+
+    def _delete_task(self, handle):
+        target = handle["task"].get("delete")
+        if not target:
+            return ""
+        try:
+            self._call("DELETE", path_of(target), expect=(200, 202, 204))
+        except VeeamApiError as exc:
+            return " Deleting the task failed: %s." % exc
+        return " The task was deleted."
+
+    @staticmethod
+    def describe(handle):
+        task = handle["task"]
+        return dict(task=dict((key, task[key]) for key in ("id", "operation", "state", "success", "message")))
+
+    @staticmethod
+    def normalize_id(value):
+        value = value.strip()
+        return value[len(JOB_URN):] if value.lower().startswith(JOB_URN.lower()) else value
+
+
+def _seconds(value):
+    return int(value) if float(value).is_integer() else round(value, 1)

@@ -1,0 +1,209 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, backupops.veeam contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: veeam_agent_job
+short_description: Declare the state of Veeam Agent backup jobs through Veeam Backup Enterprise Manager
+version_added: 0.1.0
+description:
+  - Enables, disables, starts or stops Veeam Agent backup jobs (managed by Veeam Backup & Replication) through the
+    REST API of Veeam Backup Enterprise Manager.
+  - Reads every selected job first and acts only where the job differs from the declaration, so a second run changes nothing
+    and sends no write.
+  - Selects one job, a list of jobs (by id or by name) or every agent job, and reads all of them with two requests
+    through the query service (one for the jobs, one for their active sessions), not one per job.
+  - Fails before changing anything when a selected job does not exist, a name matches two jobs, or the declaration cannot be
+    reached (a disabled job asked to run).
+  - Every change is an Enterprise Manager task; the module follows each task until it is C(Finished) and fails with the
+    server's message when the task reports no success.
+  - A write that gets an unclear answer (a 5xx status or a dropped connection) is never sent again blindly;
+    the job is re-read and the decision made again.
+author:
+  - backupops.veeam contributors
+requirements:
+  - requests
+  - xmltodict (with O(format=xml))
+extends_documentation_fragment:
+  - backupops.veeam.em
+  - backupops.veeam.tls
+  - backupops.veeam.wait
+  - backupops.veeam.attributes.actions
+  - backupops.veeam.attributes.em_group
+options:
+  id:
+    description:
+      - Id of the job, or a list of ids. Either the GUID or the full UID (V(urn:veeam:AgentBackupJob:<guid>)).
+      - Mutually exclusive with O(name) and O(all_jobs).
+    type: list
+    elements: str
+  name:
+    description:
+      - Name of the job, or a list of names. Names are compared exactly, including case.
+      - A name that matches more than one job fails the task; select such jobs by O(id).
+      - Mutually exclusive with O(id) and O(all_jobs).
+    type: list
+    elements: str
+  all_jobs:
+    description:
+      - Select every Veeam Agent backup job known to Enterprise Manager.
+      - Mutually exclusive with O(id) and O(name).
+    type: bool
+    default: false
+  state:
+    description:
+      - V(enabled) and V(disabled) set the job's schedule flag (C(ScheduleEnabled)).
+      - V(running) starts each selected job whose newest backup session is not active (C(?action=start)).
+        A disabled job fails the task unless O(enable_if_disabled=true).
+      - V(stopped) stops each selected job whose newest backup session is active (C(?action=stop)) and waits until the
+        session has ended.
+    type: str
+    required: true
+    choices: [enabled, disabled, running, stopped]
+  if_running:
+    description:
+      - What V(disabled) does with a job whose session is running.
+      - V(leave) disables the schedule and lets the session finish.
+      - V(stop) stops the session, waits until it has ended, then disables the job.
+      - V(wait) lets the session finish, waiting up to O(wait_timeout), then disables the job.
+    type: str
+    choices: [leave, stop, wait]
+    default: leave
+  enable_if_disabled:
+    description:
+      - With O(state=running), enable a disabled job before starting it instead of failing.
+    type: bool
+    default: false
+  wait_for_completion:
+    description:
+      - With O(state=running), wait until the started runs have finished (up to O(wait_timeout)). A run that ends
+        C(Failed) fails the task.
+    type: bool
+    default: false
+notes:
+  - 'Enterprise Manager has no enable or disable action, only C(POST /api/agents/jobs/{id}?action=toggleScheduleEnabled),
+    which B(flips) the flag. The module reads C(ScheduleEnabled) first and sends the toggle only when it differs from the
+    declaration, once per decision: never again on a retry, a timeout or an unclear answer. After the task has finished the
+    job is read again; if someone flipped the flag meanwhile it is corrected once, and the task fails if it still disagrees.'
+  - 'Reading costs two requests however many jobs are selected: the query service for the jobs
+    (C(type=AgentBackupJob&format=Entities)) and for the sessions that are not C(Stopped) (C(type=BackupJobSession)).
+    A job is running when its newest session is not C(Stopped). A run that finishes does not appear there any more:
+    its end is read once from the session itself.'
+  - Tasks are followed with the same logon session every O(wait_sleep) seconds (starting faster) until their state is
+    C(Finished); C(OperationFinished) is not yet done. A task still unfinished at the deadline fails the run and is deleted.
+  - The module logs on once per run (C(POST /api/sessionMngr/?v=latest)) and always logs off (C(DELETE /api/logonSessions/{id})),
+    also when it fails. A logon session that expires during the run (HTTP 401) is replaced once by a new logon.
+seealso:
+  - module: backupops.veeam.veeam_agent_job_info
+  - module: backupops.veeam.veeam_o365_job
+"""
+
+EXAMPLES = r"""
+- name: Disable two agent jobs before storage maintenance, stopping what runs
+  backupops.veeam.veeam_agent_job:
+    server: em.example.com
+    username: CORP\backup-operator
+    password: "{{ em_password }}"
+    ca_path: /etc/pki/corp-root-ca.pem
+    name:
+      - Fileserver Backup
+      - Laptops Daily
+    state: disabled
+    if_running: stop
+
+- name: Enable every agent job again (connection options set once for the group)
+  module_defaults:
+    group/backupops.veeam.em:
+      server: em.example.com
+      username: CORP\backup-operator
+      password: "{{ em_password }}"
+  block:
+    - name: Enable all agent jobs
+      backupops.veeam.veeam_agent_job:
+        all_jobs: true
+        state: enabled
+
+- name: Run a job now and fail if the run fails (credentials from VEEAM_EM_* environment variables)
+  backupops.veeam.veeam_agent_job:
+    id: urn:veeam:AgentBackupJob:78c3919c-54d7-43fe-b047-485d3566f11f
+    state: running
+    wait_for_completion: true
+    wait_timeout: 3600
+
+- name: Stop a running job, talking JSON to Enterprise Manager
+  backupops.veeam.veeam_agent_job:
+    server: https://em.example.com:9398
+    username: CORP\backup-operator
+    password: "{{ em_password }}"
+    format: json
+    id: 78c3919c-54d7-43fe-b047-485d3566f11f
+    state: stopped
+"""
+
+RETURN = r"""
+msg:
+  description: What the run did, in one sentence.
+  returned: always
+  type: str
+  sample: disabled 2 of 2 selected job(s).
+jobs:
+  description: One entry per selected job, in the order selected.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Id (GUID) of the job.
+      type: str
+      sample: 78c3919c-54d7-43fe-b047-485d3566f11f
+    name:
+      description: Name of the job.
+      type: str
+      sample: Fileserver Backup
+    before:
+      description: State read before acting.
+      type: dict
+      sample: {enabled: true, running: false}
+    after:
+      description: State read after acting (with O(wait)), or the state expected (in check mode or without O(wait)).
+      type: dict
+      sample: {enabled: false, running: false}
+    actions:
+      description: Actions sent, in order (in check mode none are sent; see RV(changed)). V(enable) and V(disable) are both
+        sent as C(toggleScheduleEnabled).
+      type: list
+      elements: str
+      sample: [stop, disable]
+    task:
+      description: The Enterprise Manager task of the last action sent for this job, as last read.
+      type: dict
+      returned: when an action was sent
+      sample: {id: task-3, operation: UpdateJob, state: Finished, success: true, message: Ok}
+diff:
+  description: C(before) and C(after) state of every selected job, keyed by C(name (id)).
+  returned: always
+  type: dict
+http:
+  description: The failed request (method, URL, HTTP status, server message) when the module failed talking to the server.
+  returned: on failure caused by the server
+  type: dict
+"""
+
+from ansible_collections.backupops.veeam.plugins.module_utils._em import EmClient
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner
+from ansible_collections.backupops.veeam.plugins.module_utils._options import EM, job_module
+
+
+def main():
+    module = job_module(EM)
+    JobRunner(module, EmClient(module)).run()
+
+
+if __name__ == "__main__":
+    main()
