@@ -97,6 +97,7 @@ class Record(object):
         self.actions = []
         self.handles = []
         self.unclear = []
+        self.latest = None
 
     def flag_ok(self, job):
         return job is not None and job.enabled == self.plan.after.enabled
@@ -208,7 +209,7 @@ class JobRunner(object):
         wrong = [record for record in flagged if current.get(record.job.id) is not None and not record.flag_ok(current[record.job.id])]
         missing = [record for record in flagged if current.get(record.job.id) is None]
         if missing:
-            raise JobModuleError("%s disappeared from the server while being changed." % _jobs_label(missing).capitalize())
+            raise JobModuleError("The server no longer has %s; it was deleted while being changed." % _jobs_label(missing))
         for record in wrong:
             record.job = record.job._replace(enabled=current[record.job.id].enabled)
             self._send([record], ENABLE if record.plan.after.enabled else DISABLE)
@@ -265,7 +266,6 @@ class JobRunner(object):
                     after=dict((label(r), as_dict(r.after)) for r in self.records))
 
 
-Record.latest = None
 _PAST = {ENABLE: "enabled", DISABLE: "disabled", START: "started", STOP: "stopped"}
 
 
