@@ -92,6 +92,9 @@ def parse(text, content_type=""):
         raise ValueError("neither JSON nor XML (%s)" % exc)
     if not isinstance(tree, dict) or len(tree) != 1:
         raise ValueError("XML without a single root element")
+    if list(tree)[0].lower() == "html" or "html" in content_type:
+        # Well-formed XHTML parses as XML too: a proxy's or IIS's page, not an EM answer.
+        raise ValueError("an HTML page")
     root = plain(list(tree.values())[0])
     return root if isinstance(root, dict) else {"Value": root}
 
@@ -294,7 +297,12 @@ class EmClient(object):
                 raise
         self.relogged = True
         self.logon()
-        return self.http.request(method, path, expect=expect, **kwargs)
+        try:
+            return self.http.request(method, path, expect=expect, **kwargs)
+        except VeeamApiError as exc:
+            if exc.status == 401:
+                exc.message = "The server refused the logon session again right after a new logon: %s" % exc.message
+            raise
 
     def _body(self, response, what):
         try:

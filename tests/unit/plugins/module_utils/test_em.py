@@ -1,0 +1,577 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, backupops.veeam contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Enterprise Manager client: every documented payload in XML and JSON, and the client's logic against a fake HTTP layer."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.backupops.veeam.plugins.module_utils import _em
+from ansible_collections.backupops.veeam.plugins.module_utils._em import (
+    EmClient, entities, guid_of, items, job_from_entity, link, paging, parse, path_of, session_from_entity, task_from_body,
+)
+from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
+
+GUID = "78c3919c-54d7-43fe-b047-485d3566f11f"
+GUID2 = "0c8a4b6e-1f0d-4c3e-9a57-5b2f1e3d4c21"
+
+# The seed page's two Task examples, verbatim.
+SEED_TASK_ACCEPTED = """<Task xmlns="http://www.veeam.com/ent/v1.0" Type="Task" Href="https://localhost:9398/api/tasks/task-1">
+ <Links>
+   <Link Rel="Delete" Type="Task" Href="https://localhost:9398/api/tasks/task-1" />
+ </Links>
+ <TaskId>task-1</TaskId>
+ <State>Running</State>
+ <Operation>UpdateJob</Operation>
+</Task>"""
+
+SEED_TASK_FINISHED = """<Task xmlns="http://www.veeam.com/ent/v1.0" Type="Task" Href="https://localhost:9398/api/tasks/task-1">
+ <Links>
+   <Link Rel="Delete" Type="Task" Href="https://localhost:9398/api/tasks/task-1" />
+ </Links>
+ <TaskId>task-1</TaskId>
+ <State>Finished</State>
+ <Operation>UpdateJob</Operation>
+ <Result Success="true">
+   <Message>Ok</Message>
+ </Result>
+</Task>"""
+
+JSON_TASK_ACCEPTED = json.dumps({
+    "Links": [{"Rel": "Delete", "Type": "Task", "Href": "https://localhost:9398/api/tasks/task-1"}],
+    "TaskId": "task-1", "State": "Running", "Operation": "UpdateJob", "Href": "https://localhost:9398/api/tasks/task-1", "Type": "Task"})
+
+JSON_TASK_FINISHED = json.dumps({
+    "Links": [{"Rel": "Delete", "Type": "Task", "Href": "https://localhost:9398/api/tasks/task-1"}],
+    "TaskId": "task-1", "State": "Finished", "Operation": "UpdateJob", "Result": {"Success": True, "Message": "Ok"},
+    "Href": "https://localhost:9398/api/tasks/task-1", "Type": "Task"})
+
+ACCEPTED = dict(id="task-1", state="Running", operation="UpdateJob", success=None, message=None,
+                href="https://localhost:9398/api/tasks/task-1", delete="https://localhost:9398/api/tasks/task-1")
+FINISHED = dict(ACCEPTED, state="Finished", success=True, message="Ok")
+
+
+def job_xml(guid=GUID, name="Fileserver Backup", enabled="true", next_run="<NextRun>2026-11-23T22:00:00Z</NextRun>"):
+    return """<AgentBackupJob Href="https://em.corp.local:9398/api/agents/jobs/{guid}?format=Entity" Type="AgentBackupJob"
+      Name="{name}" UID="urn:veeam:AgentBackupJob:{guid}">
+      <Links>
+        <Link Href="https://em.corp.local:9398/api/backupServers/1b2c" Name="vbr01" Type="BackupServerReference" Rel="Up" />
+        <Link Href="https://em.corp.local:9398/api/agents/jobs/{guid}?action=toggleScheduleEnabled" Rel="ToggleScheduleEnabled" />
+        <Link Href="https://em.corp.local:9398/api/agents/jobs/{guid}?action=start" Rel="Start" />
+        <Link Href="https://em.corp.local:9398/api/agents/jobs/{guid}/backupSessions" Type="BackupJobSessionReferenceList" Rel="Down" />
+      </Links>
+      <JobType>AgentBackup</JobType>
+      <Platform>AgentForWindows</Platform>
+      <Description>Nightly backup of the file server</Description>
+      <ScheduleConfigured>true</ScheduleConfigured>
+      <ScheduleEnabled>{enabled}</ScheduleEnabled>
+      {next_run}
+      <JobScheduleOptions><OptionsDaily Enabled="true"><Kind>Everyday</Kind></OptionsDaily></JobScheduleOptions>
+    </AgentBackupJob>""".format(guid=guid, name=name, enabled=enabled, next_run=next_run)
+
+
+def job_json(guid=GUID, name="Fileserver Backup", enabled=True, next_run="2026-11-23T22:00:00Z"):
+    return {
+        "Href": "https://em.corp.local:9398/api/agents/jobs/%s?format=Entity" % guid, "Type": "AgentBackupJob", "Name": name,
+        "UID": "urn:veeam:AgentBackupJob:%s" % guid,
+        "Links": [{"Href": "https://em.corp.local:9398/api/agents/jobs/%s?action=toggleScheduleEnabled" % guid, "Rel": "ToggleScheduleEnabled"}],
+        "JobType": "AgentBackup", "Platform": "AgentForWindows", "Description": "Nightly backup of the file server",
+        "ScheduleConfigured": True, "ScheduleEnabled": enabled, "NextRun": next_run,
+    }
+
+
+def query_xml(kind, inner, page=1, pages=1):
+    return """<?xml version="1.0" encoding="utf-8"?>
+<QueryResult xmlns="http://www.veeam.com/ent/v1.0" xmlns:xsd="http://www.w3.org/2001/XMLSchema"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <Entities><{kind}s>{inner}</{kind}s></Entities>
+  <PagingInfo PageNum="{page}" PageSize="1000" PagesCount="{pages}">
+    <Links><Link Href="https://em.corp.local:9398/api/query?type={kind}&amp;page=1" Rel="First" /></Links>
+  </PagingInfo>
+</QueryResult>""".format(kind=kind, inner=inner, page=page, pages=pages)
+
+
+def query_json(kind, entity_list, page=1, pages=1, doubled=True):
+    listed = {kind + "s": entity_list} if doubled else entity_list
+    return json.dumps({"Refs": None, "Entities": {kind + "s": listed},
+                       "PagingInfo": {"PageNum": page, "PageSize": 1000, "PagesCount": pages, "Links": []}})
+
+
+def session_xml(job_guid=GUID, state="Working", result="None", created="2026-11-23T10:00:00Z", session="5d1e"):
+    return """<BackupJobSession Href="https://em.corp.local:9398/api/backupSessions/{session}?format=Entity" Type="BackupJobSession"
+      Name="Fileserver Backup@2026-11-23 10:00:00" UID="urn:veeam:BackupJobSession:{session}">
+      <JobUid>urn:veeam:AgentBackupJob:{job}</JobUid>
+      <JobName>Fileserver Backup</JobName>
+      <JobType>AgentBackup</JobType>
+      <CreationTimeUTC>{created}</CreationTimeUTC>
+      <EndTimeUTC xsi:nil="true" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" />
+      <State>{state}</State>
+      <Result>{result}</Result>
+      <Progress>42</Progress>
+    </BackupJobSession>""".format(job=job_guid, state=state, result=result, created=created, session=session)
+
+
+def session_json(job_guid=GUID, state="Working", result="None", created="2026-11-23T10:00:00Z", session="5d1e"):
+    return {"Href": "https://em.corp.local:9398/api/backupSessions/%s?format=Entity" % session, "Type": "BackupJobSession",
+            "UID": "urn:veeam:BackupJobSession:%s" % session, "JobUid": "urn:veeam:AgentBackupJob:%s" % job_guid,
+            "JobName": "Fileserver Backup", "JobType": "AgentBackup", "CreationTimeUTC": created, "EndTimeUTC": None,
+            "State": state, "Result": result, "Progress": 42}
+
+
+# -- payload parsing --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, expected", [(SEED_TASK_ACCEPTED, ACCEPTED), (SEED_TASK_FINISHED, FINISHED),
+                                            (JSON_TASK_ACCEPTED, ACCEPTED), (JSON_TASK_FINISHED, FINISHED)])
+def test_seed_page_tasks_parse_the_same_in_both_formats(body, expected):
+    assert task_from_body(parse(body)) == expected
+
+
+def test_xml_namespace_and_attribute_prefixes_are_gone():
+    body = parse(SEED_TASK_FINISHED, "application/xml")
+    assert body["Href"] == "https://localhost:9398/api/tasks/task-1"
+    assert not any(key.startswith("@") or key == "xmlns" for key in body)
+    assert body["Result"] == {"Success": "true", "Message": "Ok"}
+
+
+@pytest.mark.parametrize("result, success, message", [
+    ('<Result Success="false"><Message>Access denied</Message></Result>', False, "Access denied"),
+    ('<Result Success="true" />', True, None),
+    ('<Result Success="False"><Message>Job is disabled</Message></Result>', False, "Job is disabled"),
+])
+def test_task_results_in_xml(result, success, message):
+    task = task_from_body(parse(SEED_TASK_FINISHED.replace('<Result Success="true">\n   <Message>Ok</Message>\n </Result>', result)))
+    assert (task["success"], task["message"]) == (success, message)
+
+
+@pytest.mark.parametrize("result, success, message", [
+    ({"Success": False, "Message": "Access denied"}, False, "Access denied"),
+    ({"Success": "true", "Message": "Ok"}, True, "Ok"),
+    ({"Success": "false"}, False, None),
+    (None, None, None),
+])
+def test_task_results_in_json(result, success, message):
+    body = json.loads(JSON_TASK_FINISHED)
+    body["Result"] = result
+    task = task_from_body(parse(json.dumps(body), "application/json"))
+    assert (task["success"], task["message"]) == (success, message)
+
+
+def test_operation_finished_is_kept_as_its_own_state():
+    task = task_from_body(parse(SEED_TASK_ACCEPTED.replace("Running", "OperationFinished")))
+    assert task["state"] == "OperationFinished"
+
+
+def test_a_job_entity_gives_the_same_job_in_both_formats():
+    from_xml = job_from_entity(entities(parse(query_xml("AgentBackupJob", job_xml())), "AgentBackupJob")[0])
+    from_json = job_from_entity(entities(parse(query_json("AgentBackupJob", [job_json()])), "AgentBackupJob")[0])
+    assert from_xml == from_json
+    assert from_xml.id == GUID
+    assert from_xml.name == "Fileserver Backup"
+    assert from_xml.enabled is True and from_xml.running is False
+    assert from_xml.next_run == "2026-11-23T22:00:00Z"
+    assert from_xml.details == dict(uid="urn:veeam:AgentBackupJob:" + GUID, platform="AgentForWindows",
+                                    description="Nightly backup of the file server", schedule_configured=True)
+
+
+def test_a_single_job_entity_from_get_format_entity():
+    entity = parse('<?xml version="1.0"?>' + job_xml(enabled="false").replace(
+        "<AgentBackupJob ", '<AgentBackupJob xmlns="http://www.veeam.com/ent/v1.0" ', 1))
+    job = job_from_entity(entity)
+    assert (job.id, job.enabled) == (GUID, False)
+    assert link(entity, "ToggleScheduleEnabled").endswith("?action=toggleScheduleEnabled")
+    assert link(entity, "togglescheduleenabled") == link(entity, "ToggleScheduleEnabled")
+    assert link(entity, "Retry") is None
+
+
+def test_nil_and_missing_fields_are_none():
+    nil = '<NextRun xsi:nil="true" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" />'
+    job = job_from_entity(entities(parse(query_xml("AgentBackupJob", job_xml(next_run=nil))), "AgentBackupJob")[0])
+    assert job.next_run is None
+    bare = job_from_entity({"UID": "urn:veeam:AgentBackupJob:" + GUID})
+    assert (bare.id, bare.name, bare.enabled, bare.next_run, bare.details["platform"]) == (GUID, "", False, None, None)
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_query_results_with_none_one_and_many_entities(count):
+    guids = ["%08d-0000-4000-8000-000000000000" % n for n in range(count)]
+    from_xml = entities(parse(query_xml("AgentBackupJob", "".join(job_xml(g, "Job %d" % n) for n, g in enumerate(guids)))), "AgentBackupJob")
+    for doubled in (True, False):
+        from_json = entities(parse(query_json("AgentBackupJob", [job_json(g, "Job %d" % n) for n, g in enumerate(guids)], doubled=doubled)),
+                             "AgentBackupJob")
+        assert [job_from_entity(e) for e in from_json] == [job_from_entity(e) for e in from_xml]
+    assert [job_from_entity(e).id for e in from_xml] == guids
+
+
+def test_an_empty_query_result():
+    body = parse('<QueryResult xmlns="http://www.veeam.com/ent/v1.0"><Entities><AgentBackupJobs /></Entities>'
+                 '<PagingInfo PageNum="1" PageSize="1000" PagesCount="0" /></QueryResult>')
+    assert entities(body, "AgentBackupJob") == []
+    assert entities(parse('{"Entities": {"AgentBackupJobs": {"AgentBackupJobs": []}}}'), "AgentBackupJob") == []
+    assert entities(parse('{"Entities": null}'), "AgentBackupJob") == []
+
+
+@pytest.mark.parametrize("body, expected", [
+    (query_xml("AgentBackupJob", "", page=2, pages=3), (2, 3)),
+    (query_json("AgentBackupJob", [], page=3, pages=3), (3, 3)),
+    ('{"Entities": {}}', (1, 1)),
+])
+def test_paging_info(body, expected):
+    assert paging(parse(body)) == expected
+
+
+def test_sessions_parse_the_same_in_both_formats():
+    from_xml = [session_from_entity(e) for e in entities(parse(query_xml("BackupJobSession", session_xml())), "BackupJobSession")]
+    from_json = [session_from_entity(e) for e in entities(parse(query_json("BackupJobSession", [session_json()])), "BackupJobSession")]
+    assert from_xml == from_json == [dict(id="5d1e", job_id=GUID, job_name="Fileserver Backup", state="Working", result=None,
+                                          creation_time="2026-11-23T10:00:00Z", end_time=None,
+                                          href="https://em.corp.local:9398/api/backupSessions/5d1e?format=Entity")]
+
+
+def test_sessions_with_the_plain_time_field_names_and_a_result():
+    session = session_from_entity({"JobUid": "urn:veeam:Job:" + GUID, "State": "Stopped", "Result": "Failed",
+                                   "CreationTime": "2026-11-22T22:00:00Z", "EndTime": "2026-11-22T22:30:00Z"})
+    assert (session["job_id"], session["result"], session["creation_time"], session["end_time"]) == (
+        GUID, "Failed", "2026-11-22T22:00:00Z", "2026-11-22T22:30:00Z")
+
+
+def test_many_sessions_in_xml_are_a_list():
+    inner = session_xml(session="a1") + session_xml(GUID2, "Stopped", "Success", session="b2")
+    sessions = [session_from_entity(e) for e in entities(parse(query_xml("BackupJobSession", inner)), "BackupJobSession")]
+    assert [(s["id"], s["job_id"], s["state"], s["result"]) for s in sessions] == [("a1", GUID, "Working", None), ("b2", GUID2, "Stopped", "Success")]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('<LogonSession xmlns="http://www.veeam.com/ent/v1.0" Type="LogonSession" Href="https://em.corp.local:9398/api/logonSessions/ab12">'
+     '<Links><Link Href="https://em.corp.local:9398/api/logonSessions/ab12" Type="LogonSession" Rel="Delete" /></Links>'
+     '<UserName>CORP\\backup-operator</UserName><SessionId>ab12</SessionId></LogonSession>', ("ab12", "api/logonSessions/ab12")),
+    ('{"Href": "https://em.corp.local:9398/api/logonSessions/ab12", "SessionId": "ab12", "UserName": "op"}', ("ab12", "api/logonSessions/ab12")),
+])
+def test_logon_session_bodies(body, expected):
+    parsed = parse(body)
+    assert (parsed["SessionId"], path_of(parsed["Href"])) == expected
+
+
+def test_error_bodies_parse_in_both_shapes():
+    assert parse('<Error xmlns="http://www.veeam.com/ent/v1.0" Message="Access denied" StatusCode="403" />') == {
+        "Message": "Access denied", "StatusCode": "403"}
+    assert parse('{"Message": "Job not found", "StatusCode": 404}')["Message"] == "Job not found"
+
+
+@pytest.mark.parametrize("body", ["<!DOCTYPE html><html><head><title>IIS</title></head><body><p>hi</body></html>",
+                                  "Service Unavailable", '<Task xmlns="http://www.veeam.com/ent/v1.0"><TaskId>task-1'])
+def test_non_veeam_answers_are_value_errors(body):
+    with pytest.raises(ValueError):
+        parse(body, "text/html")
+
+
+def test_empty_body_is_an_empty_dict():
+    assert parse("") == {} and parse("  \n") == {}
+
+
+def test_items_handles_every_wrapping():
+    one = {"Rel": "Delete", "Href": "x"}
+    assert items({"Link": one}, "Link") == [one]
+    assert items({"Link": [one, one]}, "Link") == [one, one]
+    assert items([one], "Link") == [one]
+    assert items({"Links": [one]}, "Link", "Links") == [one]
+    assert items(None, "Link") == [] and items("", "Link") == []
+
+
+@pytest.mark.parametrize("value, expected", [
+    (GUID, GUID), ("urn:veeam:AgentBackupJob:" + GUID, GUID), ("  URN:VEEAM:AgentBackupJob:%s " % GUID, GUID), ("", ""),
+])
+def test_ids(value, expected):
+    assert EmClient.normalize_id(value) == expected
+    assert guid_of(value.strip()) == expected
+
+
+def test_path_of_ignores_the_host_em_names_itself_by():
+    assert path_of("https://em01.corp.internal:9398/api/tasks/task-7") == "api/tasks/task-7"
+    assert path_of("https://x/api/query?type=AgentBackupJob&page=2") == "api/query?type=AgentBackupJob&page=2"
+
+
+# -- the client against a fake HTTP layer -------------------------------------------
+
+
+class FakeResponse(object):
+    def __init__(self, method, url, status, text, headers=None):
+        self.status_code = status
+        self.text = text
+        self.headers = headers or {"Content-Type": "application/xml" if text.lstrip().startswith("<") else "application/json"}
+        self.url = url
+        self.content = text.encode("utf-8")
+
+        class Request(object):
+            pass
+        self.request = Request()
+        self.request.method = method
+
+
+class FakeHttp(object):
+    """Answers (method, path prefix) from a script; each entry is a list of (status, body, headers) used in turn, the last repeating."""
+
+    base_url = "https://em.example.com:9398/"
+
+    def __init__(self, script):
+        self.script = dict((key, list(value)) for key, value in script.items())
+        self.sent = []
+        self.session = type("Session", (), {"headers": {}})()
+        self.closed = False
+
+    def url(self, path):
+        return path if path.startswith("https://") else self.base_url + path
+
+    def request(self, method, path, expect=(200,), **kwargs):
+        self.sent.append((method, path, dict(self.session.headers), kwargs))
+        for (m, prefix), answers in self.script.items():
+            if m == method and path.startswith(prefix):
+                status, body, headers = answers.pop(0) if len(answers) > 1 else answers[0]
+                break
+        else:
+            status, body, headers = 404, '<Error Message="Not found" StatusCode="404" />', None
+        response = FakeResponse(method, self.url(path), status, body, headers)
+        if status not in expect:
+            raise VeeamApiError("Server answered HTTP %s." % status, method, self.url(path), status, None)
+        return response
+
+    def paths(self, method=None):
+        return [p for m, p, _h, _k in self.sent if method in (None, m)]
+
+    def close(self):
+        self.closed = True
+
+
+class FakeModule(object):
+    def __init__(self, fmt="xml"):
+        self.params = dict(server="em.example.com", port=9398, username="CORP\\op", password="s3cret", validate_certs=True,
+                           ca_path=None, timeout=30, use_proxy=True, format=fmt)
+        self.no_log_values = set()
+        self.warnings = []
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def fail_json(self, **kwargs):
+        raise AssertionError(kwargs)
+
+
+LOGON = ("POST", "api/sessionMngr/")
+LOGON_OK = (201, '<LogonSession xmlns="http://www.veeam.com/ent/v1.0" Href="https://em01.internal:9398/api/logonSessions/ls-1">'
+                 '<SessionId>ls-1</SessionId></LogonSession>', {"X-RestSvcSessionId": "TOKEN-1", "Content-Type": "application/xml"})
+LOGON_OK_2 = (201, LOGON_OK[1].replace("ls-1", "ls-2"), {"X-RestSvcSessionId": "TOKEN-2", "Content-Type": "application/xml"})
+LOGOFF = ("DELETE", "api/logonSessions/")
+JOBS = ("GET", "api/query?type=AgentBackupJob")
+SESSIONS = ("GET", "api/query?type=BackupJobSession")
+NO_SESSIONS = (200, query_xml("BackupJobSession", ""), None)
+
+
+def client_with(script, fmt="xml"):
+    module = FakeModule(fmt)
+    client = EmClient(module)
+    client.http = FakeHttp(script)
+    return client, module
+
+
+def test_logon_sends_basic_auth_keeps_the_token_secret_and_logs_off_by_the_body_id():
+    client, module = client_with({LOGON: [LOGON_OK], JOBS: [(200, query_xml("AgentBackupJob", job_xml()), None)],
+                                  SESSIONS: [NO_SESSIONS], LOGOFF: [(204, "", None)]})
+    jobs = client.read_jobs()
+    client.close()
+    method, path, _headers, kwargs = client.http.sent[0]
+    assert (method, path, kwargs["auth"]) == ("POST", "api/sessionMngr/?v=latest", ("CORP\\op", "s3cret"))
+    assert {"TOKEN-1", "ls-1"} <= module.no_log_values
+    assert client.http.sent[1][2]["X-RestSvcSessionId"] == "TOKEN-1"
+    assert client.http.paths("DELETE") == ["api/logonSessions/ls-1"]
+    assert client.http.closed
+    assert [(j.id, j.enabled, j.running) for j in jobs] == [(GUID, True, False)]
+
+
+def test_read_jobs_costs_two_requests_and_learns_running_from_sessions():
+    inner = job_xml() + job_xml(GUID2, "Laptops", "false")
+    sessions = session_xml(GUID2, "Working", created="2026-11-23T10:00:00Z")
+    client, _module = client_with({LOGON: [LOGON_OK], JOBS: [(200, query_xml("AgentBackupJob", inner), None)],
+                                   SESSIONS: [(200, query_xml("BackupJobSession", sessions), None)]})
+    jobs = client.read_jobs()
+    assert client.http.paths("GET") == [
+        "api/query?type=AgentBackupJob&format=Entities&pageSize=1000&page=1",
+        "api/query?type=BackupJobSession&format=Entities&filter=State!=Stopped&pageSize=1000&page=1"]
+    assert [(j.name, j.enabled, j.running, j.last_run) for j in jobs] == [
+        ("Fileserver Backup", True, False, None), ("Laptops", False, True, "2026-11-23T10:00:00Z")]
+
+
+def test_only_the_newest_session_decides_when_the_server_ignores_the_filter():
+    sessions = session_xml(state="Working", created="2026-11-20T10:00:00Z", session="old") + session_xml(
+        state="Stopped", result="Success", created="2026-11-23T10:00:00Z", session="new")
+    client, _module = client_with({LOGON: [LOGON_OK], JOBS: [(200, query_xml("AgentBackupJob", job_xml()), None)],
+                                   SESSIONS: [(200, query_xml("BackupJobSession", sessions), None)]})
+    assert client.read_jobs()[0].running is False
+
+
+def test_read_jobs_follows_pages():
+    page1 = (200, query_xml("AgentBackupJob", job_xml(), page=1, pages=2), None)
+    page2 = (200, query_xml("AgentBackupJob", job_xml(GUID2, "Laptops"), page=2, pages=2), None)
+    client, _module = client_with({LOGON: [LOGON_OK], JOBS: [page1, page2], SESSIONS: [NO_SESSIONS]})
+    assert [j.name for j in client.read_jobs()] == ["Fileserver Backup", "Laptops"]
+    assert [p for p in client.http.paths("GET") if "AgentBackupJob" in p][-1].endswith("&page=2")
+
+
+def test_json_and_xml_clients_read_the_same_jobs():
+    xml_client, _m = client_with({LOGON: [LOGON_OK], JOBS: [(200, query_xml("AgentBackupJob", job_xml()), None)],
+                                  SESSIONS: [(200, query_xml("BackupJobSession", session_xml()), None)]})
+    json_logon = (201, '{"Href": "https://em:9398/api/logonSessions/ls-1", "SessionId": "ls-1"}', {"X-RestSvcSessionId": "TOKEN-1"})
+    json_client, _m = client_with({LOGON: [json_logon], JOBS: [(200, query_json("AgentBackupJob", [job_json()]), None)],
+                                   SESSIONS: [(200, query_json("BackupJobSession", [session_json()]), None)]}, "json")
+    assert xml_client.read_jobs() == json_client.read_jobs()
+    assert json_client.logoff_path == "api/logonSessions/ls-1"
+
+
+def test_a_finished_run_stays_the_last_run_with_its_result():
+    running = (200, query_xml("BackupJobSession", session_xml()), None)
+    ended = session_xml(state="Stopped", result="Failed").replace("<BackupJobSession ", '<BackupJobSession xmlns="http://www.veeam.com/ent/v1.0" ', 1)
+    client, _module = client_with({LOGON: [LOGON_OK], JOBS: [(200, query_xml("AgentBackupJob", job_xml()), None)],
+                                   SESSIONS: [running, NO_SESSIONS], ("GET", "api/backupSessions/5d1e"): [(200, ended, None)]})
+    first = client.read_jobs()[0]
+    second = client.read_jobs()[0]
+    third = client.read_jobs()[0]
+    assert (first.running, first.last_run, first.last_result) == (True, "2026-11-23T10:00:00Z", None)
+    assert (second.running, second.last_run, second.last_result) == (False, "2026-11-23T10:00:00Z", "Failed")
+    assert third == second
+    assert client.http.paths("GET").count("api/backupSessions/5d1e?format=Entity") == 1
+
+
+def test_a_401_logs_on_again_once_and_resends():
+    client, module = client_with({LOGON: [LOGON_OK, LOGON_OK_2], JOBS: [(401, "", None), (200, query_xml("AgentBackupJob", job_xml()), None)],
+                                  SESSIONS: [NO_SESSIONS], LOGOFF: [(204, "", None)]})
+    assert len(client.read_jobs()) == 1
+    client.close()
+    assert client.http.paths("POST") == ["api/sessionMngr/?v=latest"] * 2
+    assert client.http.paths("DELETE") == ["api/logonSessions/ls-2"]
+    assert {"TOKEN-1", "TOKEN-2"} <= module.no_log_values
+
+
+def test_a_second_401_is_final():
+    client, _module = client_with({LOGON: [LOGON_OK, LOGON_OK_2], JOBS: [(401, "", None)]})
+    with pytest.raises(VeeamApiError) as caught:
+        client.read_jobs()
+    assert "again right after a new logon" in str(caught.value)
+    assert client.http.paths("POST") == ["api/sessionMngr/?v=latest"] * 2
+
+
+def test_wrong_credentials_say_so_in_one_line():
+    client, _module = client_with({LOGON: [(401, "", {"WWW-Authenticate": "Basic Realm=RestSvc"})]})
+    with pytest.raises(VeeamApiError) as caught:
+        client.read_jobs()
+    message = str(caught.value)
+    assert message.startswith("Logon to https://em.example.com:9398/ as 'CORP\\\\op' failed: wrong user name or password")
+    assert "\n" not in message and "s3cret" not in message
+    client.close()
+    assert client.http.paths("DELETE") == []
+
+
+def test_a_logon_without_the_session_header_is_not_a_veeam_server():
+    client, _module = client_with({LOGON: [(201, "<html><title>Hi</title></html>", {"Content-Type": "text/html"})]})
+    with pytest.raises(VeeamApiError) as caught:
+        client.read_jobs()
+    assert "X-RestSvcSessionId" in str(caught.value)
+
+
+def test_an_html_answer_is_reported_with_status_and_url():
+    client, _module = client_with({LOGON: [LOGON_OK], JOBS: [(200, "<!DOCTYPE html><html><body>proxy</body></html>", {"Content-Type": "text/html"})]})
+    with pytest.raises(VeeamApiError) as caught:
+        client.read_jobs()
+    assert caught.value.status == 200 and "api/query?type=AgentBackupJob" in caught.value.url
+    assert "text/html" in str(caught.value)
+
+
+def test_logoff_failure_is_a_warning():
+    client, module = client_with({LOGON: [LOGON_OK], JOBS: [(200, query_xml("AgentBackupJob", ""), None)], SESSIONS: [NO_SESSIONS],
+                                  LOGOFF: [(500, "", None)]})
+    client.read_jobs()
+    client.close()
+    assert module.warnings and "Logoff" in module.warnings[0]
+
+
+def job(name="Fileserver Backup", guid=GUID, enabled=True):
+    return _em.Job(guid, name, enabled, False, None, None, None, {})
+
+
+@pytest.mark.parametrize("action, query", [("enable", "toggleScheduleEnabled"), ("disable", "toggleScheduleEnabled"),
+                                           ("start", "start"), ("stop", "stop")])
+def test_send_posts_the_seed_request_and_returns_the_task(action, query):
+    client, _module = client_with({LOGON: [LOGON_OK], ("POST", "api/agents/jobs/"): [(202, SEED_TASK_ACCEPTED, None)]})
+    handle = client.send(job(), action)
+    method, path, headers, kwargs = client.http.sent[-1]
+    assert (method, path) == ("POST", "api/agents/jobs/%s?action=%s" % (GUID, query))
+    assert headers["X-RestSvcSessionId"] == "TOKEN-1"
+    assert "data" not in kwargs and "json" not in kwargs
+    assert handle == dict(job="Fileserver Backup", action=action, task=ACCEPTED)
+
+
+TASK = ("GET", "api/tasks/task-1")
+
+
+def settle_with(answers, timeout=5, sleep=0.01):
+    client, _module = client_with({LOGON: [LOGON_OK], ("POST", "api/agents/jobs/"): [(202, SEED_TASK_ACCEPTED, None)], TASK: answers,
+                                   ("DELETE", "api/tasks/"): [(204, "", None)]})
+    handle = client.send(job(), "disable")
+    return client, handle, client.settle([handle], timeout, sleep)
+
+
+def test_settle_polls_the_href_path_until_finished():
+    operation_finished = (200, SEED_TASK_ACCEPTED.replace("Running", "OperationFinished"), None)
+    client, handle, failures = settle_with([(200, SEED_TASK_ACCEPTED, None), operation_finished, (200, SEED_TASK_FINISHED, None)])
+    assert failures == []
+    assert client.http.paths("GET") == ["api/tasks/task-1"] * 3
+    assert EmClient.describe(handle) == {"task": dict(id="task-1", operation="UpdateJob", state="Finished", success=True, message="Ok")}
+
+
+def test_settle_reports_a_failed_task_with_the_server_message():
+    failed = SEED_TASK_FINISHED.replace('Success="true"', 'Success="false"').replace("Ok", "Job is locked by another operation")
+    _client, handle, failures = settle_with([(200, failed, None)])
+    assert failures == [(handle, "Job 'Fileserver Backup': disable task task-1 (UpdateJob) failed: Job is locked by another operation")]
+
+
+def test_settle_names_a_stuck_task_and_deletes_it():
+    client, handle, failures = settle_with([(200, SEED_TASK_ACCEPTED, None)], timeout=0.3, sleep=0.05)
+    assert failures == [(handle, "Job 'Fileserver Backup': disable task task-1 (UpdateJob) did not finish within 0.3 seconds; "
+                                 "last state: Running. The task was deleted.")]
+    assert client.http.paths("DELETE") == ["api/tasks/task-1"]
+
+
+def test_settle_polls_many_tasks_round_by_round():
+    client, _module = client_with({LOGON: [LOGON_OK]})
+    handles = []
+    for n in (1, 2, 3):
+        accepted = SEED_TASK_ACCEPTED.replace("task-1", "task-%d" % n)
+        client.http.script[("GET", "api/tasks/task-%d" % n)] = [(200, accepted, None)] * n + [(200, SEED_TASK_FINISHED.replace("task-1", "task-%d" % n), None)]
+        handles.append(dict(job="Job %d" % n, action="enable", task=task_from_body(parse(accepted))))
+    assert client.settle(handles, 5, 0.01) == []
+    polls = client.http.paths("GET")
+    assert [polls.count("api/tasks/task-%d" % n) for n in (1, 2, 3)] == [2, 3, 4]
+    # Round by round: every task is polled once before any is polled twice.
+    assert polls[:3] == ["api/tasks/task-1", "api/tasks/task-2", "api/tasks/task-3"]
+
+
+def test_a_task_lost_with_its_expired_logon_session_is_a_clear_failure():
+    client, _module = client_with({LOGON: [LOGON_OK, LOGON_OK_2], ("POST", "api/agents/jobs/"): [(202, SEED_TASK_ACCEPTED, None)],
+                                   TASK: [(401, "", None), (404, '<Error Message="Task not found" />', None)]})
+    handle = client.send(job(), "disable")
+    with pytest.raises(VeeamApiError) as caught:
+        client.settle([handle], 5, 0.01)
+    assert "nothing was resent" in str(caught.value)
+    assert client.http.paths("POST").count("api/agents/jobs/%s?action=toggleScheduleEnabled" % GUID) == 1
+
+
+def test_read_sessions_newest_first_and_limited():
+    inner = "".join(session_xml(state="Stopped", result=r, created="2026-11-2%dT22:00:00Z" % d, session="s%d" % d)
+                    for d, r in ((1, "Success"), (3, "Failed"), (2, "Warning")))
+    client, _module = client_with({LOGON: [LOGON_OK], SESSIONS: [(200, query_xml("BackupJobSession", inner), None)]})
+    sessions = client.read_sessions(job(), 2)
+    assert sessions == [dict(id="s3", state="Stopped", result="Failed", creation_time="2026-11-23T22:00:00Z", end_time=None),
+                        dict(id="s2", state="Stopped", result="Warning", creation_time="2026-11-22T22:00:00Z", end_time=None)]
