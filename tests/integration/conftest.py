@@ -1,0 +1,102 @@
+"""Integration tests: real ansible-playbook runs against the Veeam API simulator on 127.0.0.1."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from veeam_sim.testing import sim, sim_server  # noqa: F401  pylint: disable=unused-import
+
+REPO = Path(__file__).resolve().parents[2]
+# `make compat` points this at a virtualenv with the oldest ansible-core the collection supports;
+# its python runs the modules too, so it must have requests and xmltodict.
+ANSIBLE_BIN = Path(os.environ.get("ANSIBLE_BIN_DIR") or Path(sys.executable).parent)
+
+
+@pytest.fixture(scope="session")
+def collections_path(tmp_path_factory):
+    """ANSIBLE_COLLECTIONS_PATH under which the working tree is backupops.veeam."""
+    root = tmp_path_factory.mktemp("collections")
+    link = root / "ansible_collections" / "backupops" / "veeam"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(REPO)
+    return root
+
+
+class PlaybookRun:
+    """The outcome of one ansible-playbook run: exit code, output and each task's result in order."""
+
+    def __init__(self, completed, callback):
+        self.rc = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+        self.results = []
+        if callback == "json":
+            document = json.loads(self.stdout[self.stdout.index("{"):])
+            for play in document["plays"]:
+                for task in play["tasks"]:
+                    self.results.extend(task["hosts"].values())
+
+    @property
+    def result(self):
+        """The last task's result."""
+        return self.results[-1]
+
+    def __repr__(self):
+        return "PlaybookRun(rc=%s, stdout=%s, stderr=%s)" % (self.rc, self.stdout[-3000:], self.stderr[-2000:])
+
+
+class Ansible:
+    """Writes a one-play playbook whose module_defaults point both action groups at the simulator, and runs it."""
+
+    def __init__(self, simulator, collections, workdir):
+        self.sim = simulator
+        self.collections = collections
+        self.workdir = workdir
+        self.count = 0
+
+    def connection(self, api):
+        port = self.sim.vb365_port if api == "vb365" else self.sim.em_port
+        return dict(server=self.sim.host, port=port, username=self.sim.username, password=self.sim.password, ca_path=self.sim.ca_path)
+
+    def env(self, extra=None, callback="json"):
+        env = dict(os.environ)
+        env.update(
+            ANSIBLE_COLLECTIONS_PATH=str(self.collections),
+            ANSIBLE_PYTHON_INTERPRETER=str(ANSIBLE_BIN / "python"),
+            ANSIBLE_STDOUT_CALLBACK=callback,
+            ANSIBLE_LOCALHOST_WARNING="false",
+            ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+            ANSIBLE_NOCOLOR="true",
+            ANSIBLE_RETRY_FILES_ENABLED="false",
+        )
+        env.update(extra or {})
+        return env
+
+    def run(self, tasks, check=False, diff=False, env=None, defaults=True, callback="json", verbosity=0, extra_args=()):
+        self.count += 1
+        play = dict(hosts="localhost", connection="local", gather_facts=False, tasks=tasks)
+        if defaults:
+            play["module_defaults"] = {"group/backupops.veeam.vb365": self.connection("vb365"),
+                                       "group/backupops.veeam.em": self.connection("em")}
+        path = self.workdir / ("playbook-%d.yml" % self.count)
+        path.write_text(yaml.safe_dump([play], sort_keys=False))
+        command = [str(ANSIBLE_BIN / "ansible-playbook"), "-i", "localhost,", str(path)]
+        command += ["--check"] * check + ["--diff"] * diff + (["-" + "v" * verbosity] if verbosity else []) + list(extra_args)
+        completed = subprocess.run(command, capture_output=True, text=True, env=self.env(env, callback), timeout=600, check=False)
+        return PlaybookRun(completed, callback)
+
+    def task(self, module, check=False, diff=False, env=None, defaults=True, **args):
+        """Run one module task and return its result (failures included)."""
+        run = self.run([{"name": module, "backupops.veeam." + module: args, "ignore_errors": True}], check=check, diff=diff, env=env, defaults=defaults)
+        assert run.results, run
+        return run.result
+
+
+@pytest.fixture
+def ansible(sim, collections_path, tmp_path):  # noqa: F811  pylint: disable=redefined-outer-name
+    return Ansible(sim, collections_path, tmp_path)
