@@ -1,0 +1,308 @@
+"""veeam_agent_job through real ansible-playbook runs against the Enterprise Manager simulator, in XML and JSON."""
+
+import pytest
+
+MODULE = "veeam_agent_job"
+TOGGLE = "POST /api/agents/jobs/{id}?action=toggleScheduleEnabled"
+LOGON = "POST /api/sessionMngr/"
+LOGOFF = "DELETE /api/logonSessions/{id}"
+
+pytestmark = pytest.mark.parametrize("fmt", ["xml", "json"])
+
+
+def em_jobs(sim):
+    return sim.state()["em"]["jobs"]
+
+
+def em_job(sim, name):
+    return next(job for job in em_jobs(sim) if job["name"] == name)
+
+
+def pick(sim, enabled=True, running=False):
+    return next(job for job in em_jobs(sim) if job["enabled"] == enabled and job["running"] == running)
+
+
+def em_requests(sim):
+    return [request for request in sim.requests() if request["api"] == "em"]
+
+
+def count(sim, method, path_part):
+    """EM requests of this method whose path?query contains path_part (counting ourselves keeps the test independent of templates)."""
+    return sum(1 for r in em_requests(sim) if r["method"] == method and path_part in r["path"] + ("?" + r["query"] if r.get("query") else ""))
+
+
+def toggles(sim, job=None):
+    return count(sim, "POST", "action=toggleScheduleEnabled" if job is None else "%s?action=toggleScheduleEnabled" % job["id"])
+
+
+def writes(sim):
+    """Changes to jobs: every POST but the logon."""
+    return [r for r in em_requests(sim) if r["method"] == "POST" and "sessionMngr" not in r["path"]]
+
+
+def assert_logged_off(sim):
+    logons = count(sim, "POST", "/api/sessionMngr/")
+    assert logons >= 1
+    assert count(sim, "DELETE", "/api/logonSessions/") >= 1
+    assert sim.state()["em"]["logon_sessions"] == 0
+
+
+def assert_no_secret(run_or_result, sim):
+    text = str(run_or_result)
+    assert sim.password not in text
+    for request in em_requests(sim):
+        token = (request.get("headers") or {}).get("X-RestSvcSessionId")
+        if token:
+            assert token not in text
+
+
+def test_disable_then_enable_twice_each_is_changed_then_quiet(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    for state, flag in (("disabled", False), ("enabled", True)):
+        sim.clear_requests()
+        first = ansible.task(MODULE, format=fmt, name=job["name"], state=state)
+        assert first["changed"] is True, first
+        assert first["jobs"][0]["actions"] == [state[:-1]]
+        assert first["jobs"][0]["task"]["state"] == "Finished" and first["jobs"][0]["task"]["success"] is True
+        assert first["jobs"][0]["before"]["enabled"] is (not flag) and first["jobs"][0]["after"]["enabled"] is flag
+        assert em_job(sim, job["name"])["enabled"] is flag
+        assert toggles(sim, job) == 1
+        assert_logged_off(sim)
+
+        sim.clear_requests()
+        second = ansible.task(MODULE, format=fmt, name=job["name"], state=state)
+        assert second["changed"] is False and second.get("failed") is not True, second
+        assert second["jobs"][0]["actions"] == []
+        assert writes(sim) == []
+        # A do-nothing run: logon, one query for jobs, one for sessions, logoff.
+        sent = [(r["method"], r["path"]) for r in em_requests(sim)]
+        assert sent[:3] == [("POST", "/api/sessionMngr/"), ("GET", "/api/query"), ("GET", "/api/query")]
+        assert len(sent) == 4 and sent[3][0] == "DELETE" and sent[3][1].startswith("/api/logonSessions/")
+        assert_logged_off(sim)
+
+
+def test_the_toggle_is_the_seed_request(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.clear_requests()
+    result = ansible.task(MODULE, format=fmt, id=job["id"], state="disabled")
+    assert result["changed"] is True, result
+    posts = [r for r in writes(sim)]
+    assert len(posts) == 1
+    post = posts[0]
+    assert post["path"] == "/api/agents/jobs/%s" % job["id"]
+    assert post["query"] == "action=toggleScheduleEnabled"
+    assert not post.get("body")
+    headers = dict((key.lower(), value) for key, value in post["headers"].items())
+    assert headers.get("x-restsvcsessionid")
+    assert headers.get("accept") == ("application/json" if fmt == "json" else "application/xml")
+    assert "authorization" not in headers
+    assert_no_secret(result, sim)
+
+
+def test_check_mode_sends_no_write_and_predicts_changed(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.clear_requests()
+    checked = ansible.task(MODULE, check=True, format=fmt, name=job["name"], state="disabled")
+    assert checked["changed"] is True, checked
+    assert checked["jobs"][0]["actions"] == []
+    assert writes(sim) == []
+    assert em_job(sim, job["name"])["enabled"] is True
+    assert_logged_off(sim)
+    real = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
+    assert real["changed"] is checked["changed"]
+    quiet = ansible.task(MODULE, check=True, format=fmt, name=job["name"], state="disabled")
+    assert quiet["changed"] is False
+
+
+def test_diff_mode_shows_before_and_after(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    result = ansible.task(MODULE, diff=True, format=fmt, name=job["name"], state="disabled")
+    label = "%s (%s)" % (job["name"], job["id"])
+    assert result["diff"]["before"][label] == {"enabled": True, "running": False}
+    assert result["diff"]["after"][label] == {"enabled": False, "running": False}
+
+
+def test_id_with_the_urn_prefix_selects_the_job(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    result = ansible.task(MODULE, format=fmt, id="urn:veeam:AgentBackupJob:%s" % job["id"], state="enabled")
+    assert result["changed"] is False and result["jobs"][0]["id"] == job["id"], result
+
+
+def test_a_failed_task_fails_clearly_and_logs_off(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.inject("task_fail", api="em", method="POST", path="toggleScheduleEnabled", message="Job is locked by another operation")
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
+    assert result["failed"] is True
+    assert "Job %r: disable task task-" % job["name"] in result["msg"]
+    assert "failed: Job is locked by another operation" in result["msg"]
+    assert result["jobs"][0]["task"]["success"] is False
+    assert toggles(sim, job) == 1
+    assert_logged_off(sim)
+
+
+def test_a_task_that_never_finishes_fails_naming_it(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.inject("task_stuck", api="em", method="POST", path="toggleScheduleEnabled")
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled", wait_timeout=2, wait_sleep=0.5)
+    assert result["failed"] is True
+    assert "disable task task-" in result["msg"] and "did not finish within" in result["msg"], result["msg"]
+    assert "last state: Running" in result["msg"]
+    assert toggles(sim, job) == 1
+    assert count(sim, "DELETE", "/api/tasks/") == 1
+    assert_logged_off(sim)
+
+
+def test_an_expired_logon_session_is_renewed_once(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.inject("expire", api="em", method="GET", path="type=BackupJobSession", count=1)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
+    assert result["changed"] is True and not result.get("failed"), result
+    assert em_job(sim, job["name"])["enabled"] is False
+    assert count(sim, "POST", "/api/sessionMngr/") == 2
+    assert toggles(sim, job) == 1
+    assert_logged_off(sim)
+
+
+def test_an_expired_session_on_the_toggle_resends_the_refused_request(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.inject("expire", api="em", method="POST", path="toggleScheduleEnabled", count=1)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
+    assert result["changed"] is True and not result.get("failed"), result
+    assert em_job(sim, job["name"])["enabled"] is False
+    # Refused unread (401), sent again once under the new logon: one flip.
+    assert toggles(sim, job) == 2
+    assert_logged_off(sim)
+
+
+def test_5xx_on_reads_is_retried(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.inject("status", api="em", method="GET", path="type=AgentBackupJob", status=503, count=2)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
+    assert result["changed"] is True and not result.get("failed"), result
+    assert em_job(sim, job["name"])["enabled"] is False
+    assert_logged_off(sim)
+
+
+def test_5xx_on_an_applied_toggle_is_not_replayed(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.inject("status", api="em", method="POST", path="toggleScheduleEnabled", status=503, apply=True, count=1)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
+    assert not result.get("failed"), result
+    assert result["changed"] is True
+    assert em_job(sim, job["name"])["enabled"] is False
+    assert toggles(sim, job) == 1
+    assert any("unclear" in warning for warning in result.get("warnings", []))
+    assert_logged_off(sim)
+
+
+def test_5xx_on_a_refused_toggle_is_decided_by_a_fresh_read(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.inject("status", api="em", method="POST", path="toggleScheduleEnabled", status=500, count=1)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
+    assert not result.get("failed"), result
+    assert em_job(sim, job["name"])["enabled"] is False
+    # The first toggle was not applied; the re-read saw the flag unchanged and sent exactly one more.
+    assert toggles(sim, job) == 2
+    assert_logged_off(sim)
+
+
+def test_a_job_flipped_behind_the_modules_back_ends_in_the_declared_state(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.inject("flip_behind", api="em", method="POST", path="toggleScheduleEnabled", job=job["name"], count=1)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
+    assert not result.get("failed"), result
+    assert em_job(sim, job["name"])["enabled"] is False
+    assert toggles(sim, job) == 2
+    assert_logged_off(sim)
+
+
+def test_environment_credentials(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    env = dict(VEEAM_EM_SERVER="https://%s:%d" % (sim.host, sim.em_port), VEEAM_EM_USERNAME=sim.username,
+               VEEAM_EM_PASSWORD=sim.password, VEEAM_CA_PATH=sim.ca_path)
+    result = ansible.task(MODULE, defaults=False, env=env, format=fmt, name=job["name"], state="disabled")
+    assert result["changed"] is True, result
+    assert_logged_off(sim)
+    assert_no_secret(result, sim)
+
+
+def test_an_unknown_name_lists_candidates_and_changes_nothing(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    result = ansible.task(MODULE, format=fmt, name=[job["name"], job["name"] + "x"], state="disabled")
+    assert result["failed"] is True
+    assert "no job is named %r" % (job["name"] + "x") in result["msg"]
+    assert repr(job["name"]) in result["msg"]
+    assert writes(sim) == []
+    assert_logged_off(sim)
+
+
+def test_an_ambiguous_name_fails_before_any_change(ansible, sim, fmt):
+    sim.reset({"em": {"jobs": [{"name": "Twin", "enabled": True, "id": "11111111-1111-4111-8111-111111111111"},
+                               {"name": "Twin", "enabled": True, "id": "22222222-2222-4222-8222-222222222222"}]}})
+    result = ansible.task(MODULE, format=fmt, name="Twin", state="disabled")
+    assert result["failed"] is True
+    assert "2 jobs are named 'Twin'" in result["msg"] and "select them by id" in result["msg"]
+    assert writes(sim) == []
+    assert_logged_off(sim)
+
+
+def test_a_wrong_password_says_so(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled", password="not-the-password")
+    assert result["failed"] is True
+    assert "Logon to https://%s:%d/ as %r failed" % (sim.host, sim.em_port, sim.username) in result["msg"]
+    assert "not-the-password" not in str(result)
+    assert writes(sim) == []
+
+
+def test_running_then_stopped(ansible, sim, fmt):
+    sim.configure(em_run_seconds=60)
+    job = pick(sim, enabled=True, running=False)
+    started = ansible.task(MODULE, format=fmt, name=job["name"], state="running")
+    assert started["changed"] is True and not started.get("failed"), started
+    assert started["jobs"][0]["actions"] == ["start"]
+    assert started["jobs"][0]["task"]["operation"]
+    assert em_job(sim, job["name"])["running"] is True
+    again = ansible.task(MODULE, format=fmt, name=job["name"], state="running")
+    assert again["changed"] is False
+    stopped = ansible.task(MODULE, format=fmt, name=job["name"], state="stopped")
+    assert stopped["changed"] is True and stopped["jobs"][0]["actions"] == ["stop"], stopped
+    assert stopped["jobs"][0]["after"]["running"] is False
+    assert em_job(sim, job["name"])["running"] is False
+    quiet = ansible.task(MODULE, format=fmt, name=job["name"], state="stopped")
+    assert quiet["changed"] is False
+    assert_logged_off(sim)
+
+
+def test_running_with_wait_for_completion_sees_the_run_end(ansible, sim, fmt):
+    sim.configure(em_run_seconds=1.0)
+    job = pick(sim, enabled=True, running=False)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="running", wait_for_completion=True, wait_timeout=60, wait_sleep=0.5)
+    assert result["changed"] is True and not result.get("failed"), result
+    assert result["jobs"][0]["after"]["running"] is False
+    assert em_job(sim, job["name"])["running"] is False
+    assert_logged_off(sim)
+
+
+def test_disable_with_if_running_stop(ansible, sim, fmt):
+    sim.configure(em_run_seconds=60)
+    job = pick(sim, enabled=True, running=False)
+    assert ansible.task(MODULE, format=fmt, name=job["name"], state="running")["changed"] is True
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled", if_running="stop")
+    assert not result.get("failed"), result
+    assert result["jobs"][0]["actions"] == ["stop", "disable"]
+    state = em_job(sim, job["name"])
+    assert state["enabled"] is False and state["running"] is False
+    assert_logged_off(sim)
+
+
+def test_all_jobs_at_once_costs_two_reads(ansible, sim, fmt):
+    sim.clear_requests()
+    result = ansible.task(MODULE, format=fmt, all_jobs=True, state="enabled")
+    assert not result.get("failed"), result
+    assert all(job["enabled"] for job in em_jobs(sim))
+    sim.clear_requests()
+    quiet = ansible.task(MODULE, format=fmt, all_jobs=True, state="enabled")
+    assert quiet["changed"] is False
+    assert count(sim, "GET", "/api/") == 2
+    assert_logged_off(sim)
