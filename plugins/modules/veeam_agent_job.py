@@ -26,7 +26,7 @@ description:
   - A write that gets an unclear answer (a 5xx status or a dropped connection) is never sent again blindly;
     the job is re-read and the decision made again.
 author:
-  - backupops.veeam contributors
+  - backupops.veeam contributors (@backupops)
 requirements:
   - requests
   - xmltodict (with O(format=xml))
@@ -175,7 +175,7 @@ jobs:
       type: dict
       sample: {enabled: false, running: false}
     actions:
-      description: Actions sent, in order (in check mode none are sent; see RV(changed)). V(enable) and V(disable) are both
+      description: Actions sent, in order (in check mode none are sent; see C(changed)). V(enable) and V(disable) are both
         sent as C(toggleScheduleEnabled).
       type: list
       elements: str

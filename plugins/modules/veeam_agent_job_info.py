@@ -17,7 +17,7 @@ description:
     next run, optionally with their newest backup sessions.
   - Never changes anything.
 author:
-  - backupops.veeam contributors
+  - backupops.veeam contributors (@backupops)
 requirements:
   - requests
   - xmltodict (with O(format=xml))

@@ -86,7 +86,7 @@ def test_the_toggle_is_the_seed_request(ansible, sim, fmt):
     sim.clear_requests()
     result = ansible.task(MODULE, format=fmt, id=job["id"], state="disabled")
     assert result["changed"] is True, result
-    posts = [r for r in writes(sim)]
+    posts = writes(sim)
     assert len(posts) == 1
     post = posts[0]
     assert post["path"] == "/api/agents/jobs/%s" % job["id"]
