@@ -1,0 +1,443 @@
+"""The simulated servers' state: configuration, scenarios, jobs, sessions, tokens, logon sessions and tasks.
+
+Everything is kept in dicts keyed by id so that scenarios with thousands of jobs stay fast; time-driven changes
+(a session ending, a task finishing) are applied lazily by ``tick()`` before each request is answered.
+"""
+
+import copy
+import datetime
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Optional
+
+import yaml
+
+from .util import iso, new_id, next_daily_run, stable_id, utcnow
+
+DEFAULT_SCENARIO = os.path.join(os.path.dirname(__file__), "scenarios", "default.yaml")
+
+DEFAULT_CONFIG = {
+    "vb365_run_seconds": 1.0,
+    "vb365_stop_seconds": 0.2,
+    "vb365_token_seconds": 3600,
+    "em_task_seconds": 0.2,
+    "em_task_polls": None,
+    "em_operation_finished": False,
+    "em_run_seconds": 1.0,
+    "em_stop_seconds": 0.2,
+    "em_idle_seconds": 900,
+    "em_flag_lag_seconds": 0,
+    "rate_limit_per_second": None,
+}
+# Which settings may be null, and which must be whole numbers.
+NULLABLE_CONFIG = ("em_task_polls", "rate_limit_per_second")
+INTEGER_CONFIG = ("em_task_polls",)
+BOOLEAN_CONFIG = ("em_operation_finished",)
+
+VB365_STATUSES = ("Stopped", "Running", "Success", "Failed", "Warning", "NotConfigured", "Disconnected", "Queued")
+EM_PLATFORMS = ("AgentForWindows", "AgentForLinux")
+EM_RESULTS = ("Success", "Warning", "Failed", "None")
+VB365_JOB_KEYS = {"name", "id", "enabled", "running", "lastStatus", "description", "backupType", "schedule",
+                  "repositoryId", "organizationId"}
+EM_JOB_KEYS = {"name", "id", "enabled", "running", "platform", "description", "lastResult"}
+SCENARIO_KEYS = {"vb365", "em", "generate"}
+GENERATE_KEYS = {"vb365_jobs", "em_jobs", "enabled"}
+# Fixed ids of the things every job belongs to (one organization, one repository, one backup server).
+ORGANIZATION_ID = stable_id("organization", "backupops.onmicrosoft.com")
+REPOSITORY_ID = stable_id("repository", "Object Storage Repository")
+BACKUP_SERVER_ID = stable_id("backupserver", "vbr01")
+EM_REPOSITORY_ID = stable_id("em-repository", "Default Backup Repository")
+
+
+class ScenarioError(ValueError):
+    """A scenario or configuration value that cannot be used; the message says which and why."""
+
+
+def validate_config(changes):
+    """Check a partial configuration (from POST /_sim/config) and return it; raise ScenarioError if invalid."""
+    if not isinstance(changes, dict):
+        raise ScenarioError("config must be a JSON object")
+    for key, value in changes.items():
+        if key not in DEFAULT_CONFIG:
+            raise ScenarioError("unknown config key %r (known: %s)" % (key, ", ".join(sorted(DEFAULT_CONFIG))))
+        if value is None:
+            if key not in NULLABLE_CONFIG:
+                raise ScenarioError("config key %r must not be null" % key)
+            continue
+        if key in BOOLEAN_CONFIG:
+            if not isinstance(value, bool):
+                raise ScenarioError("config key %r must be true or false" % key)
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ScenarioError("config key %r must be a number >= 0" % key)
+        elif key in INTEGER_CONFIG and int(value) != value:
+            raise ScenarioError("config key %r must be a whole number" % key)
+    return changes
+
+
+# -- VB365 -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Vb365Session:
+    id: str
+    job_id: str
+    created: datetime.datetime
+    status: str = "Running"
+    end_time: Optional[datetime.datetime] = None
+    details: Optional[str] = None
+    full: bool = False
+    # Monotonic deadlines; None = runs until stopped.
+    started_at: float = 0.0
+    end_at: Optional[float] = None
+    stop_at: Optional[float] = None
+    fail_message: Optional[str] = None
+    stuck: bool = False
+
+    @property
+    def running(self):
+        return self.status == "Running"
+
+
+@dataclass
+class Vb365Job:
+    id: str
+    name: str
+    enabled: bool = True
+    description: str = ""
+    last_status: Optional[str] = None
+    last_run: Optional[datetime.datetime] = None
+    last_backup: Optional[datetime.datetime] = None
+    backup_type: str = "EntireOrganization"
+    schedule: str = "Daily"
+    repository_id: str = REPOSITORY_ID
+    organization_id: str = ORGANIZATION_ID
+    etag: int = 1
+    daily_hour: int = 22
+    sessions: list = field(default_factory=list)
+
+    @property
+    def current(self):
+        """The running session, if any."""
+        return self.sessions[-1] if self.sessions and self.sessions[-1].running else None
+
+    @property
+    def next_run(self):
+        if not self.enabled or self.schedule == "ManualOnly":
+            return None
+        return next_daily_run(self.daily_hour)
+
+
+@dataclass
+class Vb365Token:
+    access: str
+    refresh: str
+    user: str
+    expires_at: float
+    expires: datetime.datetime
+    issued: datetime.datetime
+    antiforgery_required: bool = False
+
+
+# -- Enterprise Manager --------------------------------------------------------------------------------
+
+
+@dataclass
+class EmSession:
+    id: str
+    job_id: str
+    created: datetime.datetime
+    state: str = "Working"
+    result: str = "None"
+    end_time: Optional[datetime.datetime] = None
+    is_retry: bool = False
+    started_at: float = 0.0
+    starting_until: float = 0.0
+    end_at: Optional[float] = None
+    stop_at: Optional[float] = None
+
+    @property
+    def running(self):
+        return self.state != "Stopped"
+
+
+@dataclass
+class EmJob:
+    id: str
+    name: str
+    enabled: bool = True
+    platform: str = "AgentForWindows"
+    description: str = ""
+    daily_hour: int = 21
+    sessions: list = field(default_factory=list)
+    # While ScheduleEnabled lags behind a finished toggle: the old value, shown until `stale_until` (monotonic).
+    stale_value: Optional[bool] = None
+    stale_until: float = 0.0
+
+    @property
+    def uid(self):
+        return "urn:veeam:AgentBackupJob:" + self.id
+
+    @property
+    def current(self):
+        return self.sessions[-1] if self.sessions and self.sessions[-1].running else None
+
+    def shown_enabled(self, now):
+        """ScheduleEnabled as the API reports it (it may lag behind a toggle, see em_flag_lag_seconds)."""
+        if self.stale_value is not None and now < self.stale_until:
+            return self.stale_value
+        return self.enabled
+
+    def next_run(self, now):
+        return next_daily_run(self.daily_hour) if self.shown_enabled(now) else None
+
+
+@dataclass
+class EmLogon:
+    id: str
+    token: str
+    user: str
+    last_used: float
+
+
+@dataclass
+class EmTask:
+    id: str
+    owner: str
+    operation: str
+    action: str
+    job_id: str
+    created_at: float
+    finish_at: Optional[float] = None
+    polls_needed: Optional[int] = None
+    polls: int = 0
+    op_done: bool = False
+    show_operation_finished: bool = False
+    shown_operation_finished: bool = False
+    success: Optional[bool] = None
+    message: Optional[str] = None
+    stuck: bool = False
+    fail_message: Optional[str] = None
+
+    def state(self):
+        """The State without counting a poll (for /_sim/state)."""
+        if not self.op_done:
+            return "Running"
+        if self.show_operation_finished and not self.shown_operation_finished:
+            return "OperationFinished"
+        return "Finished"
+
+
+# -- scenarios ----------------------------------------------------------------------------------------
+
+
+def load_scenario_file(path):
+    """A scenario from a JSON or YAML file (YAML is a superset of JSON, but JSON errors read better)."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    try:
+        data = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise ScenarioError("cannot parse scenario %s: %s" % (path, exc)) from exc
+    return data or {}
+
+
+def default_scenario():
+    return load_scenario_file(DEFAULT_SCENARIO)
+
+
+def _check_keys(kind, item, allowed):
+    if not isinstance(item, dict):
+        raise ScenarioError("%s must be an object, got %r" % (kind, item))
+    unknown = set(item) - allowed
+    if unknown:
+        raise ScenarioError("%s has unknown keys %s (allowed: %s)" % (kind, sorted(unknown), ", ".join(sorted(allowed))))
+
+
+def _jobs_section(scenario, api):
+    section = scenario.get(api) or {}
+    if not isinstance(section, dict) or not isinstance(section.get("jobs", []), list):
+        raise ScenarioError("%s must be an object with a list 'jobs'" % api)
+    return section.get("jobs") or []
+
+
+def build_world(scenario, clock):
+    """A fresh World from a scenario object (see CONTRACT.md); raises ScenarioError on invalid input."""
+    scenario = copy.deepcopy(scenario if scenario is not None else default_scenario())
+    if not isinstance(scenario, dict):
+        raise ScenarioError("a scenario must be an object")
+    _check_keys("scenario", scenario, SCENARIO_KEYS)
+    generate = scenario.get("generate") or {}
+    _check_keys("generate", generate, GENERATE_KEYS)
+    vb365_jobs = list(_jobs_section(scenario, "vb365"))
+    em_jobs = list(_jobs_section(scenario, "em"))
+    enabled = bool(generate.get("enabled", True))
+    for number in range(1, int(generate.get("vb365_jobs") or 0) + 1):
+        vb365_jobs.append({"name": "VB365 Job %04d" % number, "enabled": enabled, "lastStatus": "Success"})
+    for number in range(1, int(generate.get("em_jobs") or 0) + 1):
+        em_jobs.append({"name": "Agent Job %04d" % number, "enabled": enabled, "platform": EM_PLATFORMS[number % 2]})
+    world = World()
+    seen = {}
+    for item in vb365_jobs:
+        _check_keys("vb365 job", item, VB365_JOB_KEYS)
+        world.add_vb365_job(_vb365_job(item, seen), running=bool(item.get("running")), clock=clock)
+    seen = {}
+    for item in em_jobs:
+        _check_keys("em job", item, EM_JOB_KEYS)
+        world.add_em_job(_em_job(item, seen), running=bool(item.get("running")), last_result=item.get("lastResult", "Success"),
+                         clock=clock)
+    return world
+
+
+def _job_id(kind, item, seen):
+    name = item.get("name")
+    if not isinstance(name, str) or not name:
+        raise ScenarioError("every job needs a non-empty name: %r" % (item,))
+    if item.get("id"):
+        return str(item["id"]).lower()
+    index = seen.get(name, 0)
+    seen[name] = index + 1
+    return stable_id(kind, name, index)
+
+
+def _vb365_job(item, seen):
+    status = item.get("lastStatus", "Success")
+    if status is not None and status not in VB365_STATUSES:
+        raise ScenarioError("vb365 job %r: lastStatus must be one of %s" % (item.get("name"), ", ".join(VB365_STATUSES)))
+    job = Vb365Job(id=_job_id("vb365", item, seen), name=item["name"], enabled=bool(item.get("enabled", True)),
+                   description=item.get("description", "Backup of %s" % item["name"]), last_status=status,
+                   backup_type=item.get("backupType", "EntireOrganization"), schedule=item.get("schedule", "Daily"),
+                   repository_id=item.get("repositoryId", REPOSITORY_ID), organization_id=item.get("organizationId", ORGANIZATION_ID))
+    job.daily_hour = 18 + len(job.name) % 6
+    return job
+
+
+def _em_job(item, seen):
+    platform = item.get("platform", "AgentForWindows")
+    if platform not in EM_PLATFORMS:
+        raise ScenarioError("em job %r: platform must be one of %s" % (item.get("name"), ", ".join(EM_PLATFORMS)))
+    if item.get("lastResult", "Success") not in EM_RESULTS:
+        raise ScenarioError("em job %r: lastResult must be one of %s" % (item.get("name"), ", ".join(EM_RESULTS)))
+    job = EmJob(id=_job_id("em", item, seen), name=item["name"], enabled=bool(item.get("enabled", True)), platform=platform,
+                description=item.get("description", "Veeam Agent backup of %s" % item["name"]))
+    job.daily_hour = 19 + len(job.name) % 5
+    return job
+
+
+class World:
+    """Jobs and sessions of both APIs plus the authentication objects; reset as a whole."""
+
+    def __init__(self):
+        self.vb365_jobs = {}
+        self.vb365_sessions = {}
+        self.vb365_active = set()
+        self.tokens = {}
+        self.refresh_tokens = {}
+        self.em_jobs = {}
+        self.em_sessions = {}
+        self.em_active = set()
+        self.logons = {}
+        self.logon_tokens = {}
+        self.tasks = {}
+        self.pending_tasks = set()
+        self.task_counter = 0
+
+    def add_vb365_job(self, job, running, clock):
+        self.vb365_jobs[job.id] = job
+        now = utcnow()
+        if job.last_status not in (None, "NotConfigured", "Running", "Queued"):
+            # One finished run yesterday, so that the job has a history and lastRun/lastBackup make sense.
+            created = now - datetime.timedelta(days=1)
+            ended = created + datetime.timedelta(minutes=12)
+            past = Vb365Session(id=new_id(), job_id=job.id, created=created, status=job.last_status, end_time=ended)
+            self._add_vb365_session(job, past)
+            job.last_run = created
+            job.last_backup = ended if job.last_status in ("Success", "Warning") else None
+        if running or job.last_status in ("Running", "Queued"):
+            # Running in the scenario: runs until it is stopped, whatever vb365_run_seconds says.
+            session = Vb365Session(id=new_id(), job_id=job.id, created=now - datetime.timedelta(minutes=3), started_at=clock)
+            self._add_vb365_session(job, session)
+            job.last_status = "Running"
+            job.last_run = session.created
+            self.vb365_active.add(job.id)
+
+    def _add_vb365_session(self, job, session):
+        job.sessions.append(session)
+        self.vb365_sessions[session.id] = session
+
+    def start_vb365_session(self, job, clock, run_seconds, full=False):
+        session = Vb365Session(id=new_id(), job_id=job.id, created=utcnow(), started_at=clock, end_at=clock + run_seconds, full=full)
+        self._add_vb365_session(job, session)
+        job.last_status = "Running"
+        job.last_run = session.created
+        self.vb365_active.add(job.id)
+        return session
+
+    def add_em_job(self, job, running, last_result, clock):
+        self.em_jobs[job.id] = job
+        now = utcnow()
+        if last_result and last_result != "None":
+            created = now - datetime.timedelta(days=1)
+            past = EmSession(id=new_id(), job_id=job.id, created=created, state="Stopped", result=last_result,
+                             end_time=created + datetime.timedelta(minutes=25))
+            self._add_em_session(job, past)
+        if running:
+            session = EmSession(id=new_id(), job_id=job.id, created=now - datetime.timedelta(minutes=4), started_at=clock)
+            self._add_em_session(job, session)
+            self.em_active.add(job.id)
+
+    def _add_em_session(self, job, session):
+        job.sessions.append(session)
+        self.em_sessions[session.id] = session
+
+    def start_em_session(self, job, clock, run_seconds, is_retry=False):
+        session = EmSession(id=new_id(), job_id=job.id, created=utcnow(), state="Starting", is_retry=is_retry, started_at=clock,
+                            starting_until=clock + min(0.1, run_seconds / 5.0), end_at=clock + run_seconds)
+        self._add_em_session(job, session)
+        self.em_active.add(job.id)
+        return session
+
+    def delete_vb365_job(self, job_id):
+        job = self.vb365_jobs.pop(job_id, None)
+        if job:
+            self.vb365_active.discard(job_id)
+            for session in job.sessions:
+                self.vb365_sessions.pop(session.id, None)
+        return job
+
+    def delete_em_job(self, job_id):
+        job = self.em_jobs.pop(job_id, None)
+        if job:
+            self.em_active.discard(job_id)
+            for session in job.sessions:
+                self.em_sessions.pop(session.id, None)
+        return job
+
+    # -- the control API's view ------------------------------------------------------------------------
+
+    def snapshot(self, now):
+        return {
+            "vb365": {"jobs": [_vb365_state(job) for job in self.vb365_jobs.values()]},
+            "em": {"jobs": [_em_state(job, now) for job in self.em_jobs.values()],
+                   "logon_sessions": len(self.logons),
+                   "tasks": [_task_state(task) for task in self.tasks.values()]},
+        }
+
+
+def _vb365_state(job):
+    return {"id": job.id, "name": job.name, "isEnabled": job.enabled, "lastStatus": job.last_status, "running": job.current is not None,
+            "eTag": job.etag,
+            "sessions": [{"id": s.id, "status": s.status, "creationTime": iso(s.created), "endTime": iso(s.end_time), "details": s.details}
+                         for s in job.sessions]}
+
+
+def _em_state(job, now):
+    return {"uid": job.uid, "id": job.id, "name": job.name, "enabled": job.enabled, "shownEnabled": job.shown_enabled(now),
+            "platform": job.platform, "running": job.current is not None,
+            "sessions": [{"id": s.id, "state": s.state, "result": s.result, "creationTime": iso(s.created), "endTime": iso(s.end_time),
+                          "isRetry": s.is_retry} for s in job.sessions]}
+
+
+def _task_state(task):
+    return {"id": task.id, "operation": task.operation, "action": task.action, "jobId": task.job_id, "state": task.state(),
+            "success": task.success, "message": task.message, "polls": task.polls, "logonSession": task.owner}

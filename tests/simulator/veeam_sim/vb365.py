@@ -1,0 +1,453 @@
+"""Veeam Backup for Microsoft 365 REST API, versions v2 to v8 (JSON, OAuth2-style bearer tokens)."""
+
+import base64
+import datetime
+import json
+import re
+import secrets
+from urllib.parse import parse_qsl, urlencode
+
+from .messages import ApiError, Response
+from .state import Vb365Token
+from .util import is_guid, iso, monotonic, new_id, utcnow
+
+VERSIONS = range(2, 9)
+JSON_TYPE = "application/json; charset=utf-8"
+PAGE_DEFAULT = 30
+PAGE_MAX = 10000
+ACTIONS = ("enable", "disable", "start", "stop")
+# v8's errorCode values by status; v7's schema only knows "ProxyOffline", so v7 sends errorCode null.
+ERROR_CODES = {400: "ParameterValidationFailure", 403: "ResourceAccessDenied", 404: "ResourceNotFound", 409: "OperationConflict",
+               408: "Timeout", 504: "Timeout"}
+STACK_TRACE = ("   at Veeam.Archiver.REST.Common.Exceptions.ExceptionHandler.Handle(Exception ex)\r\n"
+               "   at Veeam.Archiver.REST.Service.Controllers.JobsController.Action(Guid jobId)")
+DENIED = "Authorization has been denied for this request."
+ANTIFORGERY = "The required antiforgery header is not present."
+# The v8 session status filter names success "Succeeded" while sessions say "Success".
+STATUS_FILTER = {"succeeded": "Success", "success": "Success", "running": "Running", "stopped": "Stopped", "failed": "Failed",
+                 "warning": "Warning"}
+ROUTE = re.compile(r"^/v(\d+)(/.*)?$", re.I)
+
+
+def _json(status, value, headers=None):
+    return Response(status, json.dumps(value).encode("utf-8"), JSON_TYPE, headers or {})
+
+
+def _jwt(user, expires):
+    """A token shaped like the product's JWTs (header.payload.signature); its content is never checked."""
+    def part(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+    payload = {"unique_name": user, "exp": int(expires.timestamp()), "jti": new_id(), "iss": "veeam_sim"}
+    return "%s.%s.%s" % (part({"alg": "HS256", "typ": "JWT"}), part(payload), secrets.token_urlsafe(32))
+
+
+class Vb365Api:
+    """Routes, authentication, jobs, actions and sessions of one VB365 server."""
+
+    def __init__(self, simulator):
+        self.sim = simulator
+
+    @property
+    def world(self):
+        return self.sim.world
+
+    @property
+    def config(self):
+        return self.sim.config
+
+    # -- plumbing ----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def version_of(request):
+        match = ROUTE.match(request.path)
+        return int(match.group(1)) if match else 8
+
+    def error(self, request, exc):
+        version = self.version_of(request)
+        body = {"message": exc.message}
+        if version >= 7:
+            body["errorCode"] = (exc.code or ERROR_CODES.get(exc.status)) if version >= 8 else None
+        if version >= 8:
+            body["stackTrace"] = STACK_TRACE
+        headers = dict(exc.headers)
+        if exc.status == 401:
+            headers.setdefault("WWW-Authenticate", "Bearer")
+        return _json(exc.status, body, headers)
+
+    @staticmethod
+    def unauthorized():
+        return ApiError(401, DENIED)
+
+    def handle(self, request):
+        match = ROUTE.match(request.path)
+        version = int(match.group(1)) if match else None
+        if version not in VERSIONS:
+            raise ApiError(404, "No HTTP resource was found that matches the request URI '%s'." % request.path)
+        parts = [p for p in (match.group(2) or "").lower().split("/") if p]
+        handler, args = self._route(version, parts, request)
+        return handler(version, request, *args)
+
+    def _route(self, version, parts, request):
+        """(handler, extra args) for the path below /vN/, or an ApiError (404 unknown route, 405 wrong method)."""
+        routes = []
+        if parts == ["token"]:
+            routes = [("POST", self.token, ())]
+        elif parts == ["token", "logout"] and version >= 7:
+            routes = [("POST", self.logout, ())]
+        elif parts == ["jobs"]:
+            routes = [("GET", self.list_jobs, ())]
+        elif len(parts) == 2 and parts[0] == "jobs":
+            routes = [("GET", self.get_job, (parts[1],))]
+        elif len(parts) == 3 and parts[0] == "jobs" and parts[2] == "action" and version <= 5:
+            routes = [("POST", self.action_v2, (parts[1],))]
+        elif len(parts) == 3 and parts[0] == "jobs" and parts[2] in ACTIONS and version >= 6:
+            routes = [("POST", self.action_v6, (parts[1], parts[2]))]
+        elif len(parts) == 3 and parts[0] == "jobs" and parts[2] == "jobsessions" and version <= 6:
+            routes = [("GET", self.job_sessions, (parts[1],))]
+        elif parts == ["jobsessions"]:
+            routes = [("GET", self.list_sessions, ())]
+        elif len(parts) == 2 and parts[0] == "jobsessions":
+            routes = [("GET", self.get_session, (parts[1],))]
+        if not routes:
+            raise ApiError(404, "No HTTP resource was found that matches the request URI '%s'." % request.path)
+        for method, handler, args in routes:
+            if method == request.method:
+                return handler, args
+        raise ApiError(405, "The requested resource does not support http method '%s'." % request.method)
+
+    def authenticate(self, request, write=False):
+        value = request.header("Authorization") or ""
+        if not value.lower().startswith("bearer "):
+            raise self.unauthorized()
+        token = self.world.tokens.get(value[7:].strip())
+        if token is None:
+            raise self.unauthorized()
+        if monotonic() >= token.expires_at:
+            self._forget(token)
+            raise self.unauthorized()
+        if write and token.antiforgery_required:
+            raise ApiError(400, ANTIFORGERY)
+        return token
+
+    def _forget(self, token):
+        self.world.tokens.pop(token.access, None)
+        self.world.refresh_tokens.pop(token.refresh, None)
+
+    def expire(self, request):
+        """The `expire` fault: the token this request carries stops working."""
+        value = request.header("Authorization") or ""
+        token = self.world.tokens.get(value[7:].strip()) if value.lower().startswith("bearer ") else None
+        if token is not None:
+            self._forget(token)
+
+    def behind(self, kind, ref):
+        """flip_behind / delete_behind: change a job behind the client's back."""
+        job = self.world.vb365_jobs.get(ref.lower()) or next((j for j in self.world.vb365_jobs.values() if j.name == ref), None)
+        if job is None:
+            return
+        if kind == "delete_behind":
+            self.world.delete_vb365_job(job.id)
+        else:
+            job.enabled = not job.enabled
+            job.etag += 1
+
+    # -- time --------------------------------------------------------------------------------------------
+
+    def tick(self, now):
+        for job_id in list(self.world.vb365_active):
+            job = self.world.vb365_jobs.get(job_id)
+            session = job.current if job else None
+            if session is None:
+                self.world.vb365_active.discard(job_id)
+                continue
+            if session.stuck:
+                continue
+            if session.stop_at is not None and now >= session.stop_at:
+                self._finish(job, session, "Stopped", "Job has been stopped by user.", now - session.stop_at)
+            elif session.end_at is not None and now >= session.end_at:
+                if session.fail_message:
+                    self._finish(job, session, "Failed", session.fail_message, now - session.end_at)
+                else:
+                    self._finish(job, session, "Success", "Processed %d objects." % self._progress(session, now), now - session.end_at)
+
+    def _finish(self, job, session, status, details, seconds_ago):
+        session.status = status
+        session.details = details
+        session.end_time = utcnow() - datetime.timedelta(seconds=seconds_ago)
+        job.last_status = status
+        if status in ("Success", "Warning"):
+            job.last_backup = session.end_time
+        self.world.vb365_active.discard(job.id)
+
+    @staticmethod
+    def _progress(session, now):
+        end = session.stop_at or session.end_at
+        elapsed = (min(now, end) if end is not None and not session.running else now) - session.started_at
+        return max(0, int(elapsed * 25))
+
+    # -- token -------------------------------------------------------------------------------------------
+
+    def token(self, version, request):
+        content_type = (request.header("Content-Type") or "").lower()
+        if "application/x-www-form-urlencoded" not in content_type:
+            return _json(400, {"error": "invalid_request", "error_description": "The request must be form-encoded."})
+        form = dict(parse_qsl(request.text, keep_blank_values=True))
+        grant = form.get("grant_type")
+        if grant == "password":
+            user = form.get("username") or ""
+            if user.lower() != self.sim.username.lower() or form.get("password") != self.sim.password:
+                return _json(400, {"error": "invalid_grant", "error_description": "The user name or password is incorrect."})
+        elif grant == "refresh_token":
+            old = self.world.refresh_tokens.get(form.get("refresh_token") or "")
+            if old is None:
+                return _json(400, {"error": "invalid_grant", "error_description": "The refresh token is invalid or has expired."})
+            user = old.user
+            self._forget(old)
+        else:
+            return _json(400, {"error": "unsupported_grant_type", "error_description": "grant_type must be password or refresh_token."})
+        antiforgery = version >= 7 and (form.get("disable_antiforgery_token") or "").lower() != "true"
+        return _json(200, self._issue(user, antiforgery))
+
+    def _issue(self, user, antiforgery_required):
+        seconds = float(self.config["vb365_token_seconds"])
+        issued = utcnow()
+        expires = issued + datetime.timedelta(seconds=seconds)
+        token = Vb365Token(access=_jwt(user, expires), refresh=secrets.token_urlsafe(48), user=user,
+                           expires_at=monotonic() + seconds, expires=expires, issued=issued, antiforgery_required=antiforgery_required)
+        self.world.tokens[token.access] = token
+        self.world.refresh_tokens[token.refresh] = token
+        return {"access_token": token.access, "refresh_token": token.refresh, "token_type": "bearer", "expires_in": int(seconds),
+                "userName": user, ".issued": iso(issued), ".expires": iso(expires)}
+
+    def logout(self, _version, request):
+        self._forget(self.authenticate(request))
+        return Response(204)
+
+    # -- jobs --------------------------------------------------------------------------------------------
+
+    def _job(self, job_id):
+        if not is_guid(job_id):
+            raise ApiError(400, "The value '%s' is not a valid job ID." % job_id)
+        job = self.world.vb365_jobs.get(job_id.lower())
+        if job is None:
+            raise ApiError(404, "Job with ID '%s' was not found." % job_id)
+        return job
+
+    def job_json(self, job, version):
+        prefix = "/v%d" % version
+        sessions_link = "%s/JobSessions?jobId=%s" % (prefix, job.id) if version >= 7 else "%s/Jobs/%s/JobSessions" % (prefix, job.id)
+        body = {
+            "id": job.id,
+            "name": job.name,
+            "description": job.description,
+            "isEnabled": job.enabled,
+            "lastStatus": job.last_status,
+            "lastRun": iso(job.last_run),
+            "nextRun": iso(job.next_run),
+            "lastBackup": iso(job.last_backup),
+            "backupType": job.backup_type,
+            "schedulePolicy": self._schedule(job),
+            "repositoryId": job.repository_id,
+        }
+        if version >= 8:
+            body["organizationId"] = job.organization_id
+            body["eTag"] = job.etag
+        body["_links"] = {
+            "self": {"href": "%s/Jobs/%s" % (prefix, job.id)},
+            "organization": {"href": "%s/Organizations/%s" % (prefix, job.organization_id)},
+            "backupRepository": {"href": "%s/BackupRepositories/%s" % (prefix, job.repository_id)},
+            "jobsessions": {"href": sessions_link},
+        }
+        return body
+
+    @staticmethod
+    def _schedule(job):
+        if job.schedule == "ManualOnly":
+            return {"type": "ManualOnly", "retryEnabled": False, "backupWindowEnabled": False}
+        if job.schedule == "Periodically":
+            return {"type": "Periodically", "periodicallyEvery": "Hours4", "scheduleEnabled": True, "periodicallyOffsetMinutes": 0,
+                    "retryEnabled": True, "retryNumber": 3, "retryWaitInterval": 10, "backupWindowEnabled": False}
+        return {"type": "Daily", "dailyType": "Everyday", "dailyTime": "%02d:00:00" % job.daily_hour, "retryEnabled": True,
+                "retryNumber": 3, "retryWaitInterval": 10, "backupWindowEnabled": False}
+
+    def list_jobs(self, version, request):
+        self.authenticate(request)
+        jobs = self.world.vb365_jobs.values()
+        if version < 8:
+            return _json(200, [self.job_json(job, version) for job in jobs])
+        for key, attribute in (("organizationid", "organization_id"), ("repositoryid", "repository_id")):
+            if request.params.get(key):
+                jobs = [job for job in jobs if getattr(job, attribute) == request.params[key].lower()]
+        return _json(200, self._page(request, version, "Jobs", list(jobs), self.job_json))
+
+    def _page(self, request, version, resource, items, render):
+        offset, limit = self._paging(request)
+        results = [render(item, version) for item in items[offset:offset + limit]]
+        query = {k: v for k, v in request.params.items() if k not in ("offset", "limit")}
+        links = {"self": {"href": "/v%d/%s?%s" % (version, resource, urlencode(dict(query, offset=offset, limit=limit)))}}
+        if offset + limit < len(items):
+            links["next"] = {"href": "/v%d/%s?%s" % (version, resource, urlencode(dict(query, offset=offset + limit, limit=limit)))}
+        return {"offset": offset, "limit": limit, "setId": new_id(), "results": results, "_links": links}
+
+    @staticmethod
+    def _paging(request):
+        values = []
+        for key, default, low, high in (("offset", 0, 0, None), ("limit", PAGE_DEFAULT, 1, PAGE_MAX)):
+            raw = request.params.get(key, "")
+            try:
+                value = int(raw) if raw != "" else default
+            except ValueError as exc:
+                raise ApiError(400, "The value '%s' is not valid for %s." % (raw, key)) from exc
+            if value < low or (high is not None and value > high):
+                raise ApiError(400, "%s must be between %d and %s." % (key, low, high if high is not None else "2147483647"))
+            values.append(value)
+        return values
+
+    def get_job(self, version, request, job_id):
+        self.authenticate(request)
+        return _json(200, self.job_json(self._job(job_id), version))
+
+    # -- actions -----------------------------------------------------------------------------------------
+
+    def action_v2(self, _version, request, job_id):
+        """The seed page's dialect: POST /vN/Jobs/{id}/Action with exactly one of {"enable": null} ... -> 200, empty body."""
+        self.authenticate(request, write=True)
+        action = self._action_body(request)
+        self._act(self._job(job_id), action, request)
+        return Response(200, b"", JSON_TYPE)
+
+    @staticmethod
+    def _require_json(request):
+        content_type = (request.header("Content-Type") or "").lower()
+        if "json" not in content_type:
+            raise ApiError(415, "The request entity's media type '%s' is not supported for this resource." % (content_type or "none"))
+
+    def _action_body(self, request):
+        self._require_json(request)
+        try:
+            body = json.loads(request.text)
+        except ValueError as exc:
+            raise ApiError(400, "The request body is not valid JSON.") from exc
+        if not isinstance(body, dict) or len(body) != 1 or next(iter(body)) not in ACTIONS or next(iter(body.values())) is not None:
+            raise ApiError(400, "The request body must name exactly one action with a null value: "
+                                '{"enable": null}, {"disable": null}, {"start": null} or {"stop": null}.')
+        return next(iter(body))
+
+    def action_v6(self, version, request, job_id, action):
+        """v6-v8: POST /vN/Jobs/{id}/enable|disable|start|stop -> 204 (v8 start: 200 with the new session)."""
+        self.authenticate(request, write=True)
+        full = False
+        if action == "start" and request.body.strip():
+            self._require_json(request)
+            try:
+                options = json.loads(request.text)
+            except ValueError as exc:
+                raise ApiError(400, "The request body is not valid JSON.") from exc
+            if not isinstance(options, dict) or not isinstance(options.get("full", False), bool):
+                raise ApiError(400, 'The start options must be an object such as {"full": false}.')
+            full = options.get("full", False)
+        session = self._act(self._job(job_id), action, request, full)
+        if action == "start" and version >= 8:
+            return _json(200, self.session_json(session, version))
+        return Response(204)
+
+    def _act(self, job, action, request, full=False):
+        """Apply one action; conflicting requests are refused with 409 OperationConflict (an assumption)."""
+        if action in ("enable", "disable"):
+            wanted = action == "enable"
+            if job.enabled == wanted:
+                raise ApiError(409, "Job '%s' is already %sd." % (job.name, action))
+            job.enabled = wanted
+            job.etag += 1
+            return None
+        if action == "stop":
+            session = job.current
+            if session is None:
+                raise ApiError(409, "Job '%s' is not running." % job.name)
+            if session.stop_at is None:
+                session.stop_at = monotonic() + float(self.config["vb365_stop_seconds"])
+            return session
+        if not job.enabled:
+            raise ApiError(409, "Job '%s' is disabled and cannot be started." % job.name)
+        if job.current is not None:
+            raise ApiError(409, "Job '%s' is already running." % job.name)
+        session = self.world.start_vb365_session(job, monotonic(), float(self.config["vb365_run_seconds"]), full)
+        fault = request.task_fault
+        if fault and fault["kind"] == "task_fail":
+            session.fail_message = fault.get("message") or "Injected failure."
+        elif fault and fault["kind"] == "task_stuck":
+            session.stuck = True
+        return session
+
+    # -- sessions ----------------------------------------------------------------------------------------
+
+    def session_json(self, session, version):
+        prefix = "/v%d" % version
+        job = self.world.vb365_jobs.get(session.job_id)
+        progress = self._progress(session, monotonic()) if session.running else self._final_progress(session)
+        body = {"id": session.id}
+        if version >= 8:
+            body["jobId"] = session.job_id
+        if version >= 7:
+            body["repositoryId"] = job.repository_id if job else None
+        body.update({
+            "details": session.details,
+            "creationTime": iso(session.created),
+            "endTime": iso(session.end_time),
+            "retryCount": 0,
+            "progress": progress,
+            "status": session.status,
+            "statistics": {"processingRateBytesPS": 1048576, "processingRateItemsPS": 25, "readRateBytesPS": 2097152,
+                           "writeRateBytesPS": 1048576, "transferredDataBytes": progress * 65536, "processedObjects": progress,
+                           "bottleneck": "Source" if session.running else "NA"},
+        })
+        if version >= 7:
+            body["jobType"] = "Backup"
+            body["jobWillBeRetried"] = False
+        if version >= 8:
+            body["jobSessionConfigType"] = "Full" if session.full else "Incremental"
+        body["_links"] = {"self": {"href": "%s/JobSessions/%s" % (prefix, session.id)},
+                          "job": {"href": "%s/Jobs/%s" % (prefix, session.job_id)}}
+        return body
+
+    @staticmethod
+    def _final_progress(session):
+        match = re.search(r"(\d+)", session.details or "")
+        return int(match.group(1)) if match and session.status == "Success" else 0
+
+    def _sessions_answer(self, version, request, sessions, resource):
+        if version < 6:
+            return _json(200, [self.session_json(session, version) for session in sessions])
+        return _json(200, self._page(request, version, resource, sessions, self.session_json))
+
+    def list_sessions(self, version, request):
+        """GET /vN/JobSessions: oldest first (the order is undocumented); jobId filter from v7, status filter in v8."""
+        self.authenticate(request)
+        job_id = request.params.get("jobid") if version >= 7 else None
+        if job_id:
+            if not is_guid(job_id):
+                raise ApiError(400, "The value '%s' is not valid for jobId." % job_id)
+            job = self.world.vb365_jobs.get(job_id.lower())
+            sessions = list(job.sessions) if job else []
+        else:
+            sessions = list(self.world.vb365_sessions.values())
+        status = request.params.get("status") if version >= 8 else None
+        if status:
+            if status.lower() not in STATUS_FILTER:
+                raise ApiError(400, "The value '%s' is not valid for status." % status)
+            sessions = [s for s in sessions if s.status == STATUS_FILTER[status.lower()]]
+        return self._sessions_answer(version, request, sessions, "JobSessions")
+
+    def job_sessions(self, version, request, job_id):
+        self.authenticate(request)
+        job = self._job(job_id)
+        return self._sessions_answer(version, request, list(job.sessions), "Jobs/%s/JobSessions" % job.id)
+
+    def get_session(self, version, request, session_id):
+        self.authenticate(request)
+        if not is_guid(session_id):
+            raise ApiError(400, "The value '%s' is not a valid session ID." % session_id)
+        session = self.world.vb365_sessions.get(session_id.lower())
+        if session is None:
+            raise ApiError(404, "Job session with ID '%s' was not found." % session_id)
+        return _json(200, self.session_json(session, version))
