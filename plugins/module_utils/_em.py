@@ -368,9 +368,7 @@ class EmClient(object):
 
     def read_sessions(self, job, limit):
         """The newest `limit` backup sessions of a job, newest first."""
-        body = self._get("api/query?type=BackupJobSession&format=Entities&filter=JobUid==%s%s&pageSize=%d&page=1"
-                         % (JOB_URN, job.id, PAGE_SIZE), "QueryResult")
-        sessions = [session_from_entity(entity) for entity in entities(body, "BackupJobSession")]
+        sessions = [session_from_entity(entity) for entity in self._query("BackupJobSession", "JobUid==%s%s" % (JOB_URN, job.id))]
         sessions = [session for session in sessions if not session["job_id"] or session["job_id"].lower() == job.id.lower()]
         return [dict((key, session[key]) for key in ("id", "state", "result", "creation_time", "end_time"))
                 for session in newest_first(sessions)[:limit]]

@@ -1,6 +1,7 @@
 """veeam_agent_job_info through real ansible-playbook runs against the Enterprise Manager simulator, in XML and JSON."""
 
 import pytest
+from test_agent_job import ansible  # noqa: F401  pylint: disable=unused-import
 
 MODULE = "veeam_agent_job_info"
 
@@ -8,7 +9,7 @@ pytestmark = pytest.mark.parametrize("fmt", ["xml", "json"])
 
 
 def em_requests(sim):
-    return [request for request in sim.requests() if request["api"] == "em"]
+    return [request for request in sim.requests()["requests"] if request["api"] == "em"]
 
 
 def assert_logged_off(sim):
@@ -72,3 +73,15 @@ def test_check_mode_is_safe_and_wrong_password_fails(ansible, sim, fmt):
     wrong = ansible.task(MODULE, format=fmt, password="wrong-one")
     assert wrong["failed"] is True and "Logon to" in wrong["msg"] and "failed" in wrong["msg"]
     assert "wrong-one" not in str(wrong) and sim.password not in str(wrong)
+
+
+def test_a_failed_logoff_is_a_warning_without_secrets(ansible, sim, fmt):
+    sim.inject("status", api="em", method="DELETE", path="logonSessions", status=500, count=1)
+    run = ansible.run([{"name": MODULE, "backupops.veeam." + MODULE: dict(format=fmt)}], verbosity=3)
+    assert run.rc == 0, run
+    assert any("Logoff from https://" in warning for warning in run.result.get("warnings", [])), run.result
+    text = run.stdout + run.stderr
+    assert sim.password not in text
+    for request in em_requests(sim):
+        token = request["headers"].get("X-RestSvcSessionId")
+        assert not token or token not in text
