@@ -382,3 +382,70 @@ def test_a_failed_logoff_is_a_warning_without_secrets(ansible, sim, fmt):
     # The shared JobRunner logs off after exit_json has printed the result, so the logoff warning cannot reach it
     # (veeam_agent_job_info shows it; see test_agent_job_info.py).
     assert_no_secret(run.stdout + run.stderr, sim)
+
+
+def test_operation_finished_is_not_done_and_tasks_finishing_by_polls(ansible, sim, fmt):
+    sim.configure(em_operation_finished=True, em_task_polls=3)
+    job = pick(sim, enabled=True)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
+    assert not result.get("failed"), result
+    assert result["jobs"][0]["task"]["state"] == "Finished"
+    assert count(sim, "GET", "/api/tasks/") >= 4
+    assert toggles(sim, job) == 1
+    assert em_job(sim, job["name"])["enabled"] is False
+
+
+def test_a_flag_that_lags_behind_the_task_is_waited_for_not_flipped_again(ansible, sim, fmt):
+    sim.configure(em_flag_lag_seconds=1.5)
+    job = pick(sim, enabled=True)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
+    assert not result.get("failed"), result
+    assert result["jobs"][0]["after"]["enabled"] is False
+    assert toggles(sim, job) == 1
+    assert em_job(sim, job["name"])["enabled"] is False
+
+
+def test_a_refused_toggle_fails_with_the_server_message(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.inject("status", api="em", method="POST", path="toggleScheduleEnabled", status=403, count=1)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
+    assert result["failed"] is True
+    assert result["msg"].startswith("Job %r: disable failed:" % job["name"]) and "403" in result["msg"], result["msg"]
+    assert em_job(sim, job["name"])["enabled"] is True
+    assert_logged_off(sim)
+
+
+@pytest.mark.parametrize("kind", ["html", "truncated"])
+def test_a_broken_answer_is_reported_with_status_and_url(ansible, sim, fmt, kind):
+    sim.inject(kind, api="em", method="GET", path="type=AgentBackupJob", status=200, count=5)
+    result = ansible.task(MODULE, format=fmt, all_jobs=True, state="enabled")
+    assert result["failed"] is True
+    assert "/api/query?type=AgentBackupJob" in result["msg"] and "HTTP 200" in result["msg"], result["msg"]
+    assert "\n" not in result["msg"]
+    assert writes(sim) == []
+    assert_logged_off(sim)
+
+
+def test_a_job_deleted_behind_the_modules_back_fails_clearly(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.inject("delete_behind", api="em", method="GET", path="type=BackupJobSession", job=job["name"], count=1)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
+    assert result["failed"] is True
+    assert "404" in result["msg"] and job["name"] in result["msg"], result["msg"]
+    assert_logged_off(sim)
+
+
+def test_more_jobs_than_one_page(ansible, sim, fmt):
+    sim.reset({"generate": {"em_jobs": 1100, "enabled": True}})
+    sim.clear_requests()
+    result = ansible.task(MODULE, format=fmt, name="Agent Job 1100", state="enabled")
+    assert result["changed"] is False and not result.get("failed"), result
+    assert [r["query"].rsplit("&page=", 1)[-1] for r in em_requests(sim) if "type=AgentBackupJob" in r["query"]] == ["1", "2"]
+
+
+def test_no_secret_in_verbose_output_of_a_change(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    run = ansible.run([{"name": MODULE, "backupops.veeam." + MODULE: dict(format=fmt, name=job["name"], state="disabled")}],
+                      verbosity=4, diff=True)
+    assert run.rc == 0 and run.result["changed"] is True, run
+    assert_no_secret(run.stdout + run.stderr, sim)
