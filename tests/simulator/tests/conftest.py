@@ -23,6 +23,11 @@ def wait_until(predicate, timeout=5.0, sleep=0.05):
         time.sleep(sleep)
 
 
+def idle(job):
+    """The job (a /_sim/state entry) once it no longer runs, else None: for wait_until()."""
+    return None if job["running"] else job
+
+
 def http_session(simulator):
     session = requests.Session()
     session.trust_env = False

@@ -149,12 +149,11 @@ def test_per_action_statuses_match_the_spec(vb, version):
 @pytest.mark.parametrize("version", VERSIONS)
 def test_errors(vb, sim, version):
     session = vb(version)
-    default = lambda path, method: response_schema(version, path, method, "default")  # noqa: E731
     missing = session.get("Jobs/00000000-0000-0000-0000-000000000000")
-    check(version, default("Jobs/{jobId}", "get"), missing.json())
+    check(version, response_schema(version, "Jobs/{jobId}", "get", "default"), missing.json())
     conflict = session.post("Jobs/%s/enable" % session.job_id("Exchange Online Daily"))
     assert conflict.status_code == 409
-    check(version, default("Jobs/{jobId}/enable", "post"), conflict.json())
+    check(version, response_schema(version, "Jobs/{jobId}/enable", "post", "default"), conflict.json())
     bad = session.get("Jobs/not-a-guid")
     check(version, "RESTExceptionInfo", bad.json())
     session.http.headers["Authorization"] = "Bearer expired"

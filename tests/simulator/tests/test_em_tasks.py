@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from conftest import NS, state_of, wait_until, xml
+from conftest import NS, idle, state_of, wait_until, xml
 
 
 def act(session, job_id, action):
@@ -37,34 +37,34 @@ def test_toggle_flips_schedule_enabled_when_the_task_finishes(em, sim):
 @pytest.mark.parametrize("action, operation", [("start", "StartJob"), ("stop", "StopAgentJob"), ("retry", "RetryAgentJob"),
                                                ("toggleScheduleEnabled", "UpdateJob")])
 def test_operations_by_action(em, sim, action, operation):
-    _task, accepted = act(em(), sim.em_job("Web Frontends")["id"], action)
+    _task_id, accepted = act(em(), sim.em_job("Web Frontends")["id"], action)
     assert xml(accepted).find(NS + "Operation").text == operation
 
 
 def test_start_runs_a_session_to_success(em, sim):
     sim.configure(em_run_seconds=0.3)
     session = em(as_json=True)
-    task_id, _ = act(session, sim.em_job("Fileserver Backup")["id"], "start")
+    task_id, _accepted = act(session, sim.em_job("Fileserver Backup")["id"], "start")
     assert result_of(session.wait_task(task_id)) == (True, "Ok")
     job = sim.em_job("Fileserver Backup")
     assert job["running"] is True and job["sessions"][-1]["state"] in ("Starting", "Working")
-    done = wait_until(lambda: (lambda j: j if not j["running"] else None)(sim.em_job("Fileserver Backup")))
+    done = wait_until(lambda: idle(sim.em_job("Fileserver Backup")))
     assert done["sessions"][-1]["state"] == "Stopped" and done["sessions"][-1]["result"] == "Success"
 
 
 def test_stop_a_running_job(em, sim):
     sim.configure(em_stop_seconds=0.2)
     session = em(as_json=True)
-    task_id, _ = act(session, sim.em_job("Linux DB Servers")["id"], "stop")
+    task_id, _accepted = act(session, sim.em_job("Linux DB Servers")["id"], "stop")
     assert result_of(session.wait_task(task_id)) == (True, "Ok")
     assert sim.em_job("Linux DB Servers")["sessions"][-1]["state"] in ("Stopping", "Stopped")
-    done = wait_until(lambda: (lambda j: j if not j["running"] else None)(sim.em_job("Linux DB Servers")))
+    done = wait_until(lambda: idle(sim.em_job("Linux DB Servers")))
     assert done["sessions"][-1]["result"] == "Failed"
 
 
 def test_retry_after_a_failed_run(em, sim):
     session = em(as_json=True)
-    task_id, _ = act(session, sim.em_job("Web Frontends")["id"], "retry")
+    task_id, _accepted = act(session, sim.em_job("Web Frontends")["id"], "retry")
     assert result_of(session.wait_task(task_id)) == (True, "Ok")
     assert sim.em_job("Web Frontends")["sessions"][-1]["isRetry"] is True
 
@@ -77,7 +77,7 @@ def test_retry_after_a_failed_run(em, sim):
 ])
 def test_conflicts_are_accepted_and_fail_in_the_task(em, sim, name, action, message):
     session = em()
-    task_id, _ = act(session, sim.em_job(name)["id"], action)
+    task_id, _accepted = act(session, sim.em_job(name)["id"], action)
     finished = xml(session.wait_task(task_id))
     result = finished.find(NS + "Result")
     assert result.get("Success") == "false" and message in result.find(NS + "Message").text
@@ -85,7 +85,7 @@ def test_conflicts_are_accepted_and_fail_in_the_task(em, sim, name, action, mess
 
 def test_tasks_belong_to_their_logon_session(em, sim):
     owner, other = em(), em()
-    task_id, _ = act(owner, sim.em_job("Fileserver Backup")["id"], "toggleScheduleEnabled")
+    task_id, _accepted = act(owner, sim.em_job("Fileserver Backup")["id"], "toggleScheduleEnabled")
     assert owner.get("tasks/" + task_id).status_code == 200
     assert other.get("tasks/" + task_id).status_code == 404
     assert other.delete("tasks/" + task_id).status_code == 404
@@ -96,7 +96,7 @@ def test_tasks_belong_to_their_logon_session(em, sim):
 def test_delete_task(em, sim):
     session = em()
     sim.configure(em_task_seconds=30)
-    task_id, _ = act(session, sim.em_job("Fileserver Backup")["id"], "toggleScheduleEnabled")
+    task_id, _accepted = act(session, sim.em_job("Fileserver Backup")["id"], "toggleScheduleEnabled")
     answer = session.delete("tasks/" + task_id)
     assert answer.status_code == 204 and answer.content == b""
     assert session.get("tasks/" + task_id).status_code == 404
@@ -106,17 +106,17 @@ def test_delete_task(em, sim):
 def test_task_finishes_after_polls(em, sim):
     sim.configure(em_task_polls=2, em_task_seconds=0)
     session = em()
-    task_id, _ = act(session, sim.em_job("Fileserver Backup")["id"], "toggleScheduleEnabled")
+    task_id, _accepted = act(session, sim.em_job("Fileserver Backup")["id"], "toggleScheduleEnabled")
     time.sleep(0.1)
-    states = [state_of(session.get("tasks/" + task_id)) for _ in range(4)]
+    states = [state_of(session.get("tasks/" + task_id)) for _poll in range(4)]
     assert states == ["Running", "Running", "Finished", "Finished"]
 
 
 def test_operation_finished_is_shown_once(em, sim):
     sim.configure(em_task_polls=1, em_operation_finished=True)
     session = em(as_json=True)
-    task_id, _ = act(session, sim.em_job("Fileserver Backup")["id"], "toggleScheduleEnabled")
-    states = [state_of(session.get("tasks/" + task_id)) for _ in range(4)]
+    task_id, _accepted = act(session, sim.em_job("Fileserver Backup")["id"], "toggleScheduleEnabled")
+    states = [state_of(session.get("tasks/" + task_id)) for _poll in range(4)]
     assert states == ["Running", "OperationFinished", "Finished", "Finished"]
     assert sim.em_job("Fileserver Backup")["enabled"] is False
 
@@ -125,7 +125,7 @@ def test_schedule_enabled_lags_behind_the_finished_task(em, sim):
     sim.configure(em_flag_lag_seconds=0.5)
     session = em(as_json=True)
     job_id = sim.em_job("Fileserver Backup")["id"]
-    task_id, _ = act(session, job_id, "toggleScheduleEnabled")
+    task_id, _accepted = act(session, job_id, "toggleScheduleEnabled")
     assert result_of(session.wait_task(task_id)) == (True, "Ok")
     assert session.get("agents/jobs/%s?format=Entity" % job_id).json()["ScheduleEnabled"] is True
     wait_until(lambda: session.get("agents/jobs/%s?format=Entity" % job_id).json()["ScheduleEnabled"] is False)

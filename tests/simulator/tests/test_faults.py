@@ -5,14 +5,14 @@ import time
 import pytest
 import requests
 
-from conftest import NS, wait_until, xml
+from conftest import NS, idle, wait_until, xml
 from test_em_tasks import act
 
 
 def test_status_fault_answers_n_times_then_recovers(vb, sim):
     session = vb("v8")
     sim.inject("status", api="vb365", method="GET", path="/Jobs$", status=503, count=2, retry_after=1)
-    first, second, third = (session.get("Jobs") for _ in range(3))
+    first, second, third = session.get("Jobs"), session.get("Jobs"), session.get("Jobs")
     assert (first.status_code, second.status_code, third.status_code) == (503, 503, 200)
     assert first.headers["Retry-After"] == "1" and first.json()["message"] == "Injected HTTP 503"
     assert sim.faults() == []
@@ -117,7 +117,7 @@ def test_truncated_fault(vb, em, sim):
 def test_task_fail_fault(em, sim):
     session = em()
     sim.inject("task_fail", api="em", path="action=toggleScheduleEnabled", message="Access denied for this job.")
-    task_id, _ = act(session, sim.em_job("Fileserver Backup")["id"], "toggleScheduleEnabled")
+    task_id, _accepted = act(session, sim.em_job("Fileserver Backup")["id"], "toggleScheduleEnabled")
     result = xml(session.wait_task(task_id)).find(NS + "Result")
     assert result.get("Success") == "false" and result.find(NS + "Message").text == "Access denied for this job."
     assert sim.em_job("Fileserver Backup")["enabled"] is True
@@ -128,9 +128,9 @@ def test_task_faults_skip_requests_that_create_no_task(em, sim):
     sim.inject("task_stuck", api="em")
     assert session.get("agents/jobs").status_code == 200
     assert len(sim.faults()) == 1
-    task_id, _ = act(session, sim.em_job("Fileserver Backup")["id"], "toggleScheduleEnabled")
+    task_id, _accepted = act(session, sim.em_job("Fileserver Backup")["id"], "toggleScheduleEnabled")
     time.sleep(0.4)
-    assert [xml(session.get("tasks/" + task_id)).find(NS + "State").text for _ in range(3)] == ["Running"] * 3
+    assert [xml(session.get("tasks/" + task_id)).find(NS + "State").text for _poll in range(3)] == ["Running"] * 3
     assert sim.em_job("Fileserver Backup")["enabled"] is True
 
 
@@ -139,7 +139,7 @@ def test_task_faults_on_vb365_sessions(vb, sim):
     session = vb("v8")
     sim.inject("task_fail", api="vb365", path="/start", message="Proxy is offline.")
     session.post("Jobs/%s/start" % session.job_id("Exchange Online Daily"), json={"full": False})
-    failed = wait_until(lambda: (lambda j: j if not j["running"] else None)(sim.vb365_job("Exchange Online Daily")))
+    failed = wait_until(lambda: idle(sim.vb365_job("Exchange Online Daily")))
     assert failed["lastStatus"] == "Failed" and failed["sessions"][-1]["details"] == "Proxy is offline."
     sim.inject("task_stuck", api="vb365", path="/start")
     session.post("Jobs/%s/start" % session.job_id("SharePoint Sites"), json={"full": False})
@@ -194,7 +194,7 @@ def test_faults_match_api_method_and_path(vb, sim):
 def test_rate_limit(vb, sim):
     session = vb("v8")
     sim.configure(rate_limit_per_second=3)
-    statuses = [session.get("Jobs").status_code for _ in range(5)]
+    statuses = [session.get("Jobs").status_code for _request in range(5)]
     assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
     limited = session.get("Jobs")
     assert limited.headers["Retry-After"] == "1"

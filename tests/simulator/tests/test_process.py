@@ -73,8 +73,8 @@ def test_five_thousand_jobs_stay_fast(tmp_path):
         session = requests.Session()
         session.trust_env = False
         session.verify = client.ca_path
-        token = session.post(client.vb365_url + "v8/token", data={"grant_type": "password", "username": client.username,
-                                                                    "password": client.password, "disable_antiforgery_token": "true"})
+        form = {"grant_type": "password", "username": client.username, "password": client.password, "disable_antiforgery_token": "true"}
+        token = session.post(client.vb365_url + "v8/token", data=form)
         session.headers["Authorization"] = "Bearer " + token.json()["access_token"]
         started = time.monotonic()
         names = []

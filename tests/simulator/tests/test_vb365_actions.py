@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import wait_until
+from conftest import idle, wait_until
 
 SEED_JOB = "3396ba22-21b1-4666-a631-0edfc12a59cd"
 
@@ -62,7 +62,7 @@ def test_per_action_endpoints(vb, sim, version):
     job = sim.vb365_job("Exchange Online Daily")
     assert job["running"] is True and job["lastStatus"] == "Running"
     assert session.post("Jobs/%s/stop" % job_id).status_code == 204
-    final = wait_until(lambda: (lambda j: j if not j["running"] else None)(sim.vb365_job("Exchange Online Daily")))
+    final = wait_until(lambda: idle(sim.vb365_job("Exchange Online Daily")))
     assert final["lastStatus"] == "Stopped" and final["sessions"][-1]["status"] == "Stopped"
 
 
@@ -78,7 +78,8 @@ def test_session_ends_success_after_run_seconds(vb, sim):
     sim.configure(vb365_run_seconds=0.2)
     session = vb("v8")
     started = session.post("Jobs/%s/start" % session.job_id("SharePoint Sites"), json={"full": False}).json()
-    done = wait_until(lambda: (lambda s: s if s["status"] != "Running" else None)(session.get("JobSessions/" + started["id"]).json()))
+    wait_until(lambda: session.get("JobSessions/" + started["id"]).json()["status"] != "Running")
+    done = session.get("JobSessions/" + started["id"]).json()
     assert done["status"] == "Success" and done["endTime"] > done["creationTime"]
     job = session.get("Jobs/%s" % session.job_id("SharePoint Sites")).json()
     assert job["lastStatus"] == "Success" and job["lastBackup"] == done["endTime"]

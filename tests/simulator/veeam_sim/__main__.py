@@ -86,7 +86,7 @@ def main(argv=None):
         simulator = Simulator(args.username, args.password, scenario, tls=not args.plain_http)
         listeners = [Listener(args.host, args.vb365_port, simulator, "vb365", context, args.verbose),
                      Listener(args.host, args.em_port, simulator, "em", context, args.verbose)]
-        for _ in range(args.extra_vb365_ports):
+        for _index in range(args.extra_vb365_ports):
             listeners.append(Listener(args.host, 0, Simulator(args.username, args.password, scenario, tls=not args.plain_http),
                                       "vb365", context, args.verbose))
     except (ScenarioError, OSError) as exc:
@@ -117,7 +117,7 @@ def main(argv=None):
 def serve_until_signalled(listeners):
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, lambda *_args: stop.set())
     while not stop.wait(0.5):
         pass
     for listener in listeners:

@@ -219,7 +219,7 @@ class EmApi:
             decoded = base64.b64decode(value[6:].strip(), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
             return None, None
-        user, _, password = decoded.partition(":")
+        user, _colon, password = decoded.partition(":")
         return user, password
 
     @staticmethod
@@ -414,10 +414,8 @@ class EmApi:
         now = monotonic()
         if kind == "agentbackupjob":
             type_name, items = "AgentBackupJob", [(job, self.job_fields(job, now)) for job in self.world.em_jobs.values()]
-            entity, ref = (lambda job: self.job_entity(request, job, now)), (lambda job: self.job_ref(request, job))
         elif kind == "backupjobsession":
             type_name, items = "BackupJobSession", [(s, self.session_fields(s)) for s in self.world.em_sessions.values()]
-            entity, ref = (lambda s: self.session_entity(request, s)), (lambda s: self.session_ref(request, s))
         else:
             raise ApiError(400, "Unsupported query type '%s' (supported: AgentBackupJob, BackupJobSession)." % request.params.get("type"))
         if request.params.get("filter"):
@@ -429,10 +427,15 @@ class EmApi:
         size, page = self._query_paging(request)
         chosen = [item for item, _fields in items[(page - 1) * size:page * size]]
         pages = math.ceil(len(items) / size)
-        if self._format(request, ("References", "Entities")) == "Entities":
-            body = Node("Entities", children=[Node(type_name + "s", as_list=True, children=[entity(item) for item in chosen])])
+        entities = self._format(request, ("References", "Entities")) == "Entities"
+        if type_name == "AgentBackupJob":
+            nodes = [self.job_entity(request, job, now) if entities else self.job_ref(request, job) for job in chosen]
         else:
-            body = Node("Refs", as_list=True, children=[ref(item) for item in chosen])
+            nodes = [self.session_entity(request, s) if entities else self.session_ref(request, s) for s in chosen]
+        if entities:
+            body = Node("Entities", children=[Node(type_name + "s", as_list=True, children=nodes)])
+        else:
+            body = Node("Refs", as_list=True, children=nodes)
         root = Node("QueryResult", children=[body, self._paging_info(request, page, size, pages)])
         return self.answer(request, 200, root)
 
