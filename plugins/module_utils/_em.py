@@ -89,7 +89,7 @@ def parse(text, content_type=""):
     try:
         tree = xmltodict.parse(text, process_namespaces=True, namespaces={NS: None})
     except (ExpatError, ValueError) as exc:
-        raise ValueError("neither JSON nor XML (%s)" % exc)
+        raise ValueError("not well-formed XML (%s)" % exc)
     if not isinstance(tree, dict) or len(tree) != 1:
         raise ValueError("XML without a single root element")
     if list(tree)[0].lower() == "html" or "html" in content_type:
@@ -309,7 +309,7 @@ class EmClient(object):
             body = parse(response.text, response.headers.get("Content-Type", ""))
         except ValueError as exc:
             raise VeeamApiError(
-                "Expected a %s in XML or JSON but got %s (is this a Veeam Backup Enterprise Manager server?): %s; %r"
+                "Unreadable answer where a %s was expected (%s): %s; it starts %r (is this a Veeam Backup Enterprise Manager server?)"
                 % (what, response.headers.get("Content-Type") or "no content type", exc, excerpt(response.text, 80)),
                 response.request.method, response.url, response.status_code)
         return body
@@ -451,4 +451,4 @@ class EmClient(object):
 
 
 def _seconds(value):
-    return int(value) if float(value).is_integer() else round(value, 1)
+    return "%g" % round(value, 1)
