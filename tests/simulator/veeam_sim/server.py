@@ -278,6 +278,11 @@ class Handler(BaseHTTPRequestHandler):
     # Idle keep-alive connections are dropped after this many seconds, so threads do not pile up.
     timeout = 60
 
+    def setup(self):
+        super().setup()
+        # Headers and body leave in one write, and without Nagle's delay waiting for the client's delayed ACK.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def version_string(self):
         return self.server_version
 
@@ -335,9 +340,10 @@ class Handler(BaseHTTPRequestHandler):
         if response.content_type:
             self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
+        self._headers_buffer.append(b"\r\n")
         if self.command != "HEAD":
-            self.wfile.write(response.body)
+            self._headers_buffer.append(response.body)
+        self.flush_headers()
 
 
 class Listener(ThreadingHTTPServer):
@@ -380,6 +386,6 @@ class Listener(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
     def serve_in_thread(self):
-        thread = threading.Thread(target=self.serve_forever, name="veeam-sim-%s-%d" % (self.api, self.port), daemon=True)
+        thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1}, name="veeam-sim-%s-%d" % (self.api, self.port), daemon=True)
         thread.start()
         return thread
