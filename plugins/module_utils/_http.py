@@ -177,7 +177,7 @@ class HttpClient(object):
         if response.status_code not in expect:
             message = server_message(response)
             raise VeeamApiError(
-                "Server answered HTTP %s%s." % (response.status_code, ": %s" % message if message else ""),
+                "Server answered HTTP %s%s." % (response.status_code, ": %s" % message.rstrip(".") if message else ""),
                 method, url, response.status_code, message, excerpt(response.text))
         return response
 

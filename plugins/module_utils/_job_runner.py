@@ -238,7 +238,11 @@ class JobRunner(object):
             pending = [r for r in records if not done(r, current.get(r.job.id))]
             return ", ".join("%r %s" % (r.job.name, _describe_job(current.get(r.job.id))) for r in pending[:5]) + (" ..." if len(pending) > 5 else "")
 
-        wait_until(fetch, all_done, what, max(timeout, 0), self.params["wait_sleep"], describe=describe)
+        try:
+            wait_until(fetch, all_done, what, max(timeout, 0), self.params["wait_sleep"], describe=describe)
+        except WaitTimeout as exc:
+            # The deadline is shared by the whole run, so name the budget the user set, not what was left of it.
+            raise WaitTimeout(exc.what, self.params["wait_timeout"], exc.last_state)
 
     def remaining(self):
         return max(self.deadline - time.monotonic(), 0)

@@ -29,7 +29,6 @@ class Vb365Client(object):
         self.http = http_client(self.params, replayable_posts=("%s/token" % self.version,))
         self.server = self.http.base_url
         self.token = None
-        self.reauthenticated = False
 
     # -- session -----------------------------------------------------------
 
@@ -65,17 +64,21 @@ class Vb365Client(object):
     def _call(self, method, path, expect=(200,), **kwargs):
         if self.token is None:
             self.login()
+        path = "%s/%s" % (self.version, path)
         try:
-            return self.http.request(method, "%s/%s" % (self.version, path), expect=expect, **kwargs)
+            return self.http.request(method, path, expect=expect, **kwargs)
         except VeeamApiError as exc:
-            # A 401 means the request was refused unread, so sending it again after one new login is safe.
-            if exc.status != 401 or self.reauthenticated:
-                if exc.status == 401:
-                    exc.message = "The server refused the token again right after a new login: %s" % exc.message
+            if exc.status != 401:
                 raise
-        self.reauthenticated = True
+        # A 401 means the request was refused unread, so one new login and one resend are safe;
+        # each expiry during a long wait is renewed this way.
         self.login()
-        return self.http.request(method, "%s/%s" % (self.version, path), expect=expect, **kwargs)
+        try:
+            return self.http.request(method, path, expect=expect, **kwargs)
+        except VeeamApiError as exc:
+            if exc.status == 401:
+                exc.message = "The server refused the token again right after a new login: %s" % exc.message
+            raise
 
     # -- jobs ----------------------------------------------------------------
 

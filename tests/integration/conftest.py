@@ -30,16 +30,11 @@ def collections_path(tmp_path_factory):
 class PlaybookRun:
     """The outcome of one ansible-playbook run: exit code, output and each task's result in order."""
 
-    def __init__(self, completed, callback):
+    def __init__(self, completed, results_file):
         self.rc = completed.returncode
         self.stdout = completed.stdout
         self.stderr = completed.stderr
-        self.results = []
-        if callback == "json":
-            document = json.loads(self.stdout[self.stdout.index("{"):])
-            for play in document["plays"]:
-                for task in play["tasks"]:
-                    self.results.extend(task["hosts"].values())
+        self.results = [json.loads(line) for line in results_file.read_text().splitlines()] if results_file.exists() else []
 
     @property
     def result(self):
@@ -63,12 +58,14 @@ class Ansible:
         port = self.sim.vb365_port if api == "vb365" else self.sim.em_port
         return dict(server=self.sim.host, port=port, username=self.sim.username, password=self.sim.password, ca_path=self.sim.ca_path)
 
-    def env(self, extra=None, callback="json"):
+    def env(self, results_file, extra=None):
         env = dict(os.environ)
         env.update(
             ANSIBLE_COLLECTIONS_PATH=str(self.collections),
             ANSIBLE_PYTHON_INTERPRETER=str(ANSIBLE_BIN / "python"),
-            ANSIBLE_STDOUT_CALLBACK=callback,
+            ANSIBLE_CALLBACK_PLUGINS=str(Path(__file__).parent / "callback_plugins"),
+            ANSIBLE_CALLBACKS_ENABLED="record_results",
+            RECORD_RESULTS_FILE=str(results_file),
             ANSIBLE_LOCALHOST_WARNING="false",
             ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
             ANSIBLE_NOCOLOR="true",
@@ -77,7 +74,7 @@ class Ansible:
         env.update(extra or {})
         return env
 
-    def run(self, tasks, check=False, diff=False, env=None, defaults=True, callback="json", verbosity=0, extra_args=()):
+    def run(self, tasks, check=False, diff=False, env=None, defaults=True, verbosity=0, extra_args=()):
         self.count += 1
         play = dict(hosts="localhost", connection="local", gather_facts=False, tasks=tasks)
         if defaults:
@@ -87,8 +84,9 @@ class Ansible:
         path.write_text(yaml.safe_dump([play], sort_keys=False))
         command = [str(ANSIBLE_BIN / "ansible-playbook"), "-i", "localhost,", str(path)]
         command += ["--check"] * check + ["--diff"] * diff + (["-" + "v" * verbosity] if verbosity else []) + list(extra_args)
-        completed = subprocess.run(command, capture_output=True, text=True, env=self.env(env, callback), timeout=600, check=False)
-        return PlaybookRun(completed, callback)
+        results_file = self.workdir / ("results-%d.jsonl" % self.count)
+        completed = subprocess.run(command, capture_output=True, text=True, env=self.env(results_file, env), timeout=600, check=False)
+        return PlaybookRun(completed, results_file)
 
     def task(self, module, check=False, diff=False, env=None, defaults=True, **args):
         """Run one module task and return its result (failures included)."""

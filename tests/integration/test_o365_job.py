@@ -14,10 +14,10 @@ def job(sim, name):
 
 
 @pytest.mark.parametrize("version, template, body", [
-    ("v8", "POST /v8/Jobs/{id}/disable", None),
-    ("v6", "POST /v6/Jobs/{id}/disable", None),
-    ("v5", "POST /v5/Jobs/{id}/Action", '{"disable": null}'),
-    ("v2", "POST /v2/Jobs/{id}/Action", '{"disable": null}'),
+    ("v8", "/v8/Jobs/{id}/disable", None),
+    ("v6", "/v6/Jobs/{id}/disable", None),
+    ("v5", "/v5/Jobs/{id}/Action", '{"disable": null}'),
+    ("v2", "/v2/Jobs/{id}/Action", '{"disable": null}'),
 ])
 def test_disable_twice_changes_then_sends_no_write(ansible, sim, version, template, body):
     target = enabled_jobs(sim)[0]["name"]
@@ -261,7 +261,7 @@ def test_credentials_from_environment_variables(ansible, sim):
 
 
 @pytest.mark.parametrize("args, message", [
-    ({"state": "enabled"}, "one of the following is required: id, name, all_jobs"),
+    ({"state": "enabled"}, "select jobs with id, name or all_jobs: true"),
     ({"state": "enabled", "name": "a", "all_jobs": True}, "parameters are mutually exclusive"),
     ({"state": "enabled", "name": ""}, "name must not contain empty values"),
     ({"state": "paused", "all_jobs": True}, "value of state must be one of"),
