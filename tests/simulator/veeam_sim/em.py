@@ -103,7 +103,8 @@ class EmApi:
             self._drop(logon)
 
     def behind(self, kind, ref):
-        job = self.world.em_jobs.get(ref.lower()) or next((j for j in self.world.em_jobs.values() if j.name == ref), None)
+        key = ref.rsplit(":", 1)[-1].lower() if ref.lower().startswith("urn:veeam:") else ref.lower()
+        job = self.world.em_jobs.get(key) or next((j for j in self.world.em_jobs.values() if j.name == ref), None)
         if job is None:
             return
         if kind == "delete_behind":
