@@ -1,0 +1,325 @@
+"""The maintenance_window role and the playbooks in playbooks/, run the way AWX runs them (ansible-runner) against the simulator.
+
+Inventory: one VB365 host and one Enterprise Manager host pointing at the simulator; credentials and the CA come from
+VEEAM_* environment variables, as the AWX credential types inject them.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import ansible_runner
+import jinja2
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+PLAYBOOKS = REPO / "playbooks"
+BIN = Path(sys.executable).parent
+HOSTS = ("vb365-sim", "em-sim")
+
+
+class Run:
+    """One ansible-runner run: status, rc, every task result by host, changed counts and the set_stats data."""
+
+    def __init__(self, runner, private_data_dir):
+        self.status = runner.status
+        self.rc = runner.rc
+        self.private_data_dir = Path(private_data_dir)
+        self.artifact_dir = Path(runner.config.artifact_dir)
+        self.events = list(runner.events)
+        self.stdout = runner.stdout.read()
+        stats = [e["event_data"] for e in self.events if e["event"] == "playbook_on_stats"]
+        self.stats = stats[-1] if stats else {}
+        self.custom_stats = self.stats.get("artifact_data") or {}
+
+    def changed(self):
+        return {host: self.stats.get("changed", {}).get(host, 0) for host in HOSTS}
+
+    def failed_hosts(self):
+        return sorted(set(self.stats.get("failures", {})) | set(self.stats.get("dark", {})))
+
+    def results(self, task):
+        """{host: result} of the task whose name contains `task` (ok or failed, not skipped)."""
+        found = {}
+        for event in self.events:
+            data = event.get("event_data", {})
+            if event["event"] in ("runner_on_ok", "runner_on_failed") and task in (data.get("task") or ""):
+                found[data["host"]] = dict(data["res"], failed=event["event"] == "runner_on_failed")
+        return found
+
+    def msgs(self, task):
+        return {host: res.get("msg") for host, res in self.results(task).items()}
+
+    def __repr__(self):
+        return "Run(status=%s, rc=%s, stdout=...%s)" % (self.status, self.rc, self.stdout[-4000:])
+
+
+class Window:
+    """Runs the playbooks of playbooks/ with an inventory for the simulator, through ansible-runner."""
+
+    def __init__(self, sim, collections_path, tmp_path):
+        self.sim = sim
+        self.collections_path = collections_path
+        self.tmp_path = tmp_path
+        self.record_dir = tmp_path / "records"
+        self.inventory = tmp_path / "inventory.yml"
+        self.inventory.write_text(yaml.safe_dump({"all": {"children": {
+            "vb365_servers": {"hosts": {"vb365-sim": {"veeam_api": "vb365", "veeam_server": sim.host, "veeam_port": sim.vb365_port}}},
+            "enterprise_managers": {"hosts": {"em-sim": {"veeam_api": "em", "veeam_server": sim.host, "veeam_port": sim.em_port}}},
+        }}}))
+        self.count = 0
+
+    def credentials(self):
+        """What the AWX credential types inject."""
+        return dict(VEEAM_VB365_USERNAME=self.sim.username, VEEAM_VB365_PASSWORD=self.sim.password,
+                    VEEAM_EM_USERNAME=self.sim.username, VEEAM_EM_PASSWORD=self.sim.password, VEEAM_CA_PATH=self.sim.ca_path)
+
+    def env(self):
+        return dict(self.credentials(),
+                    ANSIBLE_COLLECTIONS_PATH=str(self.collections_path),
+                    ANSIBLE_PYTHON_INTERPRETER=str(BIN / "python"),
+                    ANSIBLE_NOCOLOR="true", ANSIBLE_RETRY_FILES_ENABLED="false", ANSIBLE_FORKS="5")
+
+    def run(self, playbook, check=False, extravars=None, record_dir=None, verbosity=0):
+        self.count += 1
+        private_data_dir = self.tmp_path / ("runner-%d" % self.count)
+        private_data_dir.mkdir()
+        extravars = dict(extravars or {}, maintenance_window_record_dir=str(record_dir or self.record_dir))
+        runner = ansible_runner.run(
+            private_data_dir=str(private_data_dir), playbook=str(PLAYBOOKS / playbook), inventory=str(self.inventory),
+            envvars=self.env(), extravars=extravars, cmdline="--check" if check else None, verbosity=verbosity or None,
+            binary=str(BIN / "ansible-playbook"), quiet=True, suppress_env_files=True)
+        return Run(runner, private_data_dir)
+
+    def record(self, host, record_dir=None):
+        path = Path(record_dir or self.record_dir) / ("%s.json" % host)
+        return json.loads(path.read_text()) if path.exists() else None
+
+    def popen(self, playbook, log):
+        """ansible-playbook as a plain process (to be killed halfway), in its own process group."""
+        env = dict(os.environ, **self.env())
+        command = [str(BIN / "ansible-playbook"), "-i", str(self.inventory), str(PLAYBOOKS / playbook),
+                   "-e", json.dumps({"maintenance_window_record_dir": str(self.record_dir)})]
+        return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # pylint: disable=consider-using-with
+
+
+@pytest.fixture
+def window(sim, collections_path, tmp_path):
+    return Window(sim, collections_path, tmp_path)
+
+
+def snapshot(sim):
+    """(api, id) -> (name, enabled, running) of every simulated job."""
+    state = sim.state()
+    jobs = {("vb365", j["id"]): (j["name"], j["isEnabled"], j["running"]) for j in state["vb365"]["jobs"]}
+    jobs.update({("em", j["id"]): (j["name"], j["enabled"], j["running"]) for j in state["em"]["jobs"]})
+    return jobs
+
+
+def enabled(jobs):
+    return {key: value[1] for key, value in jobs.items()}
+
+
+def names(jobs, api, flag):
+    return sorted(value[0] for key, value in jobs.items() if key[0] == api and value[1] is flag)
+
+
+def writes_mentioning(sim, ids):
+    return [w for w in sim.writes() if any(i in w["path"] or i in (w.get("query") or "") or i in (w.get("body") or "") for i in ids)]
+
+
+def test_round_trip_check_mode_and_idempotence(window, sim):
+    before = snapshot(sim)
+    assert names(before, "vb365", True) and names(before, "vb365", False) and names(before, "em", False)
+    assert any(v[2] for k, v in before.items() if k[0] == "vb365") and any(v[2] for k, v in before.items() if k[0] == "em")
+    disabled_before = [key[1] for key, value in before.items() if not value[1]]
+
+    # Check mode: nothing written, on the servers or on the controller; the plan is reported.
+    sim.clear_requests()
+    check = window.run("maintenance_begin.yml", check=True)
+    assert check.status == "successful", check
+    assert sim.writes() == []
+    assert not window.record_dir.exists()
+    assert check.custom_stats == {}
+    assert check.msgs("Summarize the begin")["vb365-sim"].startswith("Would disable 4 job(s)")
+
+    begin = window.run("maintenance_begin.yml")
+    assert begin.status == "successful", begin
+    during = snapshot(sim)
+    assert not any(v[1] for v in during.values()), "every job is disabled during the window"
+    assert not any(v[2] for v in during.values()), "if_running=stop stopped the running sessions"
+    assert writes_mentioning(sim, disabled_before) == [], "jobs disabled before begin are not touched"
+    for host, api in (("vb365-sim", "vb365"), ("em-sim", "em")):
+        record = window.record(host)
+        assert record["state"] == "active" and record["api"] == api
+        assert sorted(j["name"] for j in record["jobs"]) == names(before, api, True)
+        assert begin.custom_stats["maintenance_window_records"][host] == record
+
+    sim.clear_requests()
+    again = window.run("maintenance_begin.yml")
+    assert again.status == "successful" and again.changed() == {"vb365-sim": 0, "em-sim": 0}, again
+    assert sim.writes() == []
+    assert sorted(j["name"] for j in window.record("vb365-sim")["jobs"]) == names(before, "vb365", True), "a second begin keeps the record"
+
+    sim.clear_requests()
+    check_end = window.run("maintenance_end.yml", check=True)
+    assert check_end.status == "successful", check_end
+    assert sim.writes() == [] and window.record("vb365-sim")["state"] == "active"
+    assert check_end.msgs("Summarize the end")["em-sim"].startswith("Would re-enable 4 of 4")
+
+    end = window.run("maintenance_end.yml")
+    assert end.status == "successful", end
+    after = snapshot(sim)
+    assert enabled(after) == enabled(before), "every job is back to its enabled state of before the window"
+    assert writes_mentioning(sim, disabled_before) == []
+    assert window.record("em-sim")["state"] == "restored"
+    assert end.custom_stats["maintenance_window_records"]["vb365-sim"]["state"] == "restored"
+
+    sim.clear_requests()
+    end_again = window.run("maintenance_end.yml")
+    assert end_again.status == "successful" and end_again.changed() == {"vb365-sim": 0, "em-sim": 0}, end_again
+    assert sim.writes() == []
+    assert "already restored" in end_again.msgs("nothing to restore")["vb365-sim"]
+
+
+def test_begin_failing_halfway_then_end_restores_what_was_recorded(window, sim):
+    before = snapshot(sim)
+    third = [key[1] for key, value in before.items() if key[0] == "vb365" and value[1]][2]
+    sim.inject("status", api="vb365", method="POST", path=third + "/disable", status=500, count=50)
+    begin = window.run("maintenance_begin.yml")
+    assert begin.status == "failed" and begin.failed_hosts() == ["vb365-sim"], begin
+    assert before[("vb365", third)][1] is True and snapshot(sim)[("vb365", third)][1] is True
+    record = window.record("vb365-sim")
+    assert sorted(j["name"] for j in record["jobs"]) == names(before, "vb365", True), "the record was written before any change"
+    assert begin.custom_stats["maintenance_window_records"]["vb365-sim"] == record, "published on failure too"
+
+    sim.clear_faults()
+    end = window.run("maintenance_end.yml")
+    assert end.status == "successful", end
+    assert enabled(snapshot(sim)) == enabled(before)
+
+
+def test_begin_killed_halfway_then_end_restores(window, sim, tmp_path):
+    before = snapshot(sim)
+    second = [key[1] for key, value in before.items() if key[0] == "vb365" and value[1]][1]
+    sim.inject("delay", api="vb365", method="POST", path=second + "/disable", seconds=60, count=1)
+    with open(tmp_path / "begin.log", "wb") as log:
+        process = window.popen("maintenance_begin.yml", log)
+        try:
+            deadline = time.monotonic() + 90
+            while not any(r["method"] == "POST" and second in r["path"] for r in sim.requests()["requests"]):
+                assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "begin.log").read_text()
+                time.sleep(0.2)
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert window.record("vb365-sim")["state"] == "active"
+    assert any(v[1] is False for k, v in snapshot(sim).items() if k[0] == "vb365" and before[k][1]), "begin had started disabling"
+    sim.clear_faults()
+    time.sleep(0.5)  # let the delayed request of the killed run finish on the simulator's side before end reads
+    end = window.run("maintenance_end.yml")
+    assert end.status == "successful", end
+    assert enabled(snapshot(sim)) == enabled(before)
+
+
+def test_a_job_deleted_during_the_window_is_reported_not_an_error(window, sim):
+    before = snapshot(sim)
+    begin = window.run("maintenance_begin.yml")
+    assert begin.status == "successful", begin
+    # The job goes away right after the end logs in, before its first read.
+    sim.inject("delete_behind", api="vb365", method="POST", path="/token$", job="SharePoint Sites", count=1)
+    end = window.run("maintenance_end.yml")
+    assert end.status == "successful", end
+    report = end.msgs("Report recorded jobs that no longer exist")["vb365-sim"]
+    assert "1 recorded job(s) no longer exist" in report and "SharePoint Sites" in report
+    after = snapshot(sim)
+    expected = {key: flag for key, flag in enabled(before).items() if before[key][0] != "SharePoint Sites" or key[0] != "vb365"}
+    assert enabled(after) == expected
+    record = window.record("vb365-sim")
+    assert record["state"] == "restored" and [j["name"] for j in record["missing"]] == ["SharePoint Sites"]
+
+
+def test_awx_style_run_passes_the_record_through_set_stats_without_secrets(window, sim, tmp_path):
+    """Begin and end as two AWX jobs: env-injected credentials, the record handed over as an extra var, fresh controller."""
+    before = snapshot(sim)
+    begin = window.run("maintenance_begin.yml", verbosity=3)
+    assert begin.status == "successful" and begin.rc == 0, begin
+    records = begin.custom_stats["maintenance_window_records"]
+    assert sorted(records) == sorted(HOSTS)
+    assert sorted(j["name"] for j in records["em-sim"]["jobs"]) == names(before, "em", True)
+    saved = json.loads((begin.artifact_dir / "job_events" / sorted(os.listdir(begin.artifact_dir / "job_events"))[-1]).read_text())
+    assert saved["event"] == "playbook_on_stats" and saved["event_data"]["artifact_data"] == begin.custom_stats
+
+    # No secret in what AWX keeps: events, stdout, stderr (ansible-runner's own `command` file holds the environment it was given).
+    kept = [p for p in begin.artifact_dir.rglob("*") if p.is_file() and p.name != "command"]
+    assert kept and not [p for p in kept if window.sim.password in p.read_text(errors="replace")]
+    assert window.sim.password not in begin.stdout
+
+    # The end job runs in a fresh execution environment: no record file, only the handed-over extra var.
+    fresh = tmp_path / "fresh-ee-records"
+    end = window.run("maintenance_end.yml", record_dir=fresh,
+                     extravars={"maintenance_window_records": records, "maintenance_window_start_after": ["Exchange Online Daily", "Finance Laptops"]})
+    assert end.status == "successful", end
+    after = snapshot(sim)
+    assert enabled(after) == enabled(before)
+    started = end.msgs("Report the jobs that were not started")
+    assert started["vb365-sim"].startswith("Started 1 job(s) after the window: Exchange Online Daily")
+    assert "Finance Laptops" in started["em-sim"] and started["em-sim"].startswith("Started 0 job(s)")
+    assert sim.vb365_job("Exchange Online Daily")["running"] is False  # the run was awaited
+    assert sim.count("POST", "/v8/Jobs/{id}/start") == 1
+
+
+def test_job_report_prints_one_table_per_server(window, sim):
+    report = window.run("job_report.yml")
+    assert report.status == "successful" and report.changed() == {"vb365-sim": 0, "em-sim": 0}, report
+    tables = report.msgs("Show the jobs as a table")
+    assert tables["vb365-sim"][0] == "VB365 vb365-sim: 6 job(s), 4 enabled, 1 running"
+    assert tables["em-sim"][0] == "Enterprise Manager em-sim: 6 job(s), 4 enabled, 1 running"
+    assert tables["vb365-sim"][1].split() == ["JOB", "ENABLED", "RUNNING", "LAST", "STATUS", "NEXT", "RUN"]
+    assert len(tables["em-sim"]) == 2 + 6
+    assert [line for line in tables["vb365-sim"] if line.startswith("Teams and Groups")][0].split()[3:5] == ["yes", "yes"]
+
+
+def test_ansible_builder_create_makes_a_build_context(tmp_path):
+    builder = BIN / "ansible-builder"
+    if not builder.exists():
+        pytest.skip("ansible-builder is not installed in this virtualenv (requirements-dev.txt)")
+    context = tmp_path / "context"
+    completed = subprocess.run([str(builder), "create", "-f", str(REPO / "execution-environment.yml"), "-c", str(context)],
+                               capture_output=True, text=True, cwd=str(tmp_path), timeout=120, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    containerfile = (context / "Containerfile").read_text()
+    assert "ansible-core" in containerfile or "ansible-core" in (context / "_build" / "requirements.txt").read_text()
+    assert (context / "_build" / "requirements.txt").read_text().count("requests") == 1
+    galaxy = yaml.safe_load((context / "_build" / "requirements.yml").read_text())
+    assert [c["name"] for c in galaxy["collections"]] == ["backupops.veeam"]
+    meta = yaml.safe_load((REPO / "meta" / "execution-environment.yml").read_text())
+    assert meta["version"] == 1 and (REPO / meta["dependencies"]["python"]).is_file()
+
+
+@pytest.mark.parametrize("name, prefix", [("vb365", "VEEAM_VB365_"), ("em", "VEEAM_EM_")])
+def test_awx_credential_types_inject_what_the_modules_read(name, prefix):
+    definition = yaml.safe_load((REPO / "awx" / "credential_types" / ("%s.yml" % name)).read_text())
+    fields = {f["id"]: f for f in definition["inputs"]["fields"]}
+    assert fields["password"].get("secret") is True
+    assert set(definition["inputs"]["required"]) == {"username", "password"}
+    values = {"server": "veeam.example.com", "username": "CORP\\backup", "password": "pw"}
+    env = {key: jinja2.Template(value).render(**values) for key, value in definition["injectors"]["env"].items()}
+    assert env == {prefix + "SERVER": "veeam.example.com", prefix + "USERNAME": "CORP\\backup", prefix + "PASSWORD": "pw"}
+    module = (REPO / "plugins" / "module_utils" / "_options.py").read_text()
+    assert 'prefix = "VEEAM_%s_" % api.upper()' in module
+
+
+def test_awx_tls_credential_type_injects_the_ca_file():
+    definition = yaml.safe_load((REPO / "awx" / "credential_types" / "tls.yml").read_text())
+    assert {"VEEAM_CA_PATH", "VEEAM_VALIDATE_CERTS"} == set(definition["injectors"]["env"])
+    assert "{{ tower.filename" in definition["injectors"]["env"]["VEEAM_CA_PATH"]
+    assert definition["inputs"]["required"] == ["ca_cert"]
+    rendered = {key: jinja2.Template(value).render(ca_cert="PEM", tower={"filename": "/runner/env/tmpXYZ"})
+                for key, value in definition["injectors"]["env"].items()}
+    assert rendered == {"VEEAM_CA_PATH": "/runner/env/tmpXYZ", "VEEAM_VALIDATE_CERTS": "true"}
