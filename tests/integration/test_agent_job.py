@@ -68,9 +68,6 @@ def ansible(ansible, tmp_path):  # pylint: disable=redefined-outer-name
     ansible.env = env
     return ansible
 
-TOGGLE = "POST /api/agents/jobs/{id}?action=toggleScheduleEnabled"
-LOGON = "POST /api/sessionMngr/"
-LOGOFF = "DELETE /api/logonSessions/{id}"
 
 pytestmark = pytest.mark.parametrize("fmt", ["xml", "json"])
 
