@@ -83,17 +83,24 @@ class Window:
         return dict(self.credentials(),
                     ANSIBLE_COLLECTIONS_PATH=str(self.collections_path),
                     ANSIBLE_PYTHON_INTERPRETER=str(BIN / "python"),
-                    ANSIBLE_NOCOLOR="true", ANSIBLE_RETRY_FILES_ENABLED="false", ANSIBLE_FORKS="5")
+                    ANSIBLE_NOCOLOR="true", ANSIBLE_RETRY_FILES_ENABLED="false", ANSIBLE_FORKS="5",
+                    # ansible-runner starts the ansible-playbook it finds first on PATH: this virtualenv's.
+                    PATH=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]))
 
     def run(self, playbook, check=False, extravars=None, record_dir=None, verbosity=0):
         self.count += 1
         private_data_dir = self.tmp_path / ("runner-%d" % self.count)
         private_data_dir.mkdir()
         extravars = dict(extravars or {}, maintenance_window_record_dir=str(record_dir or self.record_dir))
+        options = {}
+        if check:
+            options["cmdline"] = "--check"
+        if verbosity:
+            options["verbosity"] = verbosity
         runner = ansible_runner.run(
             private_data_dir=str(private_data_dir), playbook=str(PLAYBOOKS / playbook), inventory=str(self.inventory),
-            envvars=self.env(), extravars=extravars, cmdline="--check" if check else None, verbosity=verbosity or None,
-            binary=str(BIN / "ansible-playbook"), quiet=True, suppress_env_files=True)
+            envvars=self.env(), extravars=extravars, quiet=True, suppress_env_files=True,
+            **options)
         return Run(runner, private_data_dir)
 
     def record(self, host, record_dir=None):
