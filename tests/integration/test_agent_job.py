@@ -446,3 +446,13 @@ def test_no_secret_in_verbose_output_of_a_change(ansible, sim, fmt):
                       verbosity=4, diff=True)
     assert run.rc == 0 and run.result["changed"] is True, run
     assert_no_secret(run.stdout + run.stderr, sim)
+
+
+def test_a_dropped_connection_after_an_applied_toggle_is_not_replayed(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.inject("reset", api="em", method="POST", path="toggleScheduleEnabled", apply=True, count=1)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
+    assert not result.get("failed"), result
+    assert em_job(sim, job["name"])["enabled"] is False
+    assert toggles(sim, job) == 1
+    assert_logged_off(sim)
