@@ -1,0 +1,198 @@
+"""`make demo`: a maintenance window end to end against the bundled Veeam API simulator.
+
+Starts the simulator (VB365 and Enterprise Manager over HTTPS, its default scenario: enabled, disabled and running jobs
+on both APIs), writes an inventory with one VB365 server and one Enterprise Manager, and runs, the way AWX runs them
+(ansible-runner, credentials and CA injected as VEEAM_* environment variables):
+
+    job_report.yml -> maintenance_begin.yml -> job_report.yml -> maintenance_end.yml -> job_report.yml
+
+Everything printed comes from those runs or from the simulator's own state. Exits non-zero when a run fails or when a job
+is not back to the enabled state it had before the window. The simulator is always stopped.
+"""
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REPO / "tests" / "simulator"))
+
+import ansible_runner  # noqa: E402  pylint: disable=wrong-import-position
+import yaml  # noqa: E402  pylint: disable=wrong-import-position
+from veeam_sim.testing import SimProcess  # noqa: E402  pylint: disable=wrong-import-position
+
+HOSTS = (("vb365-sim", "vb365", "VB365"), ("em-sim", "em", "EM"))
+STEPS = (
+    ("before", "job_report.yml"),
+    ("begin", "maintenance_begin.yml"),
+    ("during", "job_report.yml"),
+    ("end", "maintenance_end.yml"),
+    ("after", "job_report.yml"),
+)
+# Lines of the role worth showing from the begin and end runs (debug tasks of the role).
+SUMMARY_TASKS = ("Summarize the begin", "Summarize the end", "Report recorded jobs that no longer exist", "nothing to restore")
+
+
+class Failure(Exception):
+    pass
+
+
+def write_inventory(workdir, sim):
+    inventory = {"all": {"children": {
+        "vb365_servers": {"hosts": {"vb365-sim": {"veeam_api": "vb365", "veeam_server": sim.host, "veeam_port": sim.vb365_port}}},
+        "enterprise_managers": {"hosts": {"em-sim": {"veeam_api": "em", "veeam_server": sim.host, "veeam_port": sim.em_port}}},
+    }}}
+    path = workdir / "inventory.yml"
+    path.write_text(yaml.safe_dump(inventory, sort_keys=False))
+    return path
+
+
+def collections_path(workdir):
+    link = workdir / "collections" / "ansible_collections" / "backupops" / "veeam"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(REPO)
+    return link.parents[2]
+
+
+def run_playbook(number, playbook, workdir, inventory, env):
+    private_data_dir = workdir / ("run-%d-%s" % (number, playbook.replace(".yml", "")))
+    private_data_dir.mkdir()
+    started = time.monotonic()
+    runner = ansible_runner.run(private_data_dir=str(private_data_dir), playbook=str(REPO / "playbooks" / playbook),
+                                inventory=str(inventory), envvars=env,
+                                extravars={"maintenance_window_record_dir": str(workdir / "records")},
+                                quiet=True, suppress_env_files=True)
+    seconds = time.monotonic() - started
+    events = list(runner.events)
+    stats = next((e["event_data"] for e in events if e["event"] == "playbook_on_stats"), {})
+    changed = stats.get("changed", {})
+    print("[%d/%d] %-23s %-10s %5.1f s   changed: %s" % (
+        number, len(STEPS), playbook, runner.status, seconds, ", ".join("%s %d" % (h, changed.get(h, 0)) for h, _, _ in HOSTS)))
+    if runner.status != "successful":
+        print(runner.stdout.read()[-4000:])
+        raise Failure("%s ended %s (rc %s)" % (playbook, runner.status, runner.rc))
+    results = []
+    for event in events:
+        data = event.get("event_data", {})
+        if event["event"] == "runner_on_ok":
+            results.append((data.get("host"), data.get("task") or "", data.get("res") or {}))
+    return results
+
+
+def jobs_from_report(results):
+    """(api, id) -> job, from the info tasks of job_report.yml."""
+    jobs = {}
+    for host, task, res in results:
+        if task.startswith("Read the") and "jobs" in res:
+            api = dict((h, a) for h, a, _ in HOSTS)[host]
+            for job in res["jobs"]:
+                jobs[(api, job["id"])] = job
+    return jobs
+
+
+def show_summaries(results):
+    for host, task, res in results:
+        if any(part in task for part in SUMMARY_TASKS) and res.get("msg"):
+            print("        %-9s %s" % (host, " ".join(str(res["msg"]).split())))
+
+
+def describe(job):
+    if job is None:
+        return "(gone)"
+    return ("enabled" if job["enabled"] else "disabled") + (", running" if job["running"] else "")
+
+
+def print_table(reports):
+    keys = list(reports["before"])
+    width = max(len(reports["before"][k]["name"]) for k in keys)
+    print()
+    print(("  %-5s  %-*s  %-17s  %-17s  %s" % ("API", width, "JOB", "BEFORE", "DURING THE WINDOW", "AFTER")))
+    for key in keys:
+        print("  %-5s  %-*s  %-17s  %-17s  %s" % (
+            dict((a, label) for _, a, label in HOSTS)[key[0]], width, reports["before"][key]["name"],
+            describe(reports["before"][key]), describe(reports["during"].get(key)), describe(reports["after"].get(key))))
+    print()
+
+
+def simulator_states(sim):
+    state = sim.state()
+    jobs = {("vb365", j["id"]): (j["name"], j["isEnabled"], j["running"]) for j in state["vb365"]["jobs"]}
+    jobs.update({("em", j["id"]): (j["name"], j["enabled"], j["running"]) for j in state["em"]["jobs"]})
+    return jobs
+
+
+def compare(before, after):
+    """Lines describing every difference of the enabled flag, and the sessions begin stopped."""
+    problems = []
+    for key, (name, was_enabled, _) in before.items():
+        if key not in after:
+            problems.append("%s job %r no longer exists" % (key[0], name))
+        elif after[key][1] != was_enabled:
+            problems.append("%s job %r was %s before and is %s now" % (
+                key[0], name, "enabled" if was_enabled else "disabled", "enabled" if after[key][1] else "disabled"))
+    problems.extend("%s job %r appeared" % (key[0], after[key][0]) for key in after if key not in before)
+    stopped = [name for key, (name, _, running) in before.items() if running and key in after and not after[key][2]]
+    return problems, stopped
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
+    parser.add_argument("--keep", action="store_true", help="keep the working directory (inventory, records, ansible-runner artifacts)")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="backupops-veeam-demo-"))
+    process = SimProcess(state_dir=str(workdir / "simulator"))
+    try:
+        sim = process.start()
+        print("Veeam API simulator: VB365 %s  Enterprise Manager %s" % (sim.vb365_url, sim.em_url))
+        print("Inventory: vb365-sim (vb365_servers), em-sim (enterprise_managers); credentials and CA from VEEAM_* environment")
+        print("variables, as the AWX credential types inject them; playbooks run through ansible-runner, as AWX runs them.")
+        print()
+        inventory = write_inventory(workdir, sim)
+        env = dict(
+            VEEAM_VB365_USERNAME=sim.username, VEEAM_VB365_PASSWORD=sim.password,
+            VEEAM_EM_USERNAME=sim.username, VEEAM_EM_PASSWORD=sim.password, VEEAM_CA_PATH=sim.ca_path,
+            ANSIBLE_COLLECTIONS_PATH=str(collections_path(workdir)), ANSIBLE_PYTHON_INTERPRETER=str(BIN / "python"),
+            ANSIBLE_NOCOLOR="true", ANSIBLE_RETRY_FILES_ENABLED="false",
+            PATH=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]))
+
+        initial = simulator_states(sim)
+        reports = {}
+        for number, (label, playbook) in enumerate(STEPS, start=1):
+            results = run_playbook(number, playbook, workdir, inventory, env)
+            if playbook == "job_report.yml":
+                reports[label] = jobs_from_report(results)
+            else:
+                show_summaries(results)
+        print_table(reports)
+
+        problems, stopped = compare(initial, simulator_states(sim))
+        if stopped:
+            print("Sessions running before the window were stopped by begin (maintenance_window_if_running: stop) and are not")
+            print("restarted: %s." % ", ".join(stopped))
+        if problems:
+            print("NOT RESTORED (simulator state before vs after):")
+            for line in problems:
+                print("  - " + line)
+            return 1
+        print("RESULT: all %d jobs are back to the enabled/disabled state they had before the window "
+              "(simulator state compared before and after)." % len(initial))
+        return 0
+    except Failure as exc:
+        print("FAILED: %s" % exc)
+        return 1
+    finally:
+        process.stop()
+        if args.keep:
+            print("Working directory kept: %s" % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
