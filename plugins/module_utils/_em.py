@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import time
 import traceback
 
 from ansible.module_utils.basic import missing_required_lib
@@ -46,6 +47,8 @@ PAGE_SIZE = 1000
 # Sessions in any other state belong to a running job (Starting, Working, Stopping, Pausing, Resuming).
 IDLE_SESSION_STATE = "Stopped"
 TASK_DONE = "Finished"
+# Not an EM state: a task the module can no longer read because the logon session it belonged to expired.
+LOST = "Unknown"
 LOGON_FAILED_STATUSES = (400, 401, 403)
 ACTIONS = {"enable": "toggleScheduleEnabled", "disable": "toggleScheduleEnabled", "start": "start", "stop": "stop"}
 CONTENT_TYPES = {"xml": "application/xml", "json": "application/json"}
@@ -381,7 +384,7 @@ class EmClient(object):
         task = task_from_body(self._body(response, "Task"))
         if not task["id"] and not task["href"]:
             raise VeeamApiError("The answer to %s carries no task to follow." % action, "POST", response.url, response.status_code)
-        return dict(job=job.name, action=action, task=task)
+        return dict(job=job.name, job_id=job.id, before=job, action=action, task=task)
 
     def _poll(self, handle):
         task = handle["task"]
@@ -390,22 +393,23 @@ class EmClient(object):
             fresh = task_from_body(self._get(path, "Task"))
         except VeeamApiError as exc:
             if exc.status == 404 and self.relogged:
-                raise VeeamApiError(
-                    "Job %r: %s task %s can no longer be read after a new logon (tasks belong to the expired logon session); "
-                    "its outcome is unknown, so nothing was resent: run the module again to re-read and decide."
-                    % (handle["job"], handle["action"], task["id"]), exc.method, exc.url, exc.status, exc.server_message)
+                # Task ids belong to the logon session that expired; the job itself has to show the outcome.
+                handle["lost"] = True
+                handle["task"] = dict(task, state=LOST, message="lost with the expired logon session")
+                return
             raise
         # A later answer may omit links the first one had.
         handle["task"] = dict(task, **dict((key, value) for key, value in fresh.items() if value is not None))
 
     def settle(self, handles, timeout, sleep):
         """Poll every unfinished task once per round until all are Finished or the deadline passes."""
+        deadline = time.monotonic() + timeout
         pending = [handle for handle in handles if handle["task"]["state"] != TASK_DONE]
 
         def fetch():
             for handle in list(pending):
                 self._poll(handle)
-                if handle["task"]["state"] == TASK_DONE:
+                if handle["task"]["state"] in (TASK_DONE, LOST):
                     pending.remove(handle)
             return pending
 
@@ -422,12 +426,36 @@ class EmClient(object):
                     failures.append((handle, "Job %r: %s task %s (%s) did not finish within %s seconds; last state: %s.%s" % (
                         handle["job"], handle["action"], handle["task"]["id"], handle["task"]["operation"], _seconds(timeout),
                         handle["task"]["state"], self._delete_task(handle))))
+        lost = [handle for handle in handles if handle.get("lost")]
+        if lost:
+            failures.extend(self._settle_lost(lost, max(deadline - time.monotonic(), 0), sleep))
         for handle in handles:
             task = handle["task"]
             if task["state"] == TASK_DONE and task["success"] is False:
                 failures.append((handle, "Job %r: %s task %s (%s) failed: %s" % (
                     handle["job"], handle["action"], task["id"], task["operation"], task["message"] or "the server gave no message")))
         return failures
+
+    def _settle_lost(self, lost, timeout, sleep):
+        """Wait for the jobs of tasks lost with an expired logon session to show their action's effect; never resend."""
+        def fetch():
+            return dict((job.id, job) for job in self.read_jobs())
+
+        def shows(handle, current):
+            job, before = current.get(handle["job_id"]), handle["before"]
+            if job is None:
+                return False
+            return {"enable": job.enabled, "disable": not job.enabled, "stop": not job.running,
+                    "start": job.running or job.last_run != before.last_run}[handle["action"]]
+
+        try:
+            wait_until(fetch, lambda current: all(shows(handle, current) for handle in lost),
+                       "the jobs of the lost tasks", timeout, sleep)
+        except WaitTimeout:
+            return [(handle, "Job %r: %s task %s was lost with the expired logon session (task ids belong to it) and the job did not show "
+                             "its effect within %s seconds; nothing was resent: run the module again to re-read and decide." % (
+                                 handle["job"], handle["action"], handle["task"]["id"], _seconds(timeout))) for handle in lost]
+        return []
 
     def _delete_task(self, handle):
         target = handle["task"].get("delete")

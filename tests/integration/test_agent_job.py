@@ -456,3 +456,16 @@ def test_a_dropped_connection_after_an_applied_toggle_is_not_replayed(ansible, s
     assert em_job(sim, job["name"])["enabled"] is False
     assert toggles(sim, job) == 1
     assert_logged_off(sim)
+
+
+def test_a_task_lost_with_an_expired_session_is_settled_by_the_job_not_resent(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.configure(em_task_seconds=1.0)
+    sim.inject("expire", api="em", method="GET", path="/api/tasks/", count=1)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
+    assert not result.get("failed"), result
+    assert result["jobs"][0]["task"]["state"] == "Unknown"
+    assert em_job(sim, job["name"])["enabled"] is False
+    assert toggles(sim, job) == 1
+    assert count(sim, "POST", "/api/sessionMngr/") == 2
+    assert_logged_off(sim)

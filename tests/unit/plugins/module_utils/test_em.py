@@ -510,7 +510,7 @@ def test_send_posts_the_seed_request_and_returns_the_task(action, query):
     assert (method, path) == ("POST", "api/agents/jobs/%s?action=%s" % (GUID, query))
     assert headers["X-RestSvcSessionId"] == "TOKEN-1"
     assert "data" not in kwargs and "json" not in kwargs
-    assert handle == dict(job="Fileserver Backup", action=action, task=ACCEPTED)
+    assert handle == dict(job="Fileserver Backup", job_id=GUID, before=job(), action=action, task=ACCEPTED)
 
 
 TASK = ("GET", "api/tasks/task-1")
@@ -558,13 +558,25 @@ def test_settle_polls_many_tasks_round_by_round():
     assert polls[:3] == ["api/tasks/task-1", "api/tasks/task-2", "api/tasks/task-3"]
 
 
-def test_a_task_lost_with_its_expired_logon_session_is_a_clear_failure():
+LOST_TASK = [(401, "", None), (404, '<Error Message="Task not found" />', None)]
+
+
+def test_a_task_lost_with_its_expired_logon_session_is_settled_by_the_job():
     client, _module = client_with({LOGON: [LOGON_OK, LOGON_OK_2], ("POST", "api/agents/jobs/"): [(202, SEED_TASK_ACCEPTED, None)],
-                                   TASK: [(401, "", None), (404, '<Error Message="Task not found" />', None)]})
+                                   TASK: LOST_TASK, SESSIONS: [NO_SESSIONS],
+                                   JOBS: [(200, query_xml("AgentBackupJob", job_xml()), None), (200, query_xml("AgentBackupJob", job_xml(enabled="false")), None)]})
     handle = client.send(job(), "disable")
-    with pytest.raises(VeeamApiError) as caught:
-        client.settle([handle], 5, 0.01)
-    assert "nothing was resent" in str(caught.value)
+    assert client.settle([handle], 5, 0.01) == []
+    assert EmClient.describe(handle)["task"]["state"] == "Unknown"
+    assert client.http.paths("POST").count("api/agents/jobs/%s?action=toggleScheduleEnabled" % GUID) == 1
+
+
+def test_a_lost_task_whose_job_never_shows_the_change_is_a_clear_failure():
+    client, _module = client_with({LOGON: [LOGON_OK, LOGON_OK_2], ("POST", "api/agents/jobs/"): [(202, SEED_TASK_ACCEPTED, None)],
+                                   TASK: LOST_TASK, SESSIONS: [NO_SESSIONS], JOBS: [(200, query_xml("AgentBackupJob", job_xml()), None)]})
+    handle = client.send(job(), "disable")
+    failures = client.settle([handle], 0.3, 0.05)
+    assert len(failures) == 1 and "was lost with the expired logon session" in failures[0][1] and "nothing was resent" in failures[0][1]
     assert client.http.paths("POST").count("api/agents/jobs/%s?action=toggleScheduleEnabled" % GUID) == 1
 
 
