@@ -98,7 +98,9 @@ notes:
   - Tasks are followed with the same logon session every O(wait_sleep) seconds (starting faster) until their state is
     C(Finished); C(OperationFinished) is not yet done. A task still unfinished at the deadline fails the run and is deleted.
   - The module logs on once per run (C(POST /api/sessionMngr/?v=latest)) and always logs off (C(DELETE /api/logonSessions/{id})),
-    also when it fails. A logon session that expires during the run (HTTP 401) is replaced once by a new logon.
+    also when it fails. A logon session that expires during the run (HTTP 401) is replaced once by a new logon. A task that
+    belonged to the expired session cannot be read any more; the module then waits for the job itself to show the change
+    (never resending it) and reports the task state as C(Unknown).
 seealso:
   - module: backupops.veeam.veeam_agent_job_info
   - module: backupops.veeam.veeam_o365_job
@@ -181,7 +183,9 @@ jobs:
       elements: str
       sample: [stop, disable]
     task:
-      description: The Enterprise Manager task of the last action sent for this job, as last read.
+      description:
+        - The Enterprise Manager task of the last action sent for this job, as last read.
+        - C(state) is C(Unknown) for a task lost with an expired logon session.
       type: dict
       returned: when an action was sent
       sample: {id: task-3, operation: UpdateJob, state: Finished, success: true, message: Ok}
