@@ -266,6 +266,8 @@ class EmClient(object):
         self.module.no_log_values.add(token)
         self.token = token
         self.http.session.headers["X-RestSvcSessionId"] = token
+        # A best guess until the body names the session: close() must have something to delete even if the body is unreadable.
+        self.logoff_path = "api/logonSessions/%s" % token
         body = self._body(response, "LogonSession")
         session_id = text(body.get("SessionId"))
         if session_id:
@@ -274,8 +276,8 @@ class EmClient(object):
         # The logoff needs the logon session's own id, which is not always the header token.
         if href:
             self.logoff_path = path_of(href)
-        else:
-            self.logoff_path = "api/logonSessions/%s" % (session_id or token)
+        elif session_id:
+            self.logoff_path = "api/logonSessions/%s" % session_id
 
     def close(self):
         try:

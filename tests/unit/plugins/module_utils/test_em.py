@@ -587,3 +587,11 @@ def test_read_sessions_newest_first_and_limited():
     sessions = client.read_sessions(job(), 2)
     assert sessions == [dict(id="s3", state="Stopped", result="Failed", creation_time="2026-11-23T22:00:00Z", end_time=None),
                         dict(id="s2", state="Stopped", result="Warning", creation_time="2026-11-22T22:00:00Z", end_time=None)]
+
+
+def test_an_unreadable_logon_body_still_logs_off_by_the_token():
+    client, _module = client_with({LOGON: [(201, "<LogonSession", {"X-RestSvcSessionId": "TOKEN-1"})], LOGOFF: [(204, "", None)]})
+    with pytest.raises(VeeamApiError):
+        client.read_jobs()
+    client.close()
+    assert client.http.paths("DELETE") == ["api/logonSessions/TOKEN-1"]
