@@ -43,8 +43,9 @@ def test_unknown_filter_field():
 
 
 def test_document_in_both_formats():
-    root = Node("Task", {"Type": "Task", "Href": "h"}, [links([("Delete", "h", "Task", None)]), leaf("TaskId", "task-1"),
-                                                       Node("Result", {"Success": False}, [leaf("Message", "a < b & c")]), leaf("EndTime", None)])
+    children = [links([("Delete", "h", "Task", None)]), leaf("TaskId", "task-1"),
+                Node("Result", {"Success": False}, [leaf("Message", "a < b & c")]), leaf("EndTime", None)]
+    root = Node("Task", {"Type": "Task", "Href": "h"}, children)
     body, content_type = render(root, as_json=False)
     assert content_type == "application/xml; charset=utf-8"
     text = body.decode()
