@@ -260,7 +260,7 @@ def test_credentials_from_environment_variables(ansible, sim):
     assert job(sim, target)["isEnabled"] is False
 
 
-@pytest.mark.parametrize("args, message", [
+BAD_INPUT = [
     ({"state": "enabled"}, "select jobs with id, name or all_jobs: true"),
     ({"state": "enabled", "name": "a", "all_jobs": True}, "parameters are mutually exclusive"),
     ({"state": "enabled", "name": ""}, "name must not contain empty values"),
@@ -270,10 +270,17 @@ def test_credentials_from_environment_variables(ansible, sim):
     ({"state": "enabled", "all_jobs": True, "server": "https://vb365.example.com/api"}, "must not contain a path"),
     ({"state": "enabled", "all_jobs": True, "api_version": "v1"}, "value of api_version must be one of"),
     ({"state": "enabled", "all_jobs": True, "ca_path": "/nonexistent/ca.pem"}, "ca_path /nonexistent/ca.pem is not a readable file"),
-])
-def test_bad_input_fails_before_any_request(ansible, sim, args, message):
+    ({"state": "enabled", "all_jobs": True, "timeout": -1}, "timeout must be a positive number of seconds, got -1"),
+]
+
+
+def test_bad_input_fails_before_any_request(ansible, sim):
+    """Every nonsensical combination fails with a message that says what to change, and sends nothing (one playbook, a task each)."""
     sim.clear_requests()
-    result = ansible.task(MODULE, **args)
-    assert result["failed"] is True
-    assert message in result["msg"], result["msg"]
+    run = ansible.run([{"name": "bad input %d" % index, "backupops.veeam.veeam_o365_job": args, "ignore_errors": True}
+                       for index, (args, _message) in enumerate(BAD_INPUT)])
+    assert len(run.results) == len(BAD_INPUT), run
+    for (args, message), result in zip(BAD_INPUT, run.results):
+        assert result.get("failed") is True, (args, result)
+        assert message in result["msg"], (args, result["msg"])
     assert sim.requests()["requests"] == []
