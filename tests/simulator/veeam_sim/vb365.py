@@ -283,7 +283,7 @@ class Vb365Api:
     def _page(self, request, version, resource, items, render):
         offset, limit = self._paging(request)
         results = [render(item, version) for item in items[offset:offset + limit]]
-        query = {k: v for k, v in request.params.items() if k not in ("offset", "limit")}
+        query = {k: v for k, v in parse_qsl(request.query, keep_blank_values=True) if k.lower() not in ("offset", "limit")}
         links = {"self": {"href": "/v%d/%s?%s" % (version, resource, urlencode(dict(query, offset=offset, limit=limit)))}}
         if offset + limit < len(items):
             links["next"] = {"href": "/v%d/%s?%s" % (version, resource, urlencode(dict(query, offset=offset + limit, limit=limit)))}
