@@ -17,8 +17,12 @@ import sys
 import tempfile
 import time
 
-import pytest
 import requests
+
+try:
+    import pytest
+except ImportError:  # scripts (demo, benchmark) may use SimProcess without pytest installed
+    pytest = None
 
 PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Logins and logouts open or close a session; they are not writes.
@@ -181,19 +185,19 @@ class SimProcess:
         self.stop()
 
 
-@pytest.fixture(scope="session")
-def sim_server(tmp_path_factory):
-    """One simulator subprocess for the whole test session (per xdist worker); yields its SimClient."""
-    process = SimProcess(state_dir=str(tmp_path_factory.mktemp("veeam-sim")))
-    client = process.start()
-    try:
-        yield client
-    finally:
-        process.stop()
+if pytest is not None:
+    @pytest.fixture(scope="session")
+    def sim_server(tmp_path_factory):
+        """One simulator subprocess for the whole test session (per xdist worker); yields its SimClient."""
+        process = SimProcess(state_dir=str(tmp_path_factory.mktemp("veeam-sim")))
+        client = process.start()
+        try:
+            yield client
+        finally:
+            process.stop()
 
-
-@pytest.fixture
-def sim(sim_server):  # pylint: disable=redefined-outer-name
-    """The simulator, reset to its default scenario (jobs, tokens, tasks, faults, log and config) for this test."""
-    sim_server.reset()
-    return sim_server
+    @pytest.fixture
+    def sim(sim_server):  # pylint: disable=redefined-outer-name
+        """The simulator, reset to its default scenario (jobs, tokens, tasks, faults, log and config) for this test."""
+        sim_server.reset()
+        return sim_server
