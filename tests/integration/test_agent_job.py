@@ -469,3 +469,25 @@ def test_a_task_lost_with_an_expired_session_is_settled_by_the_job_not_resent(an
     assert toggles(sim, job) == 1
     assert count(sim, "POST", "/api/sessionMngr/") == 2
     assert_logged_off(sim)
+
+
+def test_wait_false_returns_once_the_task_is_accepted(ansible, sim, fmt):
+    sim.configure(em_task_seconds=3.0)
+    job = pick(sim, enabled=True)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled", wait=False)
+    assert result["changed"] is True and not result.get("failed"), result
+    assert result["jobs"][0]["task"]["state"] == "Running"
+    assert count(sim, "GET", "/api/tasks/") == 0
+    assert toggles(sim, job) == 1
+    assert_logged_off(sim)
+
+
+def test_a_disabled_job_is_not_started_and_nothing_is_sent(ansible, sim, fmt):
+    job = pick(sim, enabled=False)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="running")
+    assert result["failed"] is True and "enable_if_disabled" in result["msg"], result
+    assert writes(sim) == []
+    started = ansible.task(MODULE, format=fmt, name=job["name"], state="running", enable_if_disabled=True)
+    assert not started.get("failed") and started["jobs"][0]["actions"] == ["enable", "start"], started
+    assert toggles(sim, job) == 1
+    assert_logged_off(sim)
