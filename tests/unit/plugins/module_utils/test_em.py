@@ -564,7 +564,8 @@ LOST_TASK = [(401, "", None), (404, '<Error Message="Task not found" />', None)]
 def test_a_task_lost_with_its_expired_logon_session_is_settled_by_the_job():
     client, _module = client_with({LOGON: [LOGON_OK, LOGON_OK_2], ("POST", "api/agents/jobs/"): [(202, SEED_TASK_ACCEPTED, None)],
                                    TASK: LOST_TASK, SESSIONS: [NO_SESSIONS],
-                                   JOBS: [(200, query_xml("AgentBackupJob", job_xml()), None), (200, query_xml("AgentBackupJob", job_xml(enabled="false")), None)]})
+                                   JOBS: [(200, query_xml("AgentBackupJob", job_xml()), None),
+                                          (200, query_xml("AgentBackupJob", job_xml(enabled="false")), None)]})
     handle = client.send(job(), "disable")
     assert client.settle([handle], 5, 0.01) == []
     assert EmClient.describe(handle)["task"]["state"] == "Unknown"
