@@ -188,8 +188,12 @@ def test_the_client_is_closed_on_failure_too():
     class Exit(Exception):
         pass
 
+    def fail_json(**result):
+        raise Exit(result["msg"])
+
     module = FakeModule(name=["Missing"], state="disabled")
-    module.fail_json = lambda **kwargs: (_ for _ in ()).throw(Exit(kwargs["msg"]))
-    with pytest.raises(Exit):
+    module.fail_json = fail_json
+    with pytest.raises(Exit) as caught:
         JobRunner(module, client).run()
     assert client.closed is True
+    assert "no job is named 'Missing'" in str(caught.value)
