@@ -62,12 +62,12 @@ def test_requests_without_or_with_a_bad_session_are_401(sim, em):
 
 
 def test_idle_sessions_expire(sim, em):
-    sim.configure(em_idle_seconds=0.3)
+    sim.configure(em_idle_seconds=0.8)
     session = em()
     assert session.get("agents/jobs").status_code == 200
-    time.sleep(0.2)
-    assert session.get("agents/jobs").status_code == 200  # use keeps it alive
     time.sleep(0.4)
+    assert session.get("agents/jobs").status_code == 200  # use keeps it alive
+    time.sleep(1.0)
     assert session.get("agents/jobs").status_code == 401
     assert sim.state()["em"]["logon_sessions"] == 0
 

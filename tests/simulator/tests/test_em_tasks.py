@@ -42,7 +42,7 @@ def test_operations_by_action(em, sim, action, operation):
 
 
 def test_start_runs_a_session_to_success(em, sim):
-    sim.configure(em_run_seconds=0.3)
+    sim.configure(em_run_seconds=1.5)
     session = em(as_json=True)
     task_id, _accepted = act(session, sim.em_job("Fileserver Backup")["id"], "start")
     assert result_of(session.wait_task(task_id)) == (True, "Ok")
@@ -122,7 +122,7 @@ def test_operation_finished_is_shown_once(em, sim):
 
 
 def test_schedule_enabled_lags_behind_the_finished_task(em, sim):
-    sim.configure(em_flag_lag_seconds=0.5)
+    sim.configure(em_flag_lag_seconds=2)
     session = em(as_json=True)
     job_id = sim.em_job("Fileserver Backup")["id"]
     task_id, _accepted = act(session, job_id, "toggleScheduleEnabled")

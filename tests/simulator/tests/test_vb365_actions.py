@@ -10,15 +10,15 @@ SEED_JOB = "3396ba22-21b1-4666-a631-0edfc12a59cd"
 @pytest.mark.parametrize("version", ["v2", "v3", "v4", "v5"])
 def test_action_endpoint_round_trip(vb, sim, version):
     session = vb(version)
-    sim.configure(vb365_run_seconds=0.2)
+    sim.configure(vb365_run_seconds=5, vb365_stop_seconds=0.1)
     job_id = session.job_id("Exchange Online Daily")
     for action, check in (("disable", lambda j: not j["isEnabled"]), ("enable", lambda j: j["isEnabled"]),
-                          ("start", lambda j: j["running"])):
+                          ("start", lambda j: j["running"]), ("stop", lambda j: j["running"])):
         answer = session.post("Jobs/%s/Action" % job_id, json={action: None})
         assert answer.status_code == 200 and answer.content == b"", answer.text
         assert answer.headers["Content-Length"] == "0"
         assert check(sim.vb365_job("Exchange Online Daily"))
-    wait_until(lambda: sim.vb365_job("Exchange Online Daily")["lastStatus"] == "Success")
+    wait_until(lambda: sim.vb365_job("Exchange Online Daily")["lastStatus"] == "Stopped")
 
 
 @pytest.mark.parametrize("body", ['{"enable": null, "start": null}', '{"enable": true}', '{"pause": null}', '[]', '{', '"start"'])
@@ -45,7 +45,7 @@ def test_action_endpoint_exists_only_up_to_v5(vb):
 
 @pytest.mark.parametrize("version", ["v6", "v7", "v8"])
 def test_per_action_endpoints(vb, sim, version):
-    sim.configure(vb365_run_seconds=0.3, vb365_stop_seconds=0.1)
+    sim.configure(vb365_run_seconds=5, vb365_stop_seconds=0.1)
     session = vb(version)
     job_id = session.job_id("Exchange Online Daily")
     assert session.post("Jobs/%s/disable" % job_id).status_code == 204

@@ -1,7 +1,7 @@
 """Request and response objects shared by the HTTP plumbing and both API implementations."""
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Optional
 from urllib.parse import parse_qsl
 
 
@@ -59,5 +59,3 @@ class Response:
     headers: dict = field(default_factory=dict)
     # Close the connection without answering (the `reset` fault).
     reset: bool = False
-    # Run after the answer has been sent (flip_behind / delete_behind).
-    after: Optional[Callable[[], Any]] = None

@@ -194,12 +194,10 @@ class Simulator:
             body = response.body[: max(1, len(response.body) // 2)] if response.body else b'{"'
             return Response(200, body, response.content_type or "application/json; charset=utf-8")
         if kind in ("flip_behind", "delete_behind"):
-            response.after = lambda: self._behind(fault, request.api)
+            # The answer is already rendered, so it shows the job as it was; changing it before the answer leaves
+            # means no later request (on any connection) can see the old state.
+            api.behind(kind, str(fault["job"]))
         return response
-
-    def _behind(self, fault, api_name):
-        with self.lock:
-            self._api(api_name).behind(fault["kind"], str(fault["job"]))
 
     # -- the control API ---------------------------------------------------------------------------------
 
@@ -323,8 +321,6 @@ class Handler(BaseHTTPRequestHandler):
             self._reset()
             return
         self._send(response)
-        if response.after:
-            response.after()
 
     def _reset(self):
         self.close_connection = True
