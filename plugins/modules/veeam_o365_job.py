@@ -30,6 +30,8 @@ extends_documentation_fragment:
   - backupops.veeam.wait
   - backupops.veeam.attributes.actions
   - backupops.veeam.attributes.vb365_group
+  - backupops.veeam.job.selection
+  - backupops.veeam.job.state
 options:
   id:
     description:
@@ -37,49 +39,8 @@ options:
       - Mutually exclusive with O(name) and O(all_jobs).
     type: list
     elements: str
-  name:
-    description:
-      - Name of the job, or a list of names. Names are compared exactly, including case.
-      - A name that matches more than one job fails the task; select such jobs by O(id).
-      - Mutually exclusive with O(id) and O(all_jobs).
-    type: list
-    elements: str
-  all_jobs:
-    description:
-      - Select every job on the server.
-      - Mutually exclusive with O(id) and O(name).
-    type: bool
-    default: false
-  state:
-    description:
-      - V(enabled) and V(disabled) set the job's schedule flag (C(isEnabled)).
-      - V(running) starts an incremental run of each selected job that is not running. A disabled job fails the task
-        unless O(enable_if_disabled=true).
-      - V(stopped) stops each selected job that is running and waits until its session has ended.
-    type: str
-    required: true
-    choices: [enabled, disabled, running, stopped]
-  if_running:
-    description:
-      - What V(disabled) does with a job whose session is running.
-      - V(leave) disables the schedule and lets the session finish.
-      - V(stop) stops the session, waits until it has ended, then disables the job.
-      - V(wait) lets the session finish, waiting up to O(wait_timeout), then disables the job.
-    type: str
-    choices: [leave, stop, wait]
-    default: leave
-  enable_if_disabled:
-    description:
-      - With O(state=running), enable a disabled job before starting it instead of failing.
-    type: bool
-    default: false
-  wait_for_completion:
-    description:
-      - With O(state=running), wait until the started runs have finished (up to O(wait_timeout)). A run that ends
-        C(Failed) fails the task.
-    type: bool
-    default: false
 notes:
+  - The schedule flag is the job's C(isEnabled).
   - The job list carries no running flag; a job counts as running while its C(lastStatus) is C(Running) or C(Queued).
   - 'Both action dialects are supported. API V(v2) to V(v5) get C(POST /vN/Jobs/{id}/Action) with C({"enable": null}),
     C({"disable": null}), C({"start": null}) or C({"stop": null}); V(v6) and later get C(POST /vN/Jobs/{id}/enable),
