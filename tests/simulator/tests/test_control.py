@@ -3,6 +3,7 @@
 import pytest
 
 from conftest import http_session
+from veeam_sim.testing import SimError
 
 
 def test_state_shape(sim):
@@ -100,3 +101,11 @@ def test_config_validation(sim):
 def test_unknown_control_endpoint(sim):
     assert sim.session.get(sim.vb365_url + "_sim/nothing").status_code == 404
     assert sim.session.get(sim.vb365_url + "_sim/health").json() == {"ok": True}
+
+
+def test_sim_client_raises_on_control_errors(sim):
+    with pytest.raises(SimError, match="unknown config key"):
+        sim.configure(colour="red")
+    with pytest.raises(SimError, match="HTTP 400"):
+        sim.reset({"vb365": {"jobs": [{"name": "x", "lastStatus": "Great"}]}})
+    assert sim.vb365_job("Exchange Online Daily")["isEnabled"] is True  # a refused reset changes nothing
