@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 PLAYBOOKS = REPO / "playbooks"
 BIN = Path(sys.executable).parent
 HOSTS = ("vb365-sim", "em-sim")
+HELD_SECONDS = 3  # how long the simulator holds the request during which begin is killed
 
 
 class Run:
@@ -215,21 +216,25 @@ def test_begin_failing_halfway_then_end_restores_what_was_recorded(window, sim):
 def test_begin_killed_halfway_then_end_restores(window, sim, tmp_path):
     before = snapshot(sim)
     second = [key[1] for key, value in before.items() if key[0] == "vb365" and value[1]][1]
-    sim.inject("delay", api="vb365", method="POST", path=second + "/disable", seconds=60, count=1)
+    # The disable of the second job is held for a few seconds on the server; begin is killed while it waits for the answer.
+    sim.inject("delay", api="vb365", method="POST", path=second + "/disable", seconds=HELD_SECONDS, count=1)
     with open(tmp_path / "begin.log", "wb") as log:
         process = window.popen("maintenance_begin.yml", log)
         try:
             deadline = time.monotonic() + 90
             while not any(r["method"] == "POST" and second in r["path"] for r in sim.requests()["requests"]):
                 assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "begin.log").read_text()
-                time.sleep(0.2)
+                time.sleep(0.1)
+            seen = time.monotonic()
         finally:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     assert window.record("vb365-sim")["state"] == "active"
     assert any(v[1] is False for k, v in snapshot(sim).items() if k[0] == "vb365" and before[k][1]), "begin had started disabling"
+    # The held request still completes on the server (as a real server would finish it): wait for it, so that it
+    # cannot land after end (or in the next test).
+    time.sleep(max(0.0, seen + HELD_SECONDS + 1.0 - time.monotonic()))
     sim.clear_faults()
-    time.sleep(0.5)  # let the delayed request of the killed run finish on the simulator's side before end reads
     end = window.run("maintenance_end.yml")
     assert end.status == "successful", end
     assert enabled(snapshot(sim)) == enabled(before)
