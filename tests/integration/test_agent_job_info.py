@@ -1,7 +1,6 @@
 """veeam_agent_job_info through real ansible-playbook runs against the Enterprise Manager simulator, in XML and JSON."""
 
 import pytest
-from test_agent_job import ansible  # noqa: F401  pylint: disable=unused-import
 
 MODULE = "veeam_agent_job_info"
 
