@@ -96,9 +96,11 @@ def jobs_from_report(results):
 
 
 def show_summaries(results):
-    for host, task, res in results:
-        if any(part in task for part in SUMMARY_TASKS) and res.get("msg"):
-            print("        %-9s %s" % (host, " ".join(str(res["msg"]).split())))
+    order = [h for h, _, _ in HOSTS]
+    lines = [(order.index(host), host, " ".join(str(res["msg"]).split())) for host, task, res in results
+             if any(part in task for part in SUMMARY_TASKS) and res.get("msg") and host in order]
+    for _, host, message in sorted(lines, key=lambda line: line[0]):
+        print("        %-9s %s" % (host, message))
 
 
 def describe(job):
