@@ -330,3 +330,28 @@ def test_awx_tls_credential_type_injects_the_ca_file():
     rendered = {key: jinja2.Template(value).render(ca_cert="PEM", tower={"filename": "/runner/env/tmpXYZ"})
                 for key, value in definition["injectors"]["env"].items()}
     assert rendered == {"VEEAM_CA_PATH": "/runner/env/tmpXYZ", "VEEAM_VALIDATE_CERTS": "true"}
+
+
+def test_main_entry_point_dispatches_and_end_without_a_record_changes_nothing(window, sim, tmp_path):
+    playbook = tmp_path / "main_entry.yml"
+    playbook.write_text(yaml.safe_dump([{"name": "Main entry point", "hosts": "vb365_servers:enterprise_managers", "gather_facts": False,
+                                         "roles": [{"role": "backupops.veeam.maintenance_window", "vars": {"maintenance_window_action": "end"}}]}]))
+    sim.clear_requests()
+    run = window.run(str(playbook))
+    assert run.status == "successful" and run.changed() == {"vb365-sim": 0, "em-sim": 0}, run
+    assert "No record of a begin for this host" in run.msgs("nothing to restore")["em-sim"]
+    assert sim.writes() == [] and sim.requests()["requests"] == []
+    bad = window.run(str(playbook), extravars={"maintenance_window_action": "pause"})
+    assert bad.status == "failed"
+    assert "maintenance_window_action must be one of: begin, end" in json.dumps(bad.results("Validating arguments"))
+
+
+def test_example_inventory_and_playbooks_parse(collections_path):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_path), ANSIBLE_PYTHON_INTERPRETER=str(BIN / "python"))
+    inventory = str(PLAYBOOKS / "inventory" / "example.yml")
+    graph = subprocess.run([str(BIN / "ansible-inventory"), "-i", inventory, "--graph"], env=env, capture_output=True, text=True,
+                           timeout=120, check=True).stdout
+    assert "@vb365_servers:" in graph and "@enterprise_managers:" in graph and "em-01.corp.example.com" in graph
+    for playbook in ("job_report.yml", "maintenance_begin.yml", "maintenance_end.yml"):
+        subprocess.run([str(BIN / "ansible-playbook"), "-i", inventory, "--syntax-check", str(PLAYBOOKS / playbook)], env=env,
+                       capture_output=True, text=True, timeout=120, check=True)
