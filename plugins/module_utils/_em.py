@@ -234,6 +234,10 @@ def path_of(url):
 class EmClient(object):
     """One logon session with one Enterprise Manager; logs on at first use, logs off on close()."""
 
+    # After a toggle task is Finished, ScheduleEnabled may lag while EM collects data from the backup server
+    # (assumed). Only after this long does a still-wrong flag count as changed by someone else and get corrected.
+    flag_settle_seconds = 15.0
+
     def __init__(self, module):
         self.module = module
         self.params = module.params

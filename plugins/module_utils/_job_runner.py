@@ -10,7 +10,8 @@ A client (one per API) provides:
   settle(handles, timeout, sleep)      wait for what the writes started (EM tasks); returns [(handle, failure message)]
   describe(handle) -> dict             the task or session a write started, for the result
   normalize_id(value) -> str
-  close()                              log off; called on every path
+  close()                              log off; called on every path, before the module exits
+  flag_settle_seconds                  how long a confirmed flag change may take to show in a read
 """
 
 from __future__ import absolute_import, division, print_function
@@ -29,8 +30,6 @@ from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitT
 
 Job = collections.namedtuple("Job", "id name enabled running last_run last_result next_run details")
 
-# After a flag change is confirmed by the server, its read may lag briefly; this long we re-read before deciding again.
-FLAG_SETTLE_SECONDS = 5.0
 # Answers after which a write may or may not have been applied: the job is re-read and the decision made again.
 UNCLEAR_STATUSES = (409, 500, 502, 503, 504)
 
@@ -132,11 +131,29 @@ class JobRunner(object):
 
     def run(self):
         try:
-            self.module.exit_json(**self._run())
+            result, failure = self._run(), None
         except (JobModuleError, VeeamApiError, WaitTimeout) as exc:
-            self.module.fail_json(msg=str(exc), changed=self.changed(), jobs=self.results(), **_error_fields(exc))
+            self._reread_after_failure()
+            result, failure = dict(msg=str(exc), changed=self.changed(), jobs=self.results(), **_error_fields(exc)), exc
         finally:
+            # Before exiting, so that a failed logoff still reaches the result as a warning.
             self.client.close()
+        if failure is not None:
+            self.module.fail_json(**result)
+        self.module.exit_json(**result)
+
+    def _reread_after_failure(self):
+        """Best effort: after a failure, `after` shows what the server has, not what was planned."""
+        acted = [record for record in self.records if record.actions]
+        if not acted:
+            return
+        try:
+            current = self._read(acted)
+        except VeeamApiError:
+            return
+        for record in acted:
+            if record.job.id in current:
+                record.after = state_of(current[record.job.id])
 
     def _run(self):
         params = self.params
@@ -168,16 +185,18 @@ class JobRunner(object):
     def _send(self, batch, action):
         sent = []
         for record in batch:
-            record.actions.append(action)
             try:
                 handle = self.client.send(record.job, action)
             except VeeamApiError as exc:
                 if exc.status is not None and exc.status not in UNCLEAR_STATUSES:
-                    raise JobModuleError("Job %r: %s failed: %s" % (record.job.name, action, exc))
+                    exc.message = "Job %r: %s was refused: %s" % (record.job.name, action, exc.message)
+                    raise
                 # The server may or may not have applied it; re-reading decides, resending never does.
+                record.actions.append(action)
                 record.unclear.append("%s: %s" % (action, exc))
                 self.module.warn("Job %r: the answer to %s was unclear (%s); its state is re-read instead of resending." % (record.job.name, action, exc))
                 continue
+            record.actions.append(action)
             if handle is not None:
                 record.handles.append(handle)
                 sent.append((record, handle))
@@ -190,7 +209,7 @@ class JobRunner(object):
         flagged = [record for record in self.records if set(record.plan.steps) & set((ENABLE, DISABLE))]
         if flagged:
             try:
-                self._wait_for(flagged, lambda record, job: record.flag_ok(job), "the schedule flags to show", min(FLAG_SETTLE_SECONDS, self.remaining()))
+                self._wait_for(flagged, lambda record, job: record.flag_ok(job), "the schedule flags to show", self.settle_timeout())
             except WaitTimeout:
                 self._correct_flags_once(flagged)
         running = [record for record in self.records if set(record.plan.steps) & set((START, STOP, AWAIT_IDLE))]
@@ -214,7 +233,7 @@ class JobRunner(object):
             record.job = record.job._replace(enabled=current[record.job.id].enabled)
             self._send([record], ENABLE if record.plan.after.enabled else DISABLE)
         try:
-            self._wait_for(flagged, lambda record, job: record.flag_ok(job), "the schedule flags to show", min(FLAG_SETTLE_SECONDS, self.remaining()))
+            self._wait_for(flagged, lambda record, job: record.flag_ok(job), "the schedule flags to show", self.settle_timeout())
         except WaitTimeout as exc:
             raise JobModuleError("The schedule flag of %s still differs after correcting it once; something else is changing it (%s)."
                                  % (_jobs_label(wrong or flagged), exc.last_state))
@@ -243,6 +262,10 @@ class JobRunner(object):
         except WaitTimeout as exc:
             # The deadline is shared by the whole run, so name the budget the user set, not what was left of it.
             raise WaitTimeout(exc.what, self.params["wait_timeout"], exc.last_state)
+
+    def settle_timeout(self):
+        # A confirmed change that a read does not show yet is re-read this long before deciding again (a flip sent twice undoes itself).
+        return min(self.client.flag_settle_seconds, self.remaining())
 
     def remaining(self):
         return max(self.deadline - time.monotonic(), 0)

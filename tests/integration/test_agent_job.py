@@ -343,7 +343,9 @@ def test_a_refused_toggle_fails_with_the_server_message(ansible, sim, fmt):
     sim.inject("status", api="em", method="POST", path="toggleScheduleEnabled", status=403, count=1)
     result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled")
     assert result["failed"] is True
-    assert result["msg"].startswith("Job %r: disable failed:" % job["name"]) and "403" in result["msg"], result["msg"]
+    assert result["msg"].startswith("Job %r: disable was refused:" % job["name"]) and "403" in result["msg"], result["msg"]
+    assert result["changed"] is False and result["jobs"][0]["actions"] == []
+    assert result["http"]["status"] == 403
     assert em_job(sim, job["name"])["enabled"] is True
     assert_logged_off(sim)
 

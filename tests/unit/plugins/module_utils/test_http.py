@@ -133,7 +133,7 @@ def test_error_names_method_url_status_and_server_message(server, answer, expect
     assert error.server_message == expected
     assert error.status == answer.status
     assert error.url == server.url + "thing"
-    assert str(error) == "Server answered HTTP %d: %s. (POST %sthing -> HTTP %d)" % (answer.status, expected, server.url, answer.status)
+    assert str(error) == "Server answered HTTP %d: %s. (POST %sthing -> HTTP %d)" % (answer.status, expected.rstrip("."), server.url, answer.status)
 
 
 def test_json_reports_a_non_json_answer_with_its_content_type(server):

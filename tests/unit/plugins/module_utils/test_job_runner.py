@@ -9,7 +9,6 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.backupops.veeam.plugins.module_utils import _job_runner
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import Job, JobModuleError, JobRunner, select_jobs
 
@@ -35,6 +34,8 @@ class FakeModule(object):
 
 class FlipClient(object):
     """Like Enterprise Manager: the only flag action is a toggle, so a repeated send undoes the first."""
+
+    flag_settle_seconds = 0.05
 
     def __init__(self, *jobs):
         self.jobs = dict((job.id, job) for job in jobs)
@@ -70,11 +71,6 @@ class FlipClient(object):
 
     def close(self):
         self.closed = True
-
-
-@pytest.fixture(autouse=True)
-def quick_settle(monkeypatch):
-    monkeypatch.setattr(_job_runner, "FLAG_SETTLE_SECONDS", 0.05)
 
 
 def run(client, **params):
@@ -176,10 +172,14 @@ def test_a_flip_behind_our_back_is_corrected_once_then_fails():
 def test_a_refused_write_fails_at_once_naming_job_and_action():
     client = FlipClient(*JOBS)
     client.faults = ["403"]
-    with pytest.raises(JobModuleError) as caught:
-        run(client, name=["SQL Agents"], state="disabled")
-    assert str(caught.value).startswith("Job 'SQL Agents': disable failed: Server answered HTTP 403: Access denied.")
+    module = FakeModule(name=["SQL Agents"], state="disabled")
+    runner = JobRunner(module, client)
+    with pytest.raises(VeeamApiError) as caught:
+        runner._run()  # pylint: disable=protected-access
+    assert str(caught.value).startswith("Job 'SQL Agents': disable was refused: Server answered HTTP 403: Access denied.")
+    assert caught.value.status == 403
     assert client.sent == [("SQL Agents", "disable")]
+    assert runner.changed() is False and runner.results()[0]["actions"] == []
 
 
 def test_the_client_is_closed_on_failure_too():
