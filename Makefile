@@ -84,8 +84,7 @@ galaxy-import: build
 	@! grep -E '^ERROR' build/dist/galaxy-importer.log
 
 pytest: venv
-	$(BIN)/python -m pytest -n 2 -q tests/simulator/tests
-	$(BIN)/python -m pytest -n 2 -q tests/integration
+	$(BIN)/python -m pytest -n 2 -q --durations=5
 
 # meta/runtime.yml promises ansible-core >= $(OLDEST_ANSIBLE_CORE): the VB365 and EM module tests run on it too.
 OLDEST_ANSIBLE_CORE := 2.16.19

@@ -36,6 +36,8 @@ extends_documentation_fragment:
   - backupops.veeam.wait
   - backupops.veeam.attributes.actions
   - backupops.veeam.attributes.em_group
+  - backupops.veeam.job.selection
+  - backupops.veeam.job.state
 options:
   id:
     description:
@@ -43,50 +45,9 @@ options:
       - Mutually exclusive with O(name) and O(all_jobs).
     type: list
     elements: str
-  name:
-    description:
-      - Name of the job, or a list of names. Names are compared exactly, including case.
-      - A name that matches more than one job fails the task; select such jobs by O(id).
-      - Mutually exclusive with O(id) and O(all_jobs).
-    type: list
-    elements: str
-  all_jobs:
-    description:
-      - Select every Veeam Agent backup job known to Enterprise Manager.
-      - Mutually exclusive with O(id) and O(name).
-    type: bool
-    default: false
-  state:
-    description:
-      - V(enabled) and V(disabled) set the job's schedule flag (C(ScheduleEnabled)).
-      - V(running) starts each selected job whose newest backup session is not active (C(?action=start)).
-        A disabled job fails the task unless O(enable_if_disabled=true).
-      - V(stopped) stops each selected job whose newest backup session is active (C(?action=stop)) and waits until the
-        session has ended.
-    type: str
-    required: true
-    choices: [enabled, disabled, running, stopped]
-  if_running:
-    description:
-      - What V(disabled) does with a job whose session is running.
-      - V(leave) disables the schedule and lets the session finish.
-      - V(stop) stops the session, waits until it has ended, then disables the job.
-      - V(wait) lets the session finish, waiting up to O(wait_timeout), then disables the job.
-    type: str
-    choices: [leave, stop, wait]
-    default: leave
-  enable_if_disabled:
-    description:
-      - With O(state=running), enable a disabled job before starting it instead of failing.
-    type: bool
-    default: false
-  wait_for_completion:
-    description:
-      - With O(state=running), wait until the started runs have finished (up to O(wait_timeout)). A run that ends
-        C(Failed) fails the task.
-    type: bool
-    default: false
 notes:
+  - The schedule flag is the job's C(ScheduleEnabled). V(running) sends C(?action=start) when the job's newest backup
+    session is not active; V(stopped) sends C(?action=stop) when it is.
   - 'Enterprise Manager has no enable or disable action, only C(POST /api/agents/jobs/{id}?action=toggleScheduleEnabled),
     which B(flips) the flag. The module reads C(ScheduleEnabled) first and sends the toggle only when it differs from the
     declaration, once per decision: never again on a retry, a timeout or an unclear answer. After the task has finished the

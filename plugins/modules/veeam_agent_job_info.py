@@ -26,23 +26,15 @@ extends_documentation_fragment:
   - backupops.veeam.tls
   - backupops.veeam.attributes.info
   - backupops.veeam.attributes.em_group
+  - backupops.veeam.job.selection
 options:
   id:
     description:
       - Only the jobs with these ids (the GUID, or the full UID V(urn:veeam:AgentBackupJob:<guid>)).
         Mutually exclusive with O(name) and O(all_jobs).
+      - Without O(id) or O(name), every job is returned.
     type: list
     elements: str
-  name:
-    description:
-      - Only the jobs with these names (compared exactly, including case). Mutually exclusive with O(id) and O(all_jobs).
-    type: list
-    elements: str
-  all_jobs:
-    description:
-      - Every agent job; the same as selecting nothing.
-    type: bool
-    default: false
   sessions:
     description:
       - How many of each selected job's newest backup sessions to return (one request per job). V(0) returns none.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 
-from conftest import wait_until
+from sim_helpers import wait_until
 
 SPECS = Path(__file__).resolve().parents[3].parent / "shared" / "specs"
 VERSIONS = ("v6", "v7", "v8")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import http_session
+from sim_helpers import http_session
 from veeam_sim.testing import SimError
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import NS, xml
+from sim_helpers import NS, xml
 
 ACTION_RELS = {"ToggleScheduleEnabled", "Start", "Stop", "Retry"}
 

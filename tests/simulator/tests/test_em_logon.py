@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from conftest import NS, http_session, xml
+from sim_helpers import NS, http_session, xml
 
 
 def test_api_root_lists_versions_without_auth(sim):

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from conftest import NS, idle, state_of, wait_until, xml
+from sim_helpers import NS, idle, state_of, wait_until, xml
 
 
 def act(session, job_id, action):

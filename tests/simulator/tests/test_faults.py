@@ -5,7 +5,7 @@ import time
 import pytest
 import requests
 
-from conftest import NS, idle, wait_until, xml
+from sim_helpers import NS, idle, wait_until, xml
 from test_em_tasks import act
 
 

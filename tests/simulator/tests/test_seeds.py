@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import NS, http_session
+from sim_helpers import NS, http_session
 
 SEED_TASK_RUNNING = """<Task xmlns="http://www.veeam.com/ent/v1.0" Type="Task" Href="https://localhost:9398/api/tasks/task-1">
  <Links>

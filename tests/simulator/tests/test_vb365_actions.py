@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import idle, wait_until
+from sim_helpers import idle, wait_until
 
 SEED_JOB = "3396ba22-21b1-4666-a631-0edfc12a59cd"
 

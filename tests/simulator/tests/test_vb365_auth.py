@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from conftest import http_session
+from sim_helpers import http_session
 
 
 def form(sim, **extra):

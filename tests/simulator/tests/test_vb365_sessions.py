@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import wait_until
+from sim_helpers import wait_until
 
 
 def test_v8_sessions_filtered_by_job_and_status(vb, sim):
