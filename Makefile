@@ -16,7 +16,7 @@ ANSIBLE_CORE_VERSION := $(shell sed -n 's/^ansible-core==//p' requirements-dev.t
 # The pip version ansible-test bootstraps into its venvs names the cached get-pip script it looks for.
 PIP_VERSION_FOR_ANSIBLE_TEST = $(shell sed -n "s/^ *pip='\([0-9.]*\)',/\1/p" $(VENV)/lib/python*/site-packages/ansible_test/_internal/python_requirements.py)
 
-.PHONY: help venv demo test compat gates changelog-lint lint docs-lint sanity units pytest build galaxy-import simulator clean
+.PHONY: help venv demo test compat bench bench-smoke gates changelog-lint lint docs-lint sanity units pytest build galaxy-import simulator clean
 
 help:
 	@echo "make demo       run the maintenance window end to end against the bundled Veeam API simulator"
@@ -43,7 +43,7 @@ simulator: venv
 
 test: venv
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory gates pytest compat; \
+	$(MAKE) --no-print-directory gates pytest compat bench-smoke; \
 	echo "make test: all gates and tests passed in $$(( $$(date +%s) - start )) s"
 
 gates: changelog-lint lint docs-lint sanity units galaxy-import
@@ -95,6 +95,15 @@ compat: venv
 	@# A representative slice (idempotence, check/diff mode, env credentials, re-login), not the whole suite again.
 	ANSIBLE_BIN_DIR=$(COMPAT_VENV)/bin $(BIN)/python -m pytest -n 2 -q tests/integration/test_o365_job.py tests/integration/test_agent_job.py \
 	  -k "twice or check_mode or diff or environment or expir or info"
+
+# The benchmark of the README's performance section (about 20 minutes); results land in tests/benchmark/results/.
+bench: venv
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check matplotlib
+	$(BIN)/python tests/benchmark/bench.py
+
+# Tiny job counts; asserts the request-count invariants, never times.
+bench-smoke: venv
+	$(BIN)/python tests/benchmark/bench.py --smoke
 
 clean:
 	rm -rf build .pytest_cache

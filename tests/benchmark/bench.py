@@ -1,0 +1,227 @@
+"""Benchmark: the collection against the plain ansible.builtin.uri way and against Ansible's own floor.
+
+Starts the simulator with generated scenarios, runs each case a few times with real ansible-playbook runs and prints
+a table (median wall seconds, HTTP requests counted by the simulator, peak RSS of the module processes), writes the
+results as JSON and, with --plot, draws the scaling curves as a PNG.
+
+    .venv/bin/python tests/benchmark/bench.py [--runs 3] [--cases disable-500,noop-500,...] [--smoke]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO / "tests" / "simulator"))
+
+from veeam_sim.testing import SimProcess  # noqa: E402  pylint: disable=wrong-import-position
+
+RSS_WRAPPER = """#!{python}
+# Runs one module like the real interpreter would and appends the child's peak RSS (KiB) to a file.
+import os, resource, subprocess, sys
+rc = subprocess.call([{python!r}] + sys.argv[1:])
+with open(os.environ["BENCH_RSS_FILE"], "a") as out:
+    out.write("%d\\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(rc)
+"""
+
+
+class Bench(object):
+    def __init__(self, sim, workdir, runs):
+        self.sim = sim
+        self.workdir = Path(workdir)
+        self.runs = runs
+        self.collections = self.workdir / "collections"
+        link = self.collections / "ansible_collections" / "backupops" / "veeam"
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if not link.exists():
+            link.symlink_to(REPO)
+        self.interpreter = self.workdir / "python-rss"
+        self.interpreter.write_text(RSS_WRAPPER.format(python=sys.executable))
+        self.interpreter.chmod(0o755)
+        self.rows = []
+
+    def inventory(self, vb365_ports=None, em=False, fmt="xml"):
+        hosts = {}
+        for index, port in enumerate(vb365_ports or [self.sim.vb365_port]):
+            hosts["vb365-%02d" % index] = dict(veeam_server=self.sim.host, veeam_port=port, veeam_ca_path=self.sim.ca_path, veeam_api="vb365")
+        groups = {"vb365_servers": {"hosts": hosts}}
+        if em:
+            groups = {"enterprise_managers": {"hosts": {"em-00": dict(veeam_server=self.sim.host, veeam_port=self.sim.em_port,
+                                                                      veeam_ca_path=self.sim.ca_path, veeam_api="em", veeam_format=fmt)}}}
+        path = self.workdir / "inventory.json"
+        path.write_text(json.dumps({"all": {"children": groups}}))
+        return path
+
+    def playbook(self, playbook, inventory, forks=5):
+        rss_file = self.workdir / "rss.txt"
+        rss_file.write_text("")
+        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(self.collections), ANSIBLE_PYTHON_INTERPRETER=str(self.interpreter),
+                   BENCH_RSS_FILE=str(rss_file), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default", ANSIBLE_LOCALHOST_WARNING="false",
+                   VEEAM_VB365_USERNAME=self.sim.username, VEEAM_VB365_PASSWORD=self.sim.password,
+                   VEEAM_EM_USERNAME=self.sim.username, VEEAM_EM_PASSWORD=self.sim.password)
+        command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), "-f", str(forks), str(playbook)]
+        started = time.monotonic()
+        completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        wall = time.monotonic() - started
+        if completed.returncode != 0:
+            raise SystemExit("%s failed:\n%s\n%s" % (playbook, completed.stdout[-3000:], completed.stderr[-3000:]))
+        rss = [int(line) for line in rss_file.read_text().split()]
+        return wall, max(rss) / 1024.0 if rss else 0.0
+
+    def measure(self, case, variant, prepare, playbook, inventory, forks=5, requests_of=None):
+        walls, requests, rss = [], [], []
+        for _run in range(self.runs):
+            prepare()
+            self.sim.clear_requests()
+            wall, peak = self.playbook(playbook, inventory, forks)
+            walls.append(wall)
+            rss.append(peak)
+            requests.append(requests_of() if requests_of else len(self.sim.requests()["requests"]))
+        row = dict(case=case, variant=variant, wall_s=round(statistics.median(walls), 3), requests=int(statistics.median(requests)),
+                   peak_rss_mb=round(max(rss), 1), runs=self.runs)
+        self.rows.append(row)
+        print("  %-14s %-22s %8.2f s %8d requests %7.1f MB" % (case, variant, row["wall_s"], row["requests"], row["peak_rss_mb"]), flush=True)
+        return row
+
+
+def vb365_jobs(count, enabled):
+    return {"generate": {"vb365_jobs": count, "em_jobs": 0, "enabled": enabled}, "vb365": {"jobs": []}, "em": {"jobs": []}}
+
+
+def em_jobs(count, enabled):
+    return {"generate": {"vb365_jobs": 0, "em_jobs": count, "enabled": enabled}, "vb365": {"jobs": []}, "em": {"jobs": []}}
+
+
+def case_disable(bench, count, label=None):
+    inventory = bench.inventory()
+    label = label or "disable-%d" % count
+    collection = bench.measure(label, "collection", lambda: bench.sim.reset(vb365_jobs(count, True)), HERE / "collection_disable_vb365.yml", inventory)
+    baseline = bench.measure(label, "uri baseline", lambda: bench.sim.reset(vb365_jobs(count, True)), HERE / "uri_disable_vb365.yml", inventory)
+    return collection, baseline
+
+
+def case_noop(bench, count):
+    inventory = bench.inventory()
+    collection = bench.measure("noop-%d" % count, "collection", lambda: bench.sim.reset(vb365_jobs(count, False)),
+                               HERE / "collection_disable_vb365.yml", inventory)
+    floor = bench.measure("noop-%d" % count, "ping floor", lambda: None, HERE / "ping.yml", inventory, requests_of=lambda: 0)
+    return collection, floor
+
+
+def case_em(bench, count, fmt):
+    bench.sim.configure(em_task_seconds=0.2)
+    inventory = bench.inventory(em=True, fmt=fmt)
+    return bench.measure("em-toggle-%d" % count, "collection %s" % fmt, lambda: bench.sim.reset(em_jobs(count, True)),
+                         HERE / "collection_disable_em.yml", inventory)
+
+
+def check_smoke(bench):
+    """Request-count invariants at tiny N (run by `make test`): no timing is asserted."""
+    failures = []
+    for count in (3, 12):
+        collection, baseline = case_disable(bench, count, "smoke-disable-%d" % count)
+        # token + one list read + one POST per job + one verifying re-read + logout
+        if collection["requests"] != count + 4:
+            failures.append("disable-%d: %d requests, expected %d" % (count, collection["requests"], count + 4))
+        if baseline["requests"] != count + 3:
+            failures.append("uri baseline disable-%d: %d requests, expected %d" % (count, baseline["requests"], count + 3))
+        noop, _floor = case_noop(bench, count)
+        if noop["requests"] != 3:
+            failures.append("noop-%d: %d requests, expected 3 (token, list, logout)" % (count, noop["requests"]))
+    return failures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3, help="runs per case; the median is reported (default 3)")
+    parser.add_argument("--cases", default="disable-500,noop-500,em-toggle-200,wait-latency,scaling",
+                        help="comma-separated cases (default: %(default)s)")
+    parser.add_argument("--scaling", default="10,50,200,500,2000", help="job counts of the scaling case")
+    parser.add_argument("--smoke", action="store_true", help="tiny N, assert request-count invariants, exit non-zero on a violation")
+    parser.add_argument("--output", default=str(HERE / "results"), help="directory for results.json and scaling.png")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as workdir, SimProcess(state_dir=workdir) as sim:
+        bench = Bench(sim, workdir, 1 if args.smoke else args.runs)
+        print("%-16s %-22s %10s %17s %10s" % ("case", "variant", "wall", "requests", "peak RSS"))
+        if args.smoke:
+            failures = check_smoke(bench)
+            print("\n".join(failures) or "smoke: request-count invariants hold")
+            return 1 if failures else 0
+        cases = args.cases.split(",")
+        scaling = []
+        for case in cases:
+            if case.startswith("disable-"):
+                case_disable(bench, int(case.split("-")[1]))
+            elif case.startswith("noop-"):
+                case_noop(bench, int(case.split("-")[1]))
+            elif case.startswith("em-toggle-"):
+                for fmt in ("xml", "json"):
+                    case_em(bench, int(case.split("-")[2]), fmt)
+            elif case == "wait-latency":
+                case_wait_latency(bench)
+            elif case == "scaling":
+                for count in [int(n) for n in args.scaling.split(",")]:
+                    scaling.append((count,) + case_disable(bench, count, "scaling-%d" % count))
+        output = Path(args.output)
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "results.json").write_text(json.dumps(dict(machine=machine(), rows=bench.rows), indent=2) + "\n")
+        if scaling:
+            plot(scaling, output / "scaling.png")
+        print("results written to %s" % output)
+    return 0
+
+
+def case_wait_latency(bench):
+    """Module return time minus the simulator's task duration, measured differentially on one toggle."""
+    inventory = bench.inventory(em=True)
+    rows = {}
+    for seconds in (0.0, 3.0):
+        bench.sim.configure(em_task_seconds=seconds)
+        rows[seconds] = bench.measure("wait-latency", "task %.0f s" % seconds, lambda: bench.sim.reset(em_jobs(1, True)),
+                                      HERE / "collection_disable_em.yml", inventory)
+    latency = rows[3.0]["wall_s"] - rows[0.0]["wall_s"] - 3.0
+    bench.rows.append(dict(case="wait-latency", variant="latency after task end", wall_s=round(latency, 3), requests=0, peak_rss_mb=0, runs=bench.runs))
+    print("  %-14s %-22s %8.2f s (wait_sleep 1 s)" % ("wait-latency", "after task end", latency))
+
+
+def machine():
+    import platform  # pylint: disable=import-outside-toplevel
+    return dict(cpus=os.cpu_count(), python=platform.python_version(), system=platform.platform())
+
+
+def plot(scaling, path):
+    try:
+        import matplotlib  # pylint: disable=import-outside-toplevel
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        print("matplotlib is not installed: no plot (pip install matplotlib)")
+        return
+    counts = [row[0] for row in scaling]
+    figure, (walls, requests) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for index, label in ((1, "backupops.veeam"), (2, "ansible.builtin.uri")):
+        walls.plot(counts, [row[index]["wall_s"] for row in scaling], marker="o", label=label)
+        requests.plot(counts, [row[index]["requests"] for row in scaling], marker="o", label=label)
+    for axis, title in ((walls, "wall seconds"), (requests, "HTTP requests")):
+        axis.set_xlabel("jobs disabled")
+        axis.set_title(title)
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend()
+    figure.suptitle("disable-N on one VB365 server (simulator, %d cores)" % os.cpu_count())
+    figure.tight_layout()
+    figure.savefig(str(path), dpi=110)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
