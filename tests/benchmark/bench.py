@@ -145,6 +145,7 @@ def main():
     parser.add_argument("--cases", default="disable-500,noop-500,em-toggle-200,wait-latency,scaling",
                         help="comma-separated cases (default: %(default)s)")
     parser.add_argument("--scaling", default="10,50,200,500,2000", help="job counts of the scaling case")
+    parser.add_argument("--scaling-runs", type=int, default=1, help="runs per point of the scaling case (default 1: the uri baseline is slow)")
     parser.add_argument("--smoke", action="store_true", help="tiny N, assert request-count invariants, exit non-zero on a violation")
     parser.add_argument("--output", default=str(HERE / "results"), help="directory for results.json and scaling.png")
     args = parser.parse_args()
@@ -169,6 +170,7 @@ def main():
             elif case == "wait-latency":
                 case_wait_latency(bench)
             elif case == "scaling":
+                bench.runs = args.scaling_runs
                 for count in [int(n) for n in args.scaling.split(",")]:
                     scaling.append((count,) + case_disable(bench, count, "scaling-%d" % count))
         output = Path(args.output)

@@ -3,7 +3,6 @@
 import time
 import xml.etree.ElementTree as ET
 
-import pytest
 import requests
 
 
