@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobModuleError, select_jobs
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobModuleError, error_fields, select_jobs
 
 
 def job_entry(job):
@@ -29,10 +29,12 @@ def run_info(module, client):
             if params.get("sessions"):
                 entry["sessions"] = client.read_sessions(job, params["sessions"])
             entries.append(entry)
-        result = dict(changed=False, jobs=entries)
+        result, failed = dict(changed=False, jobs=entries), False
     except (JobModuleError, VeeamApiError) as exc:
-        failure = dict(http=exc.to_dict()) if isinstance(exc, VeeamApiError) else {}
+        result, failed = dict(msg=str(exc), **error_fields(exc)), True
+    finally:
+        # Before exiting, so that a failed logoff still reaches the result as a warning.
         client.close()
-        module.fail_json(msg=str(exc), **failure)
-    client.close()
+    if failed:
+        module.fail_json(**result)
     module.exit_json(**result)

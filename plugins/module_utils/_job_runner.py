@@ -134,7 +134,7 @@ class JobRunner(object):
             result, failure = self._run(), None
         except (JobModuleError, VeeamApiError, WaitTimeout) as exc:
             self._reread_after_failure()
-            result, failure = dict(msg=str(exc), changed=self.changed(), jobs=self.results(), **_error_fields(exc)), exc
+            result, failure = dict(msg=str(exc), changed=self.changed(), jobs=self.results(), **error_fields(exc)), exc
         finally:
             # Before exiting, so that a failed logoff still reaches the result as a warning.
             self.client.close()
@@ -218,7 +218,7 @@ class JobRunner(object):
             what = "the runs of %s to %s" % (_jobs_label(running), "finish" if completion else "start or stop")
             self._wait_for(running, lambda record, job: record.run_ok(job, completion), what, self.remaining())
             if completion:
-                failed = [r for r in running if START in r.plan.steps and r.latest and r.latest.last_result in ("Failed",)]
+                failed = [r for r in running if START in r.plan.steps and r.latest and r.latest.last_result == "Failed"]
                 if failed:
                     raise JobModuleError("The run of %s ended %s." % (_jobs_label(failed), ", ".join(r.latest.last_result for r in failed)))
 
@@ -307,5 +307,6 @@ def _describe_job(job):
     return "is %s and %s" % ("enabled" if job.enabled else "disabled", "running" if job.running else "idle")
 
 
-def _error_fields(exc):
+def error_fields(exc):
+    """The failed request's details for the result, when the failure came from a server."""
     return dict(http=exc.to_dict()) if isinstance(exc, VeeamApiError) else {}
