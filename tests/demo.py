@@ -27,6 +27,9 @@ import yaml  # noqa: E402  pylint: disable=wrong-import-position
 from veeam_sim.testing import SimProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 HOSTS = (("vb365-sim", "vb365", "VB365"), ("em-sim", "em", "EM"))
+HOST_NAMES = [host for host, _api, _label in HOSTS]
+API_OF_HOST = dict((host, api) for host, api, _label in HOSTS)
+LABEL_OF_API = dict((api, label) for _host, api, label in HOSTS)
 STEPS = (
     ("before", "job_report.yml"),
     ("begin", "maintenance_begin.yml"),
@@ -72,7 +75,7 @@ def run_playbook(number, playbook, workdir, inventory, env):
     stats = next((e["event_data"] for e in events if e["event"] == "playbook_on_stats"), {})
     changed = stats.get("changed", {})
     print("[%d/%d] %-23s %-10s %5.1f s   changed: %s" % (
-        number, len(STEPS), playbook, runner.status, seconds, ", ".join("%s %d" % (h, changed.get(h, 0)) for h, _, _ in HOSTS)))
+        number, len(STEPS), playbook, runner.status, seconds, ", ".join("%s %d" % (host, changed.get(host, 0)) for host in HOST_NAMES)))
     if runner.status != "successful":
         print(runner.stdout.read()[-4000:])
         raise Failure("%s ended %s (rc %s)" % (playbook, runner.status, runner.rc))
@@ -89,17 +92,17 @@ def jobs_from_report(results):
     jobs = {}
     for host, task, res in results:
         if task.startswith("Read the") and "jobs" in res:
-            api = dict((h, a) for h, a, _ in HOSTS)[host]
+            api = API_OF_HOST[host]
             for job in res["jobs"]:
                 jobs[(api, job["id"])] = job
     return jobs
 
 
 def show_summaries(results):
-    order = [h for h, _, _ in HOSTS]
+    order = list(HOST_NAMES)
     lines = [(order.index(host), host, " ".join(str(res["msg"]).split())) for host, task, res in results
              if any(part in task for part in SUMMARY_TASKS) and res.get("msg") and host in order]
-    for _, host, message in sorted(lines, key=lambda line: line[0]):
+    for _position, host, message in sorted(lines, key=lambda line: line[0]):
         print("        %-9s %s" % (host, message))
 
 
@@ -116,7 +119,7 @@ def print_table(reports):
     print(("  %-5s  %-*s  %-17s  %-17s  %s" % ("API", width, "JOB", "BEFORE", "DURING THE WINDOW", "AFTER")))
     for key in keys:
         print("  %-5s  %-*s  %-17s  %-17s  %s" % (
-            dict((a, label) for _, a, label in HOSTS)[key[0]], width, reports["before"][key]["name"],
+            LABEL_OF_API[key[0]], width, reports["before"][key]["name"],
             describe(reports["before"][key]), describe(reports["during"].get(key)), describe(reports["after"].get(key))))
     print()
 
@@ -131,14 +134,14 @@ def simulator_states(sim):
 def compare(before, after):
     """Lines describing every difference of the enabled flag, and the sessions begin stopped."""
     problems = []
-    for key, (name, was_enabled, _) in before.items():
+    for key, (name, was_enabled, _was_running) in before.items():
         if key not in after:
             problems.append("%s job %r no longer exists" % (key[0], name))
         elif after[key][1] != was_enabled:
             problems.append("%s job %r was %s before and is %s now" % (
                 key[0], name, "enabled" if was_enabled else "disabled", "enabled" if after[key][1] else "disabled"))
     problems.extend("%s job %r appeared" % (key[0], after[key][0]) for key in after if key not in before)
-    stopped = [name for key, (name, _, running) in before.items() if running and key in after and not after[key][2]]
+    stopped = [name for key, (name, _was_enabled, running) in before.items() if running and key in after and not after[key][2]]
     return problems, stopped
 
 
