@@ -103,23 +103,31 @@ def em_jobs(count, enabled):
 def case_disable(bench, count, label=None):
     inventory = bench.inventory()
     label = label or "disable-%d" % count
-    collection = bench.measure(label, "collection", lambda: bench.sim.reset(vb365_jobs(count, True)), HERE / "collection_disable_vb365.yml", inventory)
-    baseline = bench.measure(label, "uri baseline", lambda: bench.sim.reset(vb365_jobs(count, True)), HERE / "uri_disable_vb365.yml", inventory)
+    collection = bench.measure(label, "collection", reset(bench, vb365_jobs(count, True)), HERE / "collection_disable_vb365.yml", inventory)
+    baseline = bench.measure(label, "uri baseline", reset(bench, vb365_jobs(count, True)), HERE / "uri_disable_vb365.yml", inventory)
     return collection, baseline
 
 
 def case_noop(bench, count):
     inventory = bench.inventory()
-    collection = bench.measure("noop-%d" % count, "collection", lambda: bench.sim.reset(vb365_jobs(count, False)),
+    collection = bench.measure("noop-%d" % count, "collection", reset(bench, vb365_jobs(count, False)),
                                HERE / "collection_disable_vb365.yml", inventory)
     floor = bench.measure("noop-%d" % count, "ping floor", lambda: None, HERE / "ping.yml", inventory, requests_of=lambda: 0)
     return collection, floor
 
 
+def reset(bench, scenario, **config):
+    """A prepare step: the scenario, then its settings (a reset restores the default settings)."""
+    def prepare():
+        bench.sim.reset(scenario)
+        if config:
+            bench.sim.configure(**config)
+    return prepare
+
+
 def case_em(bench, count, fmt):
-    bench.sim.configure(em_task_seconds=0.2)
     inventory = bench.inventory(em=True, fmt=fmt)
-    return bench.measure("em-toggle-%d" % count, "collection %s" % fmt, lambda: bench.sim.reset(em_jobs(count, True)),
+    return bench.measure("em-toggle-%d" % count, "collection %s" % fmt, reset(bench, em_jobs(count, True), em_task_seconds=0.2),
                          HERE / "collection_disable_em.yml", inventory)
 
 
@@ -187,8 +195,7 @@ def case_wait_latency(bench):
     inventory = bench.inventory(em=True)
     rows = {}
     for seconds in (0.0, 3.0):
-        bench.sim.configure(em_task_seconds=seconds)
-        rows[seconds] = bench.measure("wait-latency", "task %.0f s" % seconds, lambda: bench.sim.reset(em_jobs(1, True)),
+        rows[seconds] = bench.measure("wait-latency", "task %.0f s" % seconds, reset(bench, em_jobs(1, True), em_task_seconds=seconds),
                                       HERE / "collection_disable_em.yml", inventory)
     latency = rows[3.0]["wall_s"] - rows[0.0]["wall_s"] - 3.0
     bench.rows.append(dict(case="wait-latency", variant="latency after task end", wall_s=round(latency, 3), requests=0, peak_rss_mb=0, runs=bench.runs))
