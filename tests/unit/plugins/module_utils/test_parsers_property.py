@@ -51,8 +51,8 @@ def render_job(rng, entity):
     """(xml, json) renderings of one AgentBackupJob entity; `entity` holds the values."""
     href = u"https://em.example.com:9398/api/agents/jobs/%s" % entity["guid"]
     links = [(u"Up", u"https://em.example.com:9398/api/backupServers/1"), (u"ToggleScheduleEnabled", href + u"?action=toggleScheduleEnabled")]
-    xml = u"<AgentBackupJob Href=%s Type=\"AgentBackupJob\" Name=%s UID=%s>" % (quoteattr(href + u"?format=Entity"), quoteattr(entity["name"]),
-                                                                             quoteattr(entity["uid"]))
+    attributes = (quoteattr(href + u"?format=Entity"), quoteattr(entity["name"]), quoteattr(entity["uid"]))
+    xml = u"<AgentBackupJob Href=%s Type=\"AgentBackupJob\" Name=%s UID=%s>" % attributes
     xml += u"<Links>" + u"".join(u"<Link Rel=%s Href=%s />" % (quoteattr(rel), quoteattr(url)) for rel, url in links) + u"</Links>"
     xml += xml_leaf(u"JobType", u"AgentBackup") + xml_leaf(u"Platform", entity["platform"]) + xml_leaf(u"Description", entity["description"])
     xml += xml_leaf(u"ScheduleConfigured", u"true" if entity["configured"] else u"false")
