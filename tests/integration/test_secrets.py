@@ -1,0 +1,113 @@
+"""No secret in verbose output (issue 9, part 3): every module at -vvvv with failures injected, and the TLS default.
+
+The secrets are collected from what the simulator saw: the password (and the wrong one we pass), the Basic credentials of
+EM logons, every bearer access token and refresh token, and every X-RestSvcSessionId value. None of them may appear in
+ansible-playbook's stdout or stderr, nor in the task results recorded by the callback.
+"""
+
+import base64
+import json
+
+from urllib.parse import parse_qs
+
+WRONG_PASSWORD = "Wr0ng-S3cret-9f4e!"
+# From the environment, not the playbook: ansible-core 2.19 quotes the failing task's source lines (literal values included).
+WRONG = "{{ lookup('env', 'WRONG_VEEAM_PASSWORD') }}"
+WRONG_ENV = {"WRONG_VEEAM_PASSWORD": WRONG_PASSWORD}
+CLEAR_CA_ENV = {"REQUESTS_CA_BUNDLE": "", "SSL_CERT_FILE": "", "CURL_CA_BUNDLE": ""}
+
+
+def issued_secrets(sim):
+    """Every credential value that travelled to the simulator (headers and token request bodies)."""
+    secrets = {sim.password, WRONG_PASSWORD}
+    for request in sim.requests()["requests"]:
+        for key, value in (request.get("headers") or {}).items():
+            if key.lower() == "authorization":
+                scheme, _sep, credential = value.partition(" ")
+                secrets.add(credential)
+                if scheme.lower() == "basic":
+                    secrets.add(base64.b64decode(credential).decode("utf-8", "replace").partition(":")[2])
+            elif key.lower() == "x-restsvcsessionid":
+                secrets.add(value)
+        if request["method"] == "POST" and request["path"].lower().endswith("/token") and request.get("body"):
+            form = parse_qs(request["body"])
+            for field in ("password", "refresh_token"):
+                secrets.update(form.get(field, []))
+    return sorted(secret for secret in secrets if secret and len(secret) >= 8)
+
+
+def assert_nothing_leaked(run, sim, minimum_tokens):
+    secrets = issued_secrets(sim)
+    assert len(secrets) >= 2 + minimum_tokens, secrets
+    outputs = {"stdout": run.stdout, "stderr": run.stderr, "results": json.dumps(run.results)}
+    for where, text in outputs.items():
+        for secret in secrets:
+            if secret in text:
+                at = text.index(secret)
+                context = text[max(0, at - 300):at + len(secret) + 100].replace(secret, "<SECRET>")
+                raise AssertionError("a secret (%s..., %d chars) appears in %s: %r" % (secret[:4], len(secret), where, context))
+
+
+def task(module, **args):
+    return {"name": module, "backupops.veeam." + module: args, "ignore_errors": True}
+
+
+def test_vb365_modules_leak_nothing_at_vvvv(ansible, sim):
+    jobs = sim.state()["vb365"]["jobs"]
+    enabled = next(job for job in jobs if job["isEnabled"] and not job["running"])
+    disabled = next(job for job in jobs if not job["isEnabled"] and not job["running"])
+    sim.inject("expire", api="vb365", method="POST", path=r"/disable$", count=1)
+    sim.inject("status", api="vb365", method="POST", path=r"/enable$", status=500, count=1)
+    sim.inject("expire", api="vb365", method="GET", path=r"/JobSessions", count=1)
+    run = ansible.run([
+        task("veeam_o365_job", name=enabled["name"], state="disabled"),
+        task("veeam_o365_job", name=disabled["name"], state="enabled"),
+        task("veeam_o365_job_info", name=enabled["name"], sessions=2),
+        task("veeam_o365_job", name=enabled["name"], state="enabled", password=WRONG),
+        task("veeam_o365_job_info", password=WRONG),
+    ], verbosity=4, env=WRONG_ENV)
+    assert len(run.results) == 5, run
+    assert not run.results[0].get("failed") and not run.results[2].get("failed"), run.results
+    assert run.results[3]["failed"] is True and run.results[4]["failed"] is True
+    assert "Traceback" not in run.stdout + run.stderr
+    # Two re-logins after the expiries, a login for each of the first three tasks: at least 5 bearer tokens issued.
+    assert_nothing_leaked(run, sim, minimum_tokens=5)
+
+
+def test_em_modules_leak_nothing_at_vvvv_in_both_formats(ansible, sim):
+    jobs = sim.state()["em"]["jobs"]
+    enabled = next(job for job in jobs if job["enabled"] and not job["running"])
+    disabled = next(job for job in jobs if not job["enabled"] and not job["running"])
+    sim.inject("expire", api="em", method="GET", path=r"type=BackupJobSession", count=1)
+    sim.inject("status", api="em", method="POST", path=disabled["id"] + r"\?action=toggleScheduleEnabled", status=500, count=1)
+    run = ansible.run([
+        task("veeam_agent_job", format="xml", name=enabled["name"], state="disabled"),
+        task("veeam_agent_job", format="json", name=disabled["name"], state="enabled"),
+        task("veeam_agent_job_info", format="xml"),
+        task("veeam_agent_job_info", format="json", name=enabled["name"]),
+        task("veeam_agent_job", format="xml", name=enabled["name"], state="enabled", password=WRONG),
+        task("veeam_agent_job_info", format="json", password=WRONG),
+    ], verbosity=4, env=WRONG_ENV)
+    assert len(run.results) == 6, run
+    assert not run.results[0].get("failed"), run.results[0]
+    assert run.results[4]["failed"] is True and run.results[5]["failed"] is True
+    assert "Traceback" not in run.stdout + run.stderr
+    assert_nothing_leaked(run, sim, minimum_tokens=4)
+
+
+def test_self_signed_server_without_ca_path_suggests_ca_path_not_validate_certs_false(ansible, sim):
+    run = ansible.run([
+        task("veeam_o365_job", all_jobs=True, state="enabled", ca_path=None),
+        task("veeam_o365_job_info", ca_path=None),
+        task("veeam_agent_job", format="xml", all_jobs=True, state="enabled", ca_path=None),
+        task("veeam_agent_job_info", format="json", ca_path=None),
+    ], env=CLEAR_CA_ENV)
+    assert len(run.results) == 4, run
+    for result in run.results:
+        assert result["failed"] is True, result
+        message = result["msg"]
+        assert "certificate" in message and "ca_path" in message, message
+        assert "validate_certs" not in message, message
+        assert "\n" not in message and "Traceback" not in str(result), message
+    assert sim.writes() == []
+    assert sim.state()["em"]["logon_sessions"] == 0
