@@ -60,7 +60,7 @@ class Bench(object):
         path.write_text(json.dumps({"all": {"children": groups}}))
         return path
 
-    def playbook(self, playbook, inventory, forks=5):
+    def playbook(self, playbook, inventory, forks=5, extra_vars=None):
         rss_file = self.workdir / "rss.txt"
         rss_file.write_text("")
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(self.collections), ANSIBLE_PYTHON_INTERPRETER=str(self.interpreter),
@@ -68,6 +68,8 @@ class Bench(object):
                    VEEAM_VB365_USERNAME=self.sim.username, VEEAM_VB365_PASSWORD=self.sim.password,
                    VEEAM_EM_USERNAME=self.sim.username, VEEAM_EM_PASSWORD=self.sim.password)
         command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), "-f", str(forks), str(playbook)]
+        # As an extra var too, so that tasks delegated to localhost (the role's) run through the RSS wrapper as well.
+        command += ["-e", json.dumps(dict(extra_vars or {}, ansible_python_interpreter=str(self.interpreter)))]
         started = time.monotonic()
         completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         wall = time.monotonic() - started
@@ -131,6 +133,51 @@ def case_em(bench, count, fmt):
                          HERE / "collection_disable_em.yml", inventory)
 
 
+FLEET_SERVERS, FLEET_JOBS, FLEET_FORKS = 50, 20, 10
+
+
+def case_fleet(runs, workdir):
+    """50 VB365 servers x 20 jobs: maintenance_begin.yml then maintenance_end.yml with forks 10, against the uri baseline of the same."""
+    import requests  # pylint: disable=import-outside-toplevel
+    args = ["--vb365-jobs", str(FLEET_JOBS), "--em-jobs", "0", "--extra-vb365-ports", str(FLEET_SERVERS - 1)]
+    with SimProcess(extra_args=args, state_dir=str(Path(workdir) / "fleet-sim")) as fleet:
+        urls = [fleet.vb365_url] + list(fleet.extra_vb365_urls)
+        bench = Bench(fleet, workdir, runs)
+        inventory = bench.inventory(vb365_ports=[int(url.rstrip("/").rsplit(":", 1)[1]) for url in urls])
+        records = Path(workdir) / "records"
+
+        def control(method, path, payload=None):
+            return [requests.request(method, url + "_sim/" + path, json=payload, verify=fleet.ca_path, timeout=30) for url in urls]
+
+        def window(variant, begin, end, extra_vars):
+            walls, requests_sent, rss = [], [], []
+            for _run in range(runs):
+                control("POST", "reset", {"generate": {"vb365_jobs": FLEET_JOBS, "em_jobs": 0, "enabled": True}, "vb365": {"jobs": []}, "em": {"jobs": []}})
+                control("DELETE", "requests")
+                if records.exists():
+                    for record in records.iterdir():
+                        record.unlink()
+                records.mkdir(exist_ok=True)
+                begin_wall, begin_rss = bench.playbook(begin, inventory, FLEET_FORKS, dict(extra_vars, window_action="begin"))
+                disabled = sum(1 for answer in control("GET", "state") for job in answer.json()["vb365"]["jobs"] if not job["isEnabled"])
+                end_wall, end_rss = bench.playbook(end, inventory, FLEET_FORKS, dict(extra_vars, window_action="end"))
+                enabled = sum(1 for answer in control("GET", "state") for job in answer.json()["vb365"]["jobs"] if job["isEnabled"])
+                if disabled != FLEET_SERVERS * FLEET_JOBS or enabled != FLEET_SERVERS * FLEET_JOBS:
+                    raise SystemExit("fleet %s: %d disabled during, %d enabled after; expected %d" % (variant, disabled, enabled, FLEET_SERVERS * FLEET_JOBS))
+                walls.append(begin_wall + end_wall)
+                rss.append(max(begin_rss, end_rss))
+                requests_sent.append(sum(len(answer.json()["requests"]) for answer in control("GET", "requests")))
+            row = dict(case="fleet-50x20", variant=variant, wall_s=round(statistics.median(walls), 3), requests=int(statistics.median(requests_sent)),
+                       peak_rss_mb=round(max(rss), 1), runs=runs)
+            print("  %-14s %-22s %8.2f s %8d requests %7.1f MB" % (row["case"], variant, row["wall_s"], row["requests"], row["peak_rss_mb"]), flush=True)
+            return row
+
+        playbooks = REPO / "playbooks"
+        return [window("collection", playbooks / "maintenance_begin.yml", playbooks / "maintenance_end.yml",
+                       {"maintenance_window_record_dir": str(records)}),
+                window("uri baseline", HERE / "uri_fleet_window.yml", HERE / "uri_fleet_window.yml", {"record_dir": str(records)})]
+
+
 def check_smoke(bench):
     """Request-count invariants at tiny N (run by `make test`): no timing is asserted."""
     failures = []
@@ -150,7 +197,7 @@ def check_smoke(bench):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per case; the median is reported (default 3)")
-    parser.add_argument("--cases", default="disable-500,noop-500,em-toggle-200,wait-latency,scaling",
+    parser.add_argument("--cases", default="disable-500,noop-500,em-toggle-200,fleet-50x20,wait-latency,scaling",
                         help="comma-separated cases (default: %(default)s)")
     parser.add_argument("--scaling", default="10,50,200,500,2000", help="job counts of the scaling case")
     parser.add_argument("--scaling-runs", type=int, default=1, help="runs per point of the scaling case (default 1: the uri baseline is slow)")
@@ -177,6 +224,8 @@ def main():
                     case_em(bench, int(case.split("-")[2]), fmt)
             elif case == "wait-latency":
                 case_wait_latency(bench)
+            elif case == "fleet-50x20":
+                bench.rows.extend(case_fleet(bench.runs, workdir))
             elif case == "scaling":
                 bench.runs = args.scaling_runs
                 for count in [int(n) for n in args.scaling.split(",")]:
