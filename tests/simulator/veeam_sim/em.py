@@ -9,7 +9,7 @@ import re
 
 from .emdoc import Node, leaf, links, render
 from .emquery import FilterError, matches, parse_filter
-from .messages import ApiError, Response
+from .messages import ApiError, Response, SimulatedApi
 from .state import BACKUP_SERVER_ID, EM_REPOSITORY_ID, EmLogon, EmTask
 from .util import is_guid, iso, monotonic, new_id, utcnow
 
@@ -36,19 +36,8 @@ def _ago(seconds):
     return utcnow() - datetime.timedelta(seconds=max(0.0, seconds))
 
 
-class EmApi:
+class EmApi(SimulatedApi):
     """Routes and resources of one Enterprise Manager."""
-
-    def __init__(self, simulator):
-        self.sim = simulator
-
-    @property
-    def world(self):
-        return self.sim.world
-
-    @property
-    def config(self):
-        return self.sim.config
 
     # -- plumbing ----------------------------------------------------------------------------------------
 

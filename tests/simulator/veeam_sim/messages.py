@@ -59,3 +59,18 @@ class Response:
     headers: dict = field(default_factory=dict)
     # Close the connection without answering (the `reset` fault).
     reset: bool = False
+
+
+class SimulatedApi:
+    """What both simulated APIs share: the simulator whose state and settings they serve."""
+
+    def __init__(self, simulator):
+        self.sim = simulator
+
+    @property
+    def world(self):
+        return self.sim.world
+
+    @property
+    def config(self):
+        return self.sim.config

@@ -7,7 +7,7 @@ import re
 import secrets
 from urllib.parse import parse_qsl, urlencode
 
-from .messages import ApiError, Response
+from .messages import ApiError, Response, SimulatedApi
 from .state import Vb365Token
 from .util import is_guid, iso, monotonic, new_id, utcnow
 
@@ -41,19 +41,8 @@ def _jwt(user, expires):
     return "%s.%s.%s" % (part({"alg": "HS256", "typ": "JWT"}), part(payload), secrets.token_urlsafe(32))
 
 
-class Vb365Api:
+class Vb365Api(SimulatedApi):
     """Routes, authentication, jobs, actions and sessions of one VB365 server."""
-
-    def __init__(self, simulator):
-        self.sim = simulator
-
-    @property
-    def world(self):
-        return self.sim.world
-
-    @property
-    def config(self):
-        return self.sim.config
 
     # -- plumbing ----------------------------------------------------------------------------------------
 
