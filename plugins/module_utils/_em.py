@@ -24,7 +24,7 @@ from ansible.module_utils.six.moves.urllib.parse import urlsplit
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError, excerpt
 from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import Job
 from ansible_collections.backupops.veeam.plugins.module_utils._options import http_client
-from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, wait_until
+from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, format_seconds, wait_until
 
 try:
     import xmltodict
@@ -430,7 +430,7 @@ class EmClient(object):
             except WaitTimeout:
                 for handle in pending:
                     failures.append((handle, "Job %r: %s task %s (%s) did not finish within %s seconds; last state: %s.%s" % (
-                        handle["job"], handle["action"], handle["task"]["id"], handle["task"]["operation"], _seconds(timeout),
+                        handle["job"], handle["action"], handle["task"]["id"], handle["task"]["operation"], format_seconds(timeout),
                         handle["task"]["state"], self._delete_task(handle))))
         lost = [handle for handle in handles if handle.get("lost")]
         if lost:
@@ -460,7 +460,7 @@ class EmClient(object):
         except WaitTimeout:
             return [(handle, "Job %r: %s task %s was lost with the expired logon session (task ids belong to it) and the job did not show "
                              "its effect within %s seconds; nothing was resent: run the module again to re-read and decide." % (
-                                 handle["job"], handle["action"], handle["task"]["id"], _seconds(timeout))) for handle in lost]
+                                 handle["job"], handle["action"], handle["task"]["id"], format_seconds(timeout))) for handle in lost]
         return []
 
     def _delete_task(self, handle):
@@ -483,6 +483,3 @@ class EmClient(object):
         value = value.strip()
         return value[len(JOB_URN):] if value.lower().startswith(JOB_URN.lower()) else value
 
-
-def _seconds(value):
-    return "%g" % round(value, 1)

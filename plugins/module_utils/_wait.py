@@ -18,7 +18,7 @@ class WaitTimeout(Exception):
 
     def __init__(self, what, timeout, last_state):
         super(WaitTimeout, self).__init__(
-            "Timed out after %s seconds waiting for %s; last state seen: %s." % (_seconds(timeout), what, last_state))
+            "Timed out after %s seconds waiting for %s; last state seen: %s." % (format_seconds(timeout), what, last_state))
         self.what = what
         self.timeout = timeout
         self.last_state = last_state
@@ -44,5 +44,6 @@ def wait_until(fetch, done, what, timeout, sleep, describe=str, clock=time.monot
         delay = min(delay * 2, sleep)
 
 
-def _seconds(value):
-    return int(value) if float(value).is_integer() else value
+def format_seconds(value):
+    """Seconds for a message: 600, 2.5 (not 600.0 or 2.4999)."""
+    return "%g" % round(value, 1)

@@ -1,4 +1,4 @@
-"""Request and response objects shared by the HTTP plumbing and both API implementations."""
+"""Request and response objects shared by the HTTP plumbing and both API implementations, and the base class of those APIs."""
 
 from dataclasses import dataclass, field
 from typing import Optional
