@@ -482,4 +482,3 @@ class EmClient(object):
     def normalize_id(value):
         value = value.strip()
         return value[len(JOB_URN):] if value.lower().startswith(JOB_URN.lower()) else value
-

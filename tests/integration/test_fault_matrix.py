@@ -176,6 +176,10 @@ def test_cell(ansible, sim, api, op, fault, request):
     args = dict(name=job["name"], state=state, timeout=2, wait_timeout=6, wait_sleep=0.3)
     if kind == "task_stuck":
         args.update(wait_timeout=2, wait_sleep=0.5)
+    if kind == "flip_behind":
+        # A flag flipped back after a confirmed toggle is corrected only after the API's settle window (EM: 15 s);
+        # the corrective toggle needs budget left after it.
+        args.update(wait_timeout=40)
     run = ansible.run([{"name": "cell", "backupops.veeam." + module: args, "ignore_errors": True}])
     assert run.results, run
     result = run.result
