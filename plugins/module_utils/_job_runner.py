@@ -95,7 +95,6 @@ class Record(object):
         self.after = planned.after
         self.actions = []
         self.handles = []
-        self.unclear = []
         self.latest = None
 
     def flag_ok(self, job):
@@ -193,7 +192,6 @@ class JobRunner(object):
                     raise
                 # The server may or may not have applied it; re-reading decides, resending never does.
                 record.actions.append(action)
-                record.unclear.append("%s: %s" % (action, exc))
                 self.module.warn("Job %r: the answer to %s was unclear (%s); its state is re-read instead of resending." % (record.job.name, action, exc))
                 continue
             record.actions.append(action)
