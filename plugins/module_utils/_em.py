@@ -236,7 +236,7 @@ class EmClient(object):
 
     # After a toggle task is Finished, ScheduleEnabled may lag while EM collects data from the backup server
     # (assumed). Only after this long does a still-wrong flag count as changed by someone else and get corrected.
-    flag_settle_seconds = 15.0
+    settle_seconds = 15.0
 
     def __init__(self, module):
         self.module = module

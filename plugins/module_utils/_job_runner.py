@@ -11,7 +11,7 @@ A client (one per API) provides:
   describe(handle) -> dict             the task or session a write started, for the result
   normalize_id(value) -> str
   close()                              log off; called on every path, before the module exits
-  flag_settle_seconds                  how long a confirmed flag change may take to show in a read
+  settle_seconds                       how long a confirmed change may take to show in a read
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,7 +26,7 @@ from ansible_collections.backupops.veeam.plugins.module_utils._desired_state imp
     AWAIT_IDLE, DISABLE, ENABLE, PHASES, START, STOP, WRITES, JobState, PlanError, plan,
 )
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
-from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, wait_until
+from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, format_seconds, wait_until
 
 Job = collections.namedtuple("Job", "id name enabled running last_run last_result next_run details")
 
@@ -96,6 +96,8 @@ class Record(object):
         self.actions = []
         self.handles = []
         self.latest = None
+        # action -> the error that left it unclear whether the server performed it
+        self.unclear = collections.OrderedDict()
 
     def flag_ok(self, job):
         return job is not None and job.enabled == self.plan.after.enabled
@@ -109,6 +111,12 @@ class Record(object):
             new_run = job.last_run != self.job.last_run
             return (new_run and not job.running) if wait_for_completion else (job.running or new_run)
         return True
+
+    def run_action(self):
+        return next((step for step in self.plan.steps if step in (START, STOP)), None)
+
+    def unclear_note(self):
+        return "; ".join("the answer to %s was unclear: %s" % (action, str(exc).rstrip(".")) for action, exc in self.unclear.items())
 
     def result(self, client):
         entry = dict(id=self.job.id, name=self.job.name, before=as_dict(self.before), after=as_dict(self.after),
@@ -174,6 +182,7 @@ class JobRunner(object):
         for phase in PHASES:
             batch = [record for record in self.records if phase in record.plan.steps]
             if batch and phase == AWAIT_IDLE:
+                self._resend_unperformed_runs([record for record in batch if STOP in record.unclear])
                 self._wait_for(batch, lambda record, job: job is not None and not job.running,
                                "the running sessions of %s to end" % _jobs_label(batch), self.remaining())
             elif batch:
@@ -192,6 +201,7 @@ class JobRunner(object):
                     raise
                 # The server may or may not have applied it; re-reading decides, resending never does.
                 record.actions.append(action)
+                record.unclear[action] = exc
                 self.module.warn("Job %r: the answer to %s was unclear (%s); its state is re-read instead of resending." % (record.job.name, action, exc))
                 continue
             record.actions.append(action)
@@ -207,9 +217,10 @@ class JobRunner(object):
         flagged = [record for record in self.records if set(record.plan.steps) & set((ENABLE, DISABLE))]
         if flagged:
             try:
-                self._wait_for(flagged, lambda record, job: record.flag_ok(job), "the schedule flags to show", self.settle_timeout())
+                self._await_effect(flagged, lambda record, job: record.flag_ok(job), "the schedule flags to show")
             except WaitTimeout:
                 self._correct_flags_once(flagged)
+        self._resend_unperformed_runs([record for record in self.records if START in record.unclear])
         running = [record for record in self.records if set(record.plan.steps) & set((START, STOP, AWAIT_IDLE))]
         if running:
             completion = self.params["wait_for_completion"]
@@ -219,6 +230,39 @@ class JobRunner(object):
                 failed = [r for r in running if START in r.plan.steps and r.latest and r.latest.last_result == "Failed"]
                 if failed:
                     raise JobModuleError("The run of %s ended %s." % (_jobs_label(failed), ", ".join(r.latest.last_result for r in failed)))
+
+    def _await_effect(self, records, shows, what):
+        """Wait for the writes to show in a read; raises WaitTimeout when the decision to write again is the caller's.
+
+        A write whose effect does not show is decided again only after the client's settle time, because an EM toggle
+        may show late and a flip sent twice undoes itself. When the budget ends first, the run fails instead.
+        """
+        settle = self.settle_timeout()
+        try:
+            self._wait_for(records, shows, what, settle)
+        except WaitTimeout as exc:
+            if settle < self.client.settle_seconds:
+                raise JobModuleError("%s Nothing was sent again: a write without effect is decided again only after %s seconds "
+                                     "(raise wait_timeout for that)." % (exc, format_seconds(self.client.settle_seconds)))
+            raise
+
+    def _resend_unperformed_runs(self, unclear):
+        """A start or stop answered unclearly whose effect does not show was not performed: send it once more.
+
+        Unlike a toggle, a start or stop sent twice cannot undo itself; a clear answer is never resent (a stop may take long to show).
+        """
+        if not unclear:
+            return
+        try:
+            self._await_effect(unclear, lambda record, job: record.run_ok(job, False), "the starts and stops with unclear answers to show")
+            return
+        except WaitTimeout:
+            pass
+        current = self._read(unclear)
+        for record in unclear:
+            job = current.get(record.job.id)
+            if job is not None and not record.run_ok(job, False):
+                self._send([record], record.run_action())
 
     def _correct_flags_once(self, flagged):
         """A flag still wrong after its change was confirmed: someone changed it meanwhile. Decide once more from a fresh read."""
@@ -253,7 +297,9 @@ class JobRunner(object):
 
         def describe(current):
             pending = [r for r in records if not done(r, current.get(r.job.id))]
-            return ", ".join("%r %s" % (r.job.name, _describe_job(current.get(r.job.id))) for r in pending[:5]) + (" ..." if len(pending) > 5 else "")
+            seen = ", ".join("%r %s" % (r.job.name, _describe_job(current.get(r.job.id))) for r in pending[:5]) + (" ..." if len(pending) > 5 else "")
+            # Why a job may not show its change: the write's answer, with the server and status the user needs.
+            return "; ".join([seen] + [r.unclear_note() for r in pending if r.unclear])
 
         try:
             wait_until(fetch, all_done, what, max(timeout, 0), self.params["wait_sleep"], describe=describe)
@@ -262,8 +308,7 @@ class JobRunner(object):
             raise WaitTimeout(exc.what, self.params["wait_timeout"], exc.last_state)
 
     def settle_timeout(self):
-        # A confirmed change that a read does not show yet is re-read this long before deciding again (a flip sent twice undoes itself).
-        return min(self.client.flag_settle_seconds, self.remaining())
+        return min(self.client.settle_seconds, self.remaining())
 
     def remaining(self):
         return max(self.deadline - time.monotonic(), 0)

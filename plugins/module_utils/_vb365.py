@@ -22,7 +22,7 @@ class Vb365Client(object):
     """One logged-in conversation with one VB365 server; logs in on first use, out on close()."""
 
     # enable/disable set the flag synchronously (204 after the change), so a read right after shows it.
-    flag_settle_seconds = 2.0
+    settle_seconds = 2.0
 
     def __init__(self, module):
         self.module = module

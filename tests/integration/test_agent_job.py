@@ -204,6 +204,19 @@ def test_5xx_on_a_refused_toggle_is_decided_by_a_fresh_read(ansible, sim, fmt):
     assert_logged_off(sim)
 
 
+def test_a_budget_shorter_than_the_settle_time_fails_naming_the_unclear_answer_and_sends_nothing_again(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.inject("status", api="em", method="POST", path="toggleScheduleEnabled", status=503, count=1)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled", wait_timeout=3, wait_sleep=0.5)
+    assert result["failed"] is True
+    message = result["msg"]
+    assert "the answer to disable was unclear: Server answered HTTP 503: Injected HTTP 503" in message, message
+    assert "Nothing was sent again" in message and "\n" not in message, message
+    assert toggles(sim, job) == 1
+    assert em_job(sim, job["name"])["enabled"] is True
+    assert_logged_off(sim)
+
+
 def test_a_job_flipped_behind_the_modules_back_ends_in_the_declared_state(ansible, sim, fmt):
     job = pick(sim, enabled=True)
     sim.inject("flip_behind", api="em", method="POST", path="toggleScheduleEnabled", job=job["name"], count=1)

@@ -79,17 +79,6 @@ PLAN = {
 }
 CELLS = [(api, op, fault) for api, ops in PLAN.items() for op, faults in ops.items() for fault in faults]
 
-# Cells whose outcome is a known collection bug or that cannot be established: (api, op, fault) -> reason.
-UNCLEAR_RUN = ("BUG: an unclear answer to start/stop (503 or a dropped connection, request not performed) is not re-decided: "
-               "the module waits wait_timeout for a run change that never comes, then fails with a timeout message that names "
-               "neither the server nor the HTTP status")
-XFAIL = dict(((api, op, fault), UNCLEAR_RUN) for api in ("vb365", "em") for op in ("start", "stop") for fault in ("503", "reset"))
-REFUSED_TOGGLE = ("BUG: EM, a toggle refused without being performed (500/503/HTML page/dropped connection) is re-decided only after "
-                  "the module has spent the whole wait_timeout (6 s here) watching for the flag to change; the re-sent toggle then gets "
-                  "'did not finish within 0 seconds', its task is deleted (cancelled) and the job stays in its old state")
-XFAIL.update(dict((cell, REFUSED_TOGGLE) for cell in [("em", "disable", "500"), ("em", "disable", "503"), ("em", "disable", "html"),
-                                                      ("em", "disable", "reset"), ("em", "enable", "503")]))
-
 OUTCOMES = []
 
 
@@ -157,9 +146,7 @@ def in_declared_state(api, job, state):
 
 
 @pytest.mark.parametrize("api, op, fault", CELLS, ids=[cell_id(cell) for cell in CELLS])
-def test_cell(ansible, sim, api, op, fault, request):
-    if (api, op, fault) in XFAIL:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=XFAIL[(api, op, fault)]))
+def test_cell(ansible, sim, api, op, fault):
     ops = VB365_OPS if api == "vb365" else EM_OPS
     method, pattern, state, which = ops[op]
     kind, spec, status = FAULTS[fault]

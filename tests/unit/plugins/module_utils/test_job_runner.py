@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import Job, JobModuleError, JobRunner, select_jobs
+from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout
 
 
 def make_job(name, enabled=True, running=False, job_id=None):
@@ -35,7 +36,7 @@ class FakeModule(object):
 class FlipClient(object):
     """Like Enterprise Manager: the only flag action is a toggle, so a repeated send undoes the first."""
 
-    flag_settle_seconds = 0.05
+    settle_seconds = 0.05
 
     def __init__(self, *jobs):
         self.jobs = dict((job.id, job) for job in jobs)
@@ -54,6 +55,8 @@ class FlipClient(object):
         current = self.jobs[job.id]
         if action in ("enable", "disable"):
             self.jobs[job.id] = current._replace(enabled=not current.enabled)
+        if action in ("start", "stop"):
+            self.jobs[job.id] = current._replace(running=action == "start", last_run=len(self.sent))
         if fault == "applied-then-503":
             raise VeeamApiError("Server answered HTTP 503.", "POST", "https://em/api", 503)
         if fault == "403":
@@ -167,6 +170,35 @@ def test_a_flip_behind_our_back_is_corrected_once_then_fails():
         run(client, name=["SQL Agents"], state="disabled")
     assert len(client.sent) == 2
     assert "still differs after correcting it once" in str(caught.value)
+
+
+def test_an_unclear_start_that_was_not_performed_is_sent_once_more():
+    client = FlipClient(*JOBS)
+    client.faults = ["lost"]
+    result, module = run(client, name=["SQL Agents"], state="running")
+    assert client.sent == [("SQL Agents", "start"), ("SQL Agents", "start")]
+    assert client.jobs["sql-agents"].running is True
+    assert result["jobs"][0]["after"]["running"] is True
+    assert "re-read instead of resending" in module.warnings[0]
+
+
+def test_an_unclear_stop_that_was_performed_is_not_resent():
+    client = FlipClient(make_job("Busy", running=True))
+    client.faults = ["applied-then-503"]
+    run(client, name=["Busy"], state="stopped")
+    assert client.sent == [("Busy", "stop")]
+    assert client.jobs["busy"].running is False
+
+
+def test_a_run_that_never_shows_names_the_unclear_answers():
+    client = FlipClient(*JOBS)
+    client.faults = ["lost", "lost"]
+    with pytest.raises(WaitTimeout) as caught:
+        run(client, name=["SQL Agents"], state="running", wait_timeout=1)
+    assert client.sent == [("SQL Agents", "start"), ("SQL Agents", "start")]
+    message = str(caught.value)
+    assert message.startswith("Timed out after 1 seconds waiting for the runs of job 'SQL Agents' to start or stop")
+    assert "the answer to start was unclear: Server answered HTTP 503. (POST https://em/api -> HTTP 503)" in message
 
 
 def test_a_refused_write_fails_at_once_naming_job_and_action():
