@@ -21,7 +21,7 @@ import traceback
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
-from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError, excerpt
+from ansible_collections.backupops.veeam.plugins.module_utils._http import LoggedInClient, VeeamApiError, excerpt
 from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import Job
 from ansible_collections.backupops.veeam.plugins.module_utils._options import http_client
 from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, format_seconds, wait_until
@@ -231,12 +231,15 @@ def path_of(url):
 # -- client ---------------------------------------------------------------------
 
 
-class EmClient(object):
+class EmClient(LoggedInClient):
     """One logon session with one Enterprise Manager; logs on at first use, logs off on close()."""
 
     # After a toggle task is Finished, ScheduleEnabled may lag while EM collects data from the backup server
     # (assumed). Only after this long does a still-wrong flag count as changed by someone else and get corrected.
     settle_seconds = 15.0
+    # Task ids die with the logon session; one new logon per run is all a lost task can be settled across.
+    renewals_allowed = 1
+    refused_again = "The server refused the logon session again right after a new logon: %s"
 
     def __init__(self, module):
         self.module = module
@@ -244,17 +247,15 @@ class EmClient(object):
         self.format = self.params["format"]
         if self.format == "xml" and not HAS_XMLTODICT:
             module.fail_json(msg=missing_required_lib("xmltodict"), exception=XMLTODICT_IMPORT_ERROR)
-        self.http = http_client(self.params, replayable_posts=(LOGON_PATH,), headers={"Accept": CONTENT_TYPES[self.format]})
+        super(EmClient, self).__init__(http_client(self.params, replayable_posts=(LOGON_PATH,), headers={"Accept": CONTENT_TYPES[self.format]}))
         self.server = self.http.base_url
-        self.token = None
         self.logoff_path = None
-        self.relogged = False
         # Sessions this run saw active, per job id: once one ends it stays the job's last run (see _remember).
         self.seen_runs = {}
 
     # -- logon session ------------------------------------------------------
 
-    def logon(self):
+    def login(self):
         try:
             response = self.http.request("POST", LOGON_PATH + "?v=latest", expect=(200, 201),
                                          auth=(self.params["username"], self.params["password"]))
@@ -293,26 +294,6 @@ class EmClient(object):
             self.token = None
             self.http.close()
 
-    def _call(self, method, path, expect=(200,), **kwargs):
-        if self.token is None:
-            self.logon()
-        try:
-            return self.http.request(method, path, expect=expect, **kwargs)
-        except VeeamApiError as exc:
-            # A 401 means the request was refused unread, so sending it again after one new logon is safe.
-            if exc.status != 401 or self.relogged:
-                if exc.status == 401:
-                    exc.message = "The server refused the logon session again right after a new logon: %s" % exc.message
-                raise
-        self.relogged = True
-        self.logon()
-        try:
-            return self.http.request(method, path, expect=expect, **kwargs)
-        except VeeamApiError as exc:
-            if exc.status == 401:
-                exc.message = "The server refused the logon session again right after a new logon: %s" % exc.message
-            raise
-
     def _body(self, response, what):
         try:
             body = parse(response.text, response.headers.get("Content-Type", ""))
@@ -324,7 +305,7 @@ class EmClient(object):
         return body
 
     def _get(self, path, what):
-        return self._body(self._call("GET", path), what)
+        return self._body(self.call("GET", path), what)
 
     def _query(self, kind, query_filter=None):
         """Every entity of one type through the query service, page by page (one request per PAGE_SIZE entities)."""
@@ -386,7 +367,7 @@ class EmClient(object):
 
     def send(self, job, action):
         """One POST without a body; the answer is a Task to settle. Never resent here: a toggle is a flip."""
-        response = self._call("POST", "api/agents/jobs/%s?action=%s" % (job.id, ACTIONS[action]), expect=(200, 202))
+        response = self.call("POST", "api/agents/jobs/%s?action=%s" % (job.id, ACTIONS[action]), expect=(200, 202))
         task = task_from_body(self._body(response, "Task"))
         if not task["id"] and not task["href"]:
             raise VeeamApiError("The answer to %s carries no task to follow." % action, "POST", response.url, response.status_code)
@@ -398,7 +379,7 @@ class EmClient(object):
         try:
             fresh = task_from_body(self._get(path, "Task"))
         except VeeamApiError as exc:
-            if exc.status == 404 and self.relogged:
+            if exc.status == 404 and self.renewals:
                 # Task ids belong to the logon session that expired; the job itself has to show the outcome.
                 handle["lost"] = True
                 handle["task"] = dict(task, state=LOST, message="lost with the expired logon session")
@@ -468,7 +449,7 @@ class EmClient(object):
         if not target:
             return ""
         try:
-            self._call("DELETE", path_of(target), expect=(200, 202, 204))
+            self.call("DELETE", path_of(target), expect=(200, 202, 204))
         except VeeamApiError as exc:
             return " Deleting the task failed: %s." % exc
         return " The task was deleted."

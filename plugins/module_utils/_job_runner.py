@@ -20,7 +20,9 @@ __metaclass__ = type
 
 import collections
 import difflib
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import (
     AWAIT_IDLE, DISABLE, ENABLE, PHASES, START, STOP, WRITES, JobState, PlanError, plan,
@@ -191,27 +193,51 @@ class JobRunner(object):
             self._verify()
 
     def _send(self, batch, action):
-        sent = []
-        for record in batch:
-            try:
-                handle = self.client.send(record.job, action)
-            except VeeamApiError as exc:
-                if exc.status is not None and exc.status not in UNCLEAR_STATUSES:
-                    exc.message = "Job %r: %s was refused: %s" % (record.job.name, action, exc.message)
-                    raise
-                # The server may or may not have applied it; re-reading decides, resending never does.
-                record.actions.append(action)
-                record.unclear[action] = exc
-                self.module.warn("Job %r: the answer to %s was unclear (%s); its state is re-read instead of resending." % (record.job.name, action, exc))
+        sent, refusals = [], []
+        for record, handle, exc in self._write(batch, action):
+            if exc is not None and exc.status is not None and exc.status not in UNCLEAR_STATUSES:
+                exc.message = "Job %r: %s was refused: %s" % (record.job.name, action, exc.message)
+                refusals.append(exc)
                 continue
             record.actions.append(action)
-            if handle is not None:
+            if exc is not None:
+                # The server may or may not have applied it; re-reading decides, resending never does.
+                record.unclear[action] = exc
+                self.module.warn("Job %r: the answer to %s was unclear (%s); its state is re-read instead of resending." % (record.job.name, action, exc))
+            elif handle is not None:
                 record.handles.append(handle)
                 sent.append((record, handle))
+        if refusals:
+            raise refusals[0]
         if sent and (self.params["wait"] or action == STOP):
             failures = self.client.settle([handle for _record, handle in sent], self.remaining(), self.params["wait_sleep"])
             if failures:
                 raise JobModuleError("; ".join(message for _handle, message in failures))
+
+    def _write(self, batch, action):
+        """(record, handle, error) of each write sent, in batch order, with up to write_concurrency in flight.
+
+        Once one is refused outright no further write starts: the run fails, and the fewer changes it leaves, the better.
+        """
+        refused = threading.Event()
+
+        def attempt(record):
+            if refused.is_set():
+                return None
+            try:
+                return record, self.client.send(record.job, action), None
+            except VeeamApiError as exc:
+                if exc.status is not None and exc.status not in UNCLEAR_STATUSES:
+                    refused.set()
+                return record, None, exc
+
+        workers = min(self.params["write_concurrency"], len(batch))
+        if workers <= 1:
+            outcomes = [attempt(record) for record in batch]
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                outcomes = list(pool.map(attempt, batch))
+        return [outcome for outcome in outcomes if outcome is not None]
 
     def _verify(self):
         flagged = [record for record in self.records if set(record.plan.steps) & set((ENABLE, DISABLE))]

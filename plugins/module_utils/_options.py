@@ -60,7 +60,10 @@ STATE_SPEC = dict(
     wait_timeout=dict(type="int", default=600),
     wait_sleep=dict(type="float", default=3),
     wait_for_completion=dict(type="bool", default=False),
+    write_concurrency=dict(type="int", default=1),
 )
+# More would exceed the HTTP connection pool (10) and what a Veeam server should be asked to take from one client.
+MAX_WRITE_CONCURRENCY = 8
 
 
 def job_module(api):
@@ -106,6 +109,8 @@ def _check(module, selection_required):
             problems.append("wait_sleep must be a positive number of seconds, got %s" % params["wait_sleep"])
         elif params["wait_sleep"] > params["wait_timeout"] > 0:
             problems.append("wait_sleep (%s) must not exceed wait_timeout (%s)" % (params["wait_sleep"], params["wait_timeout"]))
+    if "write_concurrency" in params and not 1 <= params["write_concurrency"] <= MAX_WRITE_CONCURRENCY:
+        problems.append("write_concurrency must be between 1 and %d, got %s" % (MAX_WRITE_CONCURRENCY, params["write_concurrency"]))
     if params["ca_path"] and not os.path.isfile(params["ca_path"]):
         problems.append("ca_path %s is not a readable file" % params["ca_path"])
     if problems:

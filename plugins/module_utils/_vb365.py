@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
+from ansible_collections.backupops.veeam.plugins.module_utils._http import LoggedInClient, VeeamApiError
 from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import Job
 from ansible_collections.backupops.veeam.plugins.module_utils._options import http_client
 
@@ -18,20 +18,21 @@ RUNNING_STATUSES = ("Running", "Queued")
 LOGIN_FAILED_STATUSES = (400, 401, 403)
 
 
-class Vb365Client(object):
+class Vb365Client(LoggedInClient):
     """One logged-in conversation with one VB365 server; logs in on first use, out on close()."""
 
     # enable/disable set the flag synchronously (204 after the change), so a read right after shows it.
     settle_seconds = 2.0
+
+    refused_again = "The server refused the token again right after a new login: %s"
 
     def __init__(self, module):
         self.module = module
         self.params = module.params
         self.version = self.params["api_version"]
         self.number = int(self.version[1:])
-        self.http = http_client(self.params, replayable_posts=("%s/token" % self.version,))
+        super(Vb365Client, self).__init__(http_client(self.params, replayable_posts=("%s/token" % self.version,)))
         self.server = self.http.base_url
-        self.token = None
 
     # -- session -----------------------------------------------------------
 
@@ -65,23 +66,7 @@ class Vb365Client(object):
             self.http.close()
 
     def _call(self, method, path, expect=(200,), **kwargs):
-        if self.token is None:
-            self.login()
-        path = "%s/%s" % (self.version, path)
-        try:
-            return self.http.request(method, path, expect=expect, **kwargs)
-        except VeeamApiError as exc:
-            if exc.status != 401:
-                raise
-        # A 401 means the request was refused unread, so one new login and one resend are safe;
-        # each expiry during a long wait is renewed this way.
-        self.login()
-        try:
-            return self.http.request(method, path, expect=expect, **kwargs)
-        except VeeamApiError as exc:
-            if exc.status == 401:
-                exc.message = "The server refused the token again right after a new login: %s" % exc.message
-            raise
+        return self.call(method, "%s/%s" % (self.version, path), expect=expect, **kwargs)
 
     # -- jobs ----------------------------------------------------------------
 

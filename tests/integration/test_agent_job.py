@@ -217,6 +217,18 @@ def test_a_budget_shorter_than_the_settle_time_fails_naming_the_unclear_answer_a
     assert_logged_off(sim)
 
 
+def test_concurrent_toggles_flip_each_job_once_and_follow_every_task(ansible, sim, fmt):
+    sim.reset({"generate": {"vb365_jobs": 0, "em_jobs": 30, "enabled": True}, "vb365": {"jobs": []}, "em": {"jobs": []}})
+    sim.configure(latency_seconds=0.05)
+    sim.clear_requests()
+    result = ansible.task(MODULE, format=fmt, all_jobs=True, state="disabled", write_concurrency=4)
+    assert result["changed"] is True and not result.get("failed"), result
+    assert all(job["enabled"] is False for job in em_jobs(sim))
+    assert all(toggles(sim, job) == 1 for job in em_jobs(sim))
+    assert all(entry["task"]["state"] == "Finished" and entry["task"]["success"] is True for entry in result["jobs"]), result["jobs"]
+    assert_logged_off(sim)
+
+
 def test_a_job_flipped_behind_the_modules_back_ends_in_the_declared_state(ansible, sim, fmt):
     job = pick(sim, enabled=True)
     sim.inject("flip_behind", api="em", method="POST", path="toggleScheduleEnabled", job=job["name"], count=1)

@@ -224,6 +224,26 @@ def test_unclear_answer_to_a_write_that_was_not_applied_is_decided_again(ansible
     assert job(sim, target)["isEnabled"] is False
 
 
+def test_concurrent_writes_change_each_job_once_with_the_same_requests(ansible, sim):
+    sim.reset({"generate": {"vb365_jobs": 40, "em_jobs": 0, "enabled": True}, "vb365": {"jobs": []}, "em": {"jobs": []}})
+    sim.configure(latency_seconds=0.05)
+    sim.inject("expire", api="vb365", method="POST", path="/disable", count=1)
+    sim.clear_requests()
+    result = ansible.task(MODULE, all_jobs=True, state="disabled", write_concurrency=4)
+    assert result["changed"] is True and not result.get("failed"), result
+    assert all(not j["isEnabled"] for j in sim.state()["vb365"]["jobs"])
+    # Per job exactly one applied write; the expired one was refused unread and resent after the one shared new login.
+    applied = [r["path"] for r in sim.requests()["requests"] if r["method"] == "POST" and r["path"].endswith("/disable") and r["status"] == 204]
+    assert sorted(applied) == sorted(set(applied)) and len(applied) == 40
+    assert sim.count("POST", "/v8/token") == 2 and sim.count("POST", "/v8/token/logout") == 1
+    # The writes in flight with the expired token were refused unread (401) and resent: at most one per worker.
+    refused = [r for r in sim.requests()["requests"] if r["path"].endswith("/disable") and r["status"] == 401]
+    assert 1 <= len(refused) <= 4 and sim.count("POST", "/v8/Jobs/{id}/disable") == 40 + len(refused)
+    # Writes overlapped: one after the other, two arrivals are at least one latency (0.05 s) apart.
+    arrivals = sorted(r["time"] for r in sim.requests()["requests"] if r["path"].endswith("/disable"))
+    assert min(later - earlier for earlier, later in zip(arrivals, arrivals[1:])) < 0.05
+
+
 def test_reads_are_retried_on_503(ansible, sim):
     sim.inject("status", api="vb365", method="GET", path="/Jobs", status=503, count=2, retry_after=1)
     result = ansible.task(MODULE, all_jobs=True, state="enabled", enable_if_disabled=False)
@@ -271,6 +291,8 @@ BAD_INPUT = [
     ({"state": "enabled", "all_jobs": True, "api_version": "v1"}, "value of api_version must be one of"),
     ({"state": "enabled", "all_jobs": True, "ca_path": "/nonexistent/ca.pem"}, "ca_path /nonexistent/ca.pem is not a readable file"),
     ({"state": "enabled", "all_jobs": True, "timeout": -1}, "timeout must be a positive number of seconds, got -1"),
+    ({"state": "enabled", "all_jobs": True, "write_concurrency": 0}, "write_concurrency must be between 1 and 8, got 0"),
+    ({"state": "enabled", "all_jobs": True, "write_concurrency": 50}, "write_concurrency must be between 1 and 8, got 50"),
 ]
 
 

@@ -1,5 +1,6 @@
 """Every fault kind of the control API, on both APIs."""
 
+import threading
 import time
 
 import pytest
@@ -200,6 +201,28 @@ def test_rate_limit(vb, sim):
     assert limited.headers["Retry-After"] == "1"
     time.sleep(1.05)
     assert session.get("Jobs").status_code == 200
+
+
+def test_latency_delays_every_answer_without_serialising_clients(sim):
+    sim.configure(latency_seconds=0.4)
+    timings = []
+
+    def timed_get():
+        started = time.monotonic()
+        answer = requests.get(sim.vb365_url + "v8/Jobs", verify=sim.ca_path, timeout=5)
+        timings.append((answer.status_code, time.monotonic() - started))
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=timed_get) for _thread in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    overall = time.monotonic() - started
+    assert [status for status, _seconds in timings] == [401, 401, 401]
+    assert all(seconds >= 0.4 for _status, seconds in timings), timings
+    # Three answers, one latency: the simulator serves connections side by side.
+    assert overall < 0.4 * 2, overall
 
 
 @pytest.mark.parametrize("spec, message", [

@@ -159,10 +159,13 @@ class Simulator:
                 fault = {"kind": "status", "status": 429, "retry_after": 1}
             else:
                 fault = self._match_fault(request)
+        delay = float(self.config.get("latency_seconds") or 0)
         if fault and fault["kind"] == "delay":
-            # Outside the lock: a slow answer must not hold up other clients.
-            time.sleep(float(fault.get("seconds", 1)))
+            delay += float(fault.get("seconds", 1))
             fault = None
+        if delay > 0:
+            # Outside the lock: a slow answer must not hold up other clients.
+            time.sleep(delay)
         with self.lock:
             self.tick()
             response = self._apply(request, fault)

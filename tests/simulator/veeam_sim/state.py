@@ -29,6 +29,7 @@ DEFAULT_CONFIG = {
     "em_idle_seconds": 900,
     "em_flag_lag_seconds": 0,
     "rate_limit_per_second": None,
+    "latency_seconds": 0,
 }
 # Which settings may be null, and which must be whole numbers.
 NULLABLE_CONFIG = ("em_task_polls", "rate_limit_per_second")

@@ -7,6 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
+import time
+
 import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
@@ -22,7 +25,7 @@ class FakeModule(object):
     def __init__(self, check_mode=False, **params):
         self.check_mode = check_mode
         self.params = dict(id=None, name=None, all_jobs=False, state="disabled", if_running="leave", enable_if_disabled=False,
-                           wait=True, wait_timeout=5, wait_sleep=0.01, wait_for_completion=False)
+                           wait=True, wait_timeout=5, wait_sleep=0.01, wait_for_completion=False, write_concurrency=1)
         self.params.update(params)
         self.warnings = []
 
@@ -199,6 +202,54 @@ def test_a_run_that_never_shows_names_the_unclear_answers():
     message = str(caught.value)
     assert message.startswith("Timed out after 1 seconds waiting for the runs of job 'SQL Agents' to start or stop")
     assert "the answer to start was unclear: Server answered HTTP 503. (POST https://em/api -> HTTP 503)" in message
+
+
+class SlowClient(FlipClient):
+    """Each write takes a while; counts how many were in flight at once."""
+
+    def __init__(self, *jobs):
+        super(SlowClient, self).__init__(*jobs)
+        self.lock = threading.Lock()
+        self.in_flight = self.most_in_flight = 0
+
+    def send(self, job, action):
+        with self.lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        time.sleep(0.02)
+        try:
+            return super(SlowClient, self).send(job, action)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+
+MANY = [make_job("Job %02d" % index) for index in range(20)]
+
+
+def test_concurrent_writes_send_each_job_one_write_and_stay_within_the_bound():
+    client = SlowClient(*MANY)
+    result, _module = run(client, all_jobs=True, state="disabled", write_concurrency=4)
+    assert sorted(client.sent) == sorted((job.name, "disable") for job in MANY)
+    assert client.most_in_flight == 4
+    assert all(not job.enabled for job in client.jobs.values())
+    assert [entry["name"] for entry in result["jobs"]] == [job.name for job in MANY]
+    assert all(entry["actions"] == ["disable"] for entry in result["jobs"])
+
+
+def test_after_a_refused_concurrent_write_no_further_write_starts():
+    client = SlowClient(*MANY)
+    client.faults = ["403"]
+    module = FakeModule(all_jobs=True, state="disabled", write_concurrency=4)
+    runner = JobRunner(module, client)
+    with pytest.raises(VeeamApiError) as caught:
+        runner._run()  # pylint: disable=protected-access
+    assert "disable was refused" in str(caught.value)
+    # The refusal came first; at most the three writes already in flight beside it were completed.
+    assert len(client.sent) <= 4
+    acted = [entry for entry in runner.results() if entry["actions"]]
+    assert len(acted) == len(client.sent) - 1
+    assert all(client.jobs[entry["id"]].enabled is False for entry in acted)
 
 
 def test_a_refused_write_fails_at_once_naming_job_and_action():
