@@ -78,12 +78,12 @@ class Bench(object):
         rss = [int(line) for line in rss_file.read_text().split()]
         return wall, max(rss) / 1024.0 if rss else 0.0
 
-    def measure(self, case, variant, prepare, playbook, inventory, forks=5, requests_of=None):
+    def measure(self, case, variant, prepare, playbook, inventory, forks=5, requests_of=None, extra_vars=None):
         walls, requests, rss = [], [], []
         for _run in range(self.runs):
             prepare()
             self.sim.clear_requests()
-            wall, peak = self.playbook(playbook, inventory, forks)
+            wall, peak = self.playbook(playbook, inventory, forks, extra_vars)
             walls.append(wall)
             rss.append(peak)
             requests.append(requests_of() if requests_of else len(self.sim.requests()["requests"]))
@@ -110,6 +110,20 @@ def case_disable(bench, count, label=None):
     return collection, baseline
 
 
+def case_disable_without_wait(bench, count):
+    """The same as disable-N without the verifying re-read (wait: false): the request floor of the API."""
+    return bench.measure("disable-%d" % count, "collection, wait: false", reset(bench, vb365_jobs(count, True)),
+                         HERE / "collection_disable_vb365.yml", bench.inventory(), extra_vars={"bench_wait": False})
+
+
+def case_concurrency(bench, count, latency):
+    """disable-N on a server that answers each request `latency` seconds late, for several write_concurrency values."""
+    inventory = bench.inventory()
+    return [bench.measure("latency-%d" % count, "write_concurrency %d" % workers, reset(bench, vb365_jobs(count, True), latency_seconds=latency),
+                          HERE / "collection_disable_vb365.yml", inventory, extra_vars={"bench_write_concurrency": workers})
+            for workers in (1, 4, 8)]
+
+
 def case_noop(bench, count):
     inventory = bench.inventory()
     collection = bench.measure("noop-%d" % count, "collection", reset(bench, vb365_jobs(count, False)),
@@ -129,11 +143,16 @@ def reset(bench, scenario, **config):
 
 def case_em(bench, count, fmt):
     inventory = bench.inventory(em=True, fmt=fmt)
-    return bench.measure("em-toggle-%d" % count, "collection %s" % fmt, reset(bench, em_jobs(count, True), em_task_seconds=0.2),
+    toggled = bench.measure("em-toggle-%d" % count, "collection %s" % fmt, reset(bench, em_jobs(count, True), em_task_seconds=0.2),
+                            HERE / "collection_disable_em.yml", inventory)
+    noop = bench.measure("em-noop-%d" % count, "collection %s" % fmt, reset(bench, em_jobs(count, False)),
                          HERE / "collection_disable_em.yml", inventory)
+    return toggled, noop
 
 
 FLEET_SERVERS, FLEET_JOBS, FLEET_FORKS = 50, 20, 10
+# A round trip to a real server across a network, for the write_concurrency case.
+LATENCY_SECONDS = 0.02
 
 
 def case_fleet(runs, workdir):
@@ -181,23 +200,25 @@ def case_fleet(runs, workdir):
 def check_smoke(bench):
     """Request-count invariants at tiny N (run by `make test`): no timing is asserted."""
     failures = []
+
+    def expect(row, wanted, why):
+        if row["requests"] != wanted:
+            failures.append("%s %s: %d requests, expected %d (%s)" % (row["case"], row["variant"], row["requests"], wanted, why))
+
     for count in (3, 12):
         collection, baseline = case_disable(bench, count, "smoke-disable-%d" % count)
-        # token + one list read + one POST per job + one verifying re-read + logout
-        if collection["requests"] != count + 4:
-            failures.append("disable-%d: %d requests, expected %d" % (count, collection["requests"], count + 4))
-        if baseline["requests"] != count + 3:
-            failures.append("uri baseline disable-%d: %d requests, expected %d" % (count, baseline["requests"], count + 3))
-        noop, _floor = case_noop(bench, count)
-        if noop["requests"] != 3:
-            failures.append("noop-%d: %d requests, expected 3 (token, list, logout)" % (count, noop["requests"]))
+        expect(collection, count + 4, "token, list, a POST per job, the verifying re-read, logout")
+        expect(baseline, count + 3, "token, list, a POST per job, logout")
+        expect(case_disable_without_wait(bench, count), count + 3, "token, list, a POST per job, logout")
+        expect(case_noop(bench, count)[0], 3, "token, list, logout")
+        expect(case_em(bench, count, "json")[1], 4, "logon, jobs query, sessions query, logoff")
     return failures
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per case; the median is reported (default 3)")
-    parser.add_argument("--cases", default="disable-500,noop-500,em-toggle-200,fleet-50x20,wait-latency,scaling",
+    parser.add_argument("--cases", default="disable-500,noop-500,em-toggle-200,latency-500,rss-5000,fleet-50x20,wait-latency,scaling",
                         help="comma-separated cases (default: %(default)s)")
     parser.add_argument("--scaling", default="10,50,200,500,2000", help="job counts of the scaling case")
     parser.add_argument("--scaling-runs", type=int, default=1, help="runs per point of the scaling case (default 1: the uri baseline is slow)")
@@ -217,6 +238,12 @@ def main():
         for case in cases:
             if case.startswith("disable-"):
                 case_disable(bench, int(case.split("-")[1]))
+                case_disable_without_wait(bench, int(case.split("-")[1]))
+            elif case.startswith("latency-"):
+                case_concurrency(bench, int(case.split("-")[1]), LATENCY_SECONDS)
+            elif case.startswith("rss-"):
+                bench.measure(case, "collection", reset(bench, vb365_jobs(int(case.split("-")[1]), True)),
+                              HERE / "collection_disable_vb365.yml", bench.inventory())
             elif case.startswith("noop-"):
                 case_noop(bench, int(case.split("-")[1]))
             elif case.startswith("em-toggle-"):
