@@ -1,0 +1,44 @@
+"""backupops.veeam.maintenance_record: the controller-side writer of the maintenance window's record."""
+
+import json
+import stat
+
+
+def mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def write(ansible, path, content, check=False, diff=False):
+    task = {"name": "record", "backupops.veeam.maintenance_record": {"path": str(path), "content": content}, "ignore_errors": True}
+    run = ansible.run([task], check=check, diff=diff, defaults=False)
+    assert run.results, run
+    return run.result
+
+
+def test_writes_private_json_in_a_private_directory_then_reports_no_change(ansible, tmp_path):
+    path = tmp_path / "records" / "vb365-01.json"
+    record = {"format": 1, "state": "active", "jobs": [{"id": "a", "name": "Exchange \"Daily\" ü"}]}
+    first = write(ansible, path, record)
+    assert first["changed"] is True and not first.get("failed"), first
+    assert json.loads(path.read_text()) == record
+    assert mode(path) == 0o600 and mode(path.parent) == 0o700
+    second = write(ansible, path, record)
+    assert second["changed"] is False, second
+    assert [p.name for p in path.parent.iterdir()] == ["vb365-01.json"], "no temporary file left behind"
+
+
+def test_check_mode_predicts_the_change_and_diff_shows_it_without_writing(ansible, tmp_path):
+    path = tmp_path / "vb365-01.json"
+    write(ansible, path, {"state": "active"})
+    result = write(ansible, path, {"state": "restored"}, check=True, diff=True)
+    assert result["changed"] is True, result
+    assert '"state": "active"' in result["diff"]["before"] and '"state": "restored"' in result["diff"]["after"]
+    assert json.loads(path.read_text()) == {"state": "active"}
+
+
+def test_a_path_that_cannot_be_written_fails_naming_it(ansible, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    result = write(ansible, blocker / "record.json", {"state": "active"})
+    assert result["failed"] is True
+    assert "Cannot write the maintenance record %s" % (blocker / "record.json") in result["msg"], result["msg"]
