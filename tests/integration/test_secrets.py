@@ -111,3 +111,32 @@ def test_self_signed_server_without_ca_path_suggests_ca_path_not_validate_certs_
         assert "\n" not in message and "Traceback" not in str(result), message
     assert sim.writes() == []
     assert sim.state()["em"]["logon_sessions"] == 0
+
+
+def test_the_maintenance_window_role_leaks_nothing_at_vvvv_into_runner_artifacts_or_records(sim, collections_path, tmp_path):
+    """The role as AWX runs it (ansible-runner, credentials injected as environment variables), with faults on both APIs."""
+    from test_maintenance_window import Window  # pylint: disable=import-outside-toplevel
+
+    window = Window(sim, collections_path, tmp_path)
+    sim.inject("expire", api="vb365", method="GET", path=r"/v8/Jobs\?", count=1)
+    sim.inject("status", api="em", method="POST", path=r"action=toggleScheduleEnabled", status=503, apply=True, count=1)
+    begin = window.run("maintenance_begin.yml", verbosity=4)
+    sim.inject("expire", api="em", method="GET", path=r"type=AgentBackupJob", count=1)
+    end = window.run("maintenance_end.yml", verbosity=4)
+    assert begin.status == "successful" and end.status == "successful", (begin, end)
+    assert "ESTABLISH LOCAL CONNECTION" in begin.stdout, "the run was not verbose"
+    assert any("unclear" in str(event) for event in begin.events), "the injected EM fault was not met"
+
+    secrets = issued_secrets(sim)
+    # The password, one bearer token per VB365 login (two of them renewals) and the EM session ids.
+    assert len(secrets) >= 6, secrets
+    # ansible-runner's own `command` file records the environment it was handed (AWX's injected credentials), not our output.
+    kept = [path for run in (begin, end) for path in run.artifact_dir.rglob("*") if path.is_file() and path.name != "command"]
+    kept += list(window.record_dir.glob("*.json"))
+    assert len([path for path in kept if path.suffix == ".json"]) >= 10, kept
+    for path in kept:
+        text = path.read_text(errors="replace")
+        leaked = [secret[:4] + "..." for secret in secrets if secret in text]
+        assert not leaked, "secrets %s appear in %s" % (leaked, path)
+    for run in (begin, end):
+        assert not [secret for secret in secrets if secret in run.stdout]
