@@ -195,7 +195,7 @@ class JobRunner(object):
     def _send(self, batch, action):
         sent, refusals = [], []
         for record, handle, exc in self._write(batch, action):
-            if exc is not None and exc.status is not None and exc.status not in UNCLEAR_STATUSES:
+            if exc is not None and refused_outright(exc):
                 exc.message = "Job %r: %s was refused: %s" % (record.job.name, action, exc.message)
                 refusals.append(exc)
                 continue
@@ -227,7 +227,7 @@ class JobRunner(object):
             try:
                 return record, self.client.send(record.job, action), None
             except VeeamApiError as exc:
-                if exc.status is not None and exc.status not in UNCLEAR_STATUSES:
+                if refused_outright(exc):
                     refused.set()
                 return record, None, exc
 
@@ -238,6 +238,12 @@ class JobRunner(object):
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 outcomes = list(pool.map(attempt, batch))
         return [outcome for outcome in outcomes if outcome is not None]
+
+    def _send_each(self, records, action_of):
+        for action in WRITES:
+            batch = [record for record in records if action_of(record) == action]
+            if batch:
+                self._send(batch, action)
 
     def _verify(self):
         flagged = [record for record in self.records if set(record.plan.steps) & set((ENABLE, DISABLE))]
@@ -285,10 +291,8 @@ class JobRunner(object):
         except WaitTimeout:
             pass
         current = self._read(unclear)
-        for record in unclear:
-            job = current.get(record.job.id)
-            if job is not None and not record.run_ok(job, False):
-                self._send([record], record.run_action())
+        unperformed = [record for record in unclear if current.get(record.job.id) is not None and not record.run_ok(current[record.job.id], False)]
+        self._send_each(unperformed, lambda record: record.run_action())
 
     def _correct_flags_once(self, flagged):
         """A flag still wrong after its change was confirmed: someone changed it meanwhile. Decide once more from a fresh read."""
@@ -299,7 +303,7 @@ class JobRunner(object):
             raise JobModuleError("The server no longer has %s; it was deleted while being changed." % _jobs_label(missing))
         for record in wrong:
             record.job = record.job._replace(enabled=current[record.job.id].enabled)
-            self._send([record], ENABLE if record.plan.after.enabled else DISABLE)
+        self._send_each(wrong, lambda record: ENABLE if record.plan.after.enabled else DISABLE)
         try:
             self._wait_for(flagged, lambda record, job: record.flag_ok(job), "the schedule flags to show", self.settle_timeout())
         except WaitTimeout as exc:
@@ -374,6 +378,11 @@ def _describe_job(job):
     if job is None:
         return "is gone"
     return "is %s and %s" % ("enabled" if job.enabled else "disabled", "running" if job.running else "idle")
+
+
+def refused_outright(exc):
+    """A definitive refusal: the server answered and did not perform the write (unlike UNCLEAR_STATUSES or no answer)."""
+    return exc.status is not None and exc.status not in UNCLEAR_STATUSES
 
 
 def error_fields(exc):
