@@ -256,7 +256,9 @@ def main():
             elif case == "scaling":
                 bench.runs = args.scaling_runs
                 for count in [int(n) for n in args.scaling.split(",")]:
-                    scaling.append((count,) + case_disable(bench, count, "scaling-%d" % count))
+                    # A disable-N measured earlier in this run is the same experiment: reuse it rather than wait for uri twice.
+                    earlier = [row for row in bench.rows if row["case"] == "disable-%d" % count and row["variant"] in ("collection", "uri baseline")]
+                    scaling.append((count,) + (tuple(earlier) if len(earlier) == 2 else case_disable(bench, count, "scaling-%d" % count)))
         output = Path(args.output)
         output.mkdir(parents=True, exist_ok=True)
         (output / "results.json").write_text(json.dumps(dict(machine=machine(), rows=bench.rows), indent=2) + "\n")
