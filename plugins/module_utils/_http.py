@@ -13,26 +13,35 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import random
 import re
 import threading
+import time
 import traceback
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.util.retry import Retry
+    from urllib3.util.retry import RequestHistory, Retry
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
     class Retry(object):  # pylint: disable=too-few-public-methods
         """Placeholder so the module imports; the caller reports the missing library."""
+
+    RequestHistory = None
 else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
 RETRY_STATUSES = (429, 502, 503, 504)
 RETRY_AFTER_MAX = 30.0
+BACKOFF_MAX = 10.0
+# A throttled request was not processed, so it may be resent whatever its method; throttling lasts longer than a hiccup.
+RATE_LIMITED_RETRIES = 10
+# Throttled clients that all wait exactly Retry-After come back together and are throttled together again.
+RETRY_AFTER_JITTER = 0.5
 EXCERPT_LENGTH = 200
 USER_AGENT = "backupops.veeam-ansible"
 
@@ -61,11 +70,30 @@ class VeeamApiError(Exception):
 
 
 class BoundedRetry(Retry):
-    """urllib3 Retry whose Retry-After wait is capped and whose bad Retry-After falls back to backoff.
+    """urllib3 Retry with bounded waits and its own budget for 429 answers.
 
-    A server asking for an hour would otherwise stall a maintenance window;
-    a malformed header would otherwise abort the run.
+    A server asking for an hour would otherwise stall a maintenance window, and a malformed Retry-After would abort
+    the run. A 429 means the request was refused before it was processed: any method, a write included, may be sent
+    again after the server's Retry-After (plus jitter), up to RATE_LIMITED_RETRIES times on top of the other retries.
     """
+
+    def __init__(self, *args, **kwargs):
+        self.throttled = kwargs.pop("throttled", 0)
+        super(BoundedRetry, self).__init__(*args, **kwargs)
+
+    def new(self, **kwargs):
+        kwargs.setdefault("throttled", self.throttled)
+        return super(BoundedRetry, self).new(**kwargs)
+
+    def is_retry(self, method, status_code, has_retry_after=False):
+        if status_code == 429:
+            return self.throttled < RATE_LIMITED_RETRIES
+        return super(BoundedRetry, self).is_retry(method, status_code, has_retry_after)
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if error is None and response is not None and response.status == 429:
+            return self.new(throttled=self.throttled + 1, history=self.history + (RequestHistory(method, url, None, 429, None),))
+        return super(BoundedRetry, self).increment(method, url, response, error, _pool, _stacktrace)
 
     def parse_retry_after(self, retry_after):
         return min(float(super(BoundedRetry, self).parse_retry_after(retry_after)), RETRY_AFTER_MAX)
@@ -75,6 +103,16 @@ class BoundedRetry(Retry):
             return super(BoundedRetry, self).get_retry_after(response)
         except Exception:  # pylint: disable=broad-except
             return None
+
+    def sleep_for_retry(self, response):
+        retry_after = self.get_retry_after(response)
+        if not retry_after:
+            return False
+        time.sleep(retry_after * (1 + random.uniform(0, RETRY_AFTER_JITTER)))
+        return True
+
+    def get_backoff_time(self):
+        return min(super(BoundedRetry, self).get_backoff_time(), BACKOFF_MAX)
 
 
 def safe_retry(retries, backoff, methods):
@@ -132,8 +170,9 @@ class HttpClient(object):
 
     GETs (and the paths in `replayable_posts`, i.e. logins) are retried with
     backoff on connection errors, 429 and 502/503/504, honouring Retry-After.
-    Any other POST is sent exactly once: a caller that gets an unclear answer
-    must re-read the server's state and decide again.
+    Any other request is resent only when it was refused unprocessed (a failed
+    connect, or 429): a caller that gets an unclear answer must re-read the
+    server's state and decide again.
     """
 
     def __init__(self, base_url, validate_certs=True, ca_path=None, timeout=30, use_proxy=True,

@@ -32,9 +32,6 @@ from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitT
 
 Job = collections.namedtuple("Job", "id name enabled running last_run last_result next_run details")
 
-# Answers after which a write may or may not have been applied: the job is re-read and the decision made again.
-UNCLEAR_STATUSES = (409, 500, 502, 503, 504)
-
 
 class JobModuleError(Exception):
     """A failure to report as the module's one-line message."""
@@ -381,8 +378,12 @@ def _describe_job(job):
 
 
 def refused_outright(exc):
-    """A definitive refusal: the server answered and did not perform the write (unlike UNCLEAR_STATUSES or no answer)."""
-    return exc.status is not None and exc.status not in UNCLEAR_STATUSES
+    """Whether the server answered that it did not perform the write: a 4xx other than 409.
+
+    After anything else (a 409 conflict, a 5xx, a 2xx with an unreadable body, no answer at all) the write may or may
+    not have been performed: the job is re-read and the decision made again.
+    """
+    return exc.status is not None and 400 <= exc.status < 500 and exc.status != 409
 
 
 def error_fields(exc):

@@ -3,15 +3,24 @@
 Every cell injects ONE fault into ONE kind of request of a run that declares a state, then checks what a user expects:
 either the server ends in the declared state, or the task failed with a one-line message naming the server, the method,
 the HTTP status (where there is one) and the server's message (where there is one). In every cell: no traceback, no
-double toggle, and every logon the module saw through was logged off (minus the sessions the simulator expired itself).
+double toggle, every logon the module saw through was logged off (minus the sessions the simulator expired itself), and a
+change the run made on the server is reported as changed. A 429 is stricter: it says "not now" about a request the server
+did not perform, so with budget left it must be absorbed (the declared state reached, the session closed).
+EM runs in XML; the `em-json` cells repeat a subset with `format: json`. "Connection refused" points `port` at a port
+nothing listens on. The role cells (test_role_cell) run maintenance_begin with a fault on one disable, then
+maintenance_end, and check the record and the restored flags.
 
-The table printed at the end of the module (and kept in docs/fault-matrix.md) is generated from CELLS.
+The table printed at the end of the module (and kept in docs/fault-matrix.md) is generated from CELLS and ROLE_CELLS.
 """
 
 import os
 import re
+import socket
+from contextlib import contextmanager
 
 import pytest
+
+from test_maintenance_window import enabled, names, snapshot, window  # noqa: F401  pylint: disable=unused-import
 
 VB365_OPS = {
     # op: (method, path regex on path?query, declared state, which job)
@@ -47,10 +56,12 @@ FAULTS = {
     "reset": ("reset", {}, None),
     "delay 4s > timeout 2s": ("delay", dict(seconds=4), None),
     "expire (401)": ("expire", {}, 401),
+    "503 applied": ("status", dict(status=503, apply=True), 503),
     "task_fail": ("task_fail", dict(message="Job is locked by another operation"), None),
     "task_stuck": ("task_stuck", {}, None),
     "flip_behind": ("flip_behind", {}, None),
     "delete_behind": ("delete_behind", {}, None),
+    "connection refused": ("refused", {}, None),
 }
 READ = ["500", "502", "503", "504", "429+Retry-After", "429", "html", "truncated", "reset", "delay 4s > timeout 2s", "expire (401)"]
 WRITE = ["500", "503", "html", "truncated", "reset", "delay 4s > timeout 2s", "expire (401)", "flip_behind", "delete_behind"]
@@ -59,36 +70,52 @@ LOGOFF = ["503", "reset", "expire (401)"]
 PLAN = {
     "vb365": {
         "read": READ,
-        "disable": WRITE,
+        "disable": WRITE + ["429+Retry-After"],
         "enable": ["503"],
         "start": ["503", "reset"],
         "stop": ["503", "reset"],
-        "logon": LOGON,
-        "logoff": LOGOFF,
+        "logon": LOGON + ["connection refused"],
+        "logoff": LOGOFF + ["429+Retry-After"],
     },
     "em": {
         "read": READ,
-        "disable": WRITE + ["task_fail", "task_stuck"],
+        "disable": WRITE + ["429+Retry-After", "task_fail", "task_stuck"],
         "enable": ["503"],
         "start": ["503", "reset", "task_fail"],
         "stop": ["503", "reset"],
         "task poll": ["500", "503", "truncated", "reset", "expire (401)"],
-        "logon": LOGON,
-        "logoff": LOGOFF,
+        "logon": LOGON + ["connection refused"],
+        "logoff": LOGOFF + ["429+Retry-After"],
+    },
+    "em-json": {
+        "read": ["503", "truncated"],
+        "disable": ["503", "html", "task_fail"],
+        "task poll": ["500"],
     },
 }
 CELLS = [(api, op, fault) for api, ops in PLAN.items() for op, faults in ops.items() for fault in faults]
+# Matrix API -> (the simulator's API, module options selecting it)
+APIS = {"vb365": ("vb365", {}), "em": ("em", {}), "em-json": ("em", dict(format="json"))}
+ROLE_OP = "maintenance begin: disable"
+ROLE_CELLS = [("vb365", ROLE_OP, "503 applied"), ("vb365", ROLE_OP, "reset"),
+              ("em", ROLE_OP, "503 applied"), ("em", ROLE_OP, "reset"), ("em", ROLE_OP, "task_fail")]
 
 OUTCOMES = []
 
 
 def cell_id(cell):
-    return "-".join(part.replace(" ", "_").replace("(", "").replace(")", "").replace(">", "gt") for part in cell)
+    return "-".join(part.replace(" ", "_").replace("(", "").replace(")", "").replace(">", "gt").replace(":", "") for part in cell)
 
 
 def expected_outcome(api, op, fault):
     """What the user should see, as written in the docs table."""
-    kind = FAULTS[fault][0]
+    kind, _spec, status = FAULTS[fault]
+    if op == ROLE_OP:
+        return "begin: declared state or a one-line failure on that host; record written and published either way; end restores every flag"
+    if kind == "refused":
+        return "one-line failure naming the server and the method, no traceback"
+    if status == 429:
+        return "declared state (sent again after Retry-After)" + ("; the session closed" if op == "logoff" else "")
     method = (VB365_OPS if api == "vb365" else EM_OPS)[op][0]
     if op == "logoff":
         return "declared state; logoff tried for every session (a failed logoff is at most a warning)"
@@ -126,6 +153,34 @@ def matching(requests, method, pattern):
     return [r for r in requests if r["method"] == method and re.search(pattern, r["path"] + ("?" + r["query"] if r.get("query") else ""))]
 
 
+# The requests that set (VB365) or flip (EM) a job's enabled flag, and those that open and close a session.
+TOGGLE_REQUESTS = {"vb365": ("POST", r"/(enable|disable)$"), "em": ("POST", r"action=toggleScheduleEnabled")}
+LOGON_REQUESTS = {"vb365": ("POST", r"/v8/token$"), "em": ("POST", r"/api/sessionMngr/")}
+LOGOFF_REQUESTS = {"vb365": ("POST", r"/v8/token/logout$"), "em": ("DELETE", r"/api/logonSessions/")}
+ACCEPTED = (200, 201, 202, 204)
+
+
+def toggles(requests, api):
+    return matching(requests, *TOGGLE_REQUESTS[api])
+
+
+def logons(requests, api):
+    return matching(requests, *LOGON_REQUESTS[api])
+
+
+def logoffs(requests, api):
+    return matching(requests, *LOGOFF_REQUESTS[api])
+
+
+def accepted(requests):
+    return [r for r in requests if r["status"] in ACCEPTED]
+
+
+def job_id_of(request):
+    """The job a request acts on: VB365 /vN/Jobs/{id}/..., EM /api/agents/jobs/{id}."""
+    return re.search(r"/jobs/([0-9a-f-]{36})", request["path"], re.I).group(1).lower()
+
+
 def pick(sim, api, which):
     jobs = sim.state()[api]["jobs"]
     flag = "isEnabled" if api == "vb365" else "enabled"
@@ -140,45 +195,67 @@ def job_state(sim, api, job_id):
     return found[0] if found else None
 
 
+def enabled_flag(api, job):
+    return job["isEnabled"] if api == "vb365" else job["enabled"]
+
+
 def in_declared_state(api, job, state):
-    flag = job["isEnabled"] if api == "vb365" else job["enabled"]
+    flag = enabled_flag(api, job)
     return {"enabled": flag is True, "disabled": flag is False, "running": job["running"] is True, "stopped": job["running"] is False}[state]
+
+
+@contextmanager
+def refusing_port(host):
+    """A port on `host` that refuses connections while the block runs: bound, so nothing else takes it, but never listening."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as unused:
+        unused.bind((host, 0))
+        yield unused.getsockname()[1]
 
 
 @pytest.mark.parametrize("api, op, fault", CELLS, ids=[cell_id(cell) for cell in CELLS])
 def test_cell(ansible, sim, api, op, fault):
-    ops = VB365_OPS if api == "vb365" else EM_OPS
+    sim_api, options = APIS[api]
+    ops = VB365_OPS if sim_api == "vb365" else EM_OPS
     method, pattern, state, which = ops[op]
     kind, spec, status = FAULTS[fault]
     sim.configure(vb365_run_seconds=60, em_run_seconds=60)
-    job = pick(sim, api, which)
+    job = pick(sim, sim_api, which)
     before = dict(job)
     spec = dict(spec)
     if kind in ("flip_behind", "delete_behind"):
-        spec["job"] = job["id"] if api == "vb365" else job["name"]
+        spec["job"] = job["id"] if sim_api == "vb365" else job["name"]
     sim.clear_requests()
-    sim.inject(kind, api=api, method=method, path=pattern, count=1, **spec)
+    if kind != "refused":
+        sim.inject(kind, api=sim_api, method=method, path=pattern, count=1, **spec)
 
-    module = "veeam_o365_job" if api == "vb365" else "veeam_agent_job"
-    args = dict(name=job["name"], state=state, timeout=2, wait_timeout=6, wait_sleep=0.3)
+    module = "veeam_o365_job" if sim_api == "vb365" else "veeam_agent_job"
+    args = dict(options, name=job["name"], state=state, timeout=2, wait_timeout=6, wait_sleep=0.3)
     if kind == "task_stuck":
         args.update(wait_timeout=2, wait_sleep=0.5)
     if kind == "flip_behind":
         # A flag flipped back after a confirmed toggle is corrected only after the API's settle window (EM: 15 s);
         # the corrective toggle needs budget left after it.
         args.update(wait_timeout=40)
-    run = ansible.run([{"name": "cell", "backupops.veeam." + module: args, "ignore_errors": True}])
+    with refusing_port(sim.host) as closed_port:
+        if kind == "refused":
+            args.update(port=closed_port)
+        run = ansible.run([{"name": "cell", "backupops.veeam." + module: args, "ignore_errors": True}])
     assert run.results, run
     result = run.result
     text = str(result)
-    log = requests_of(sim, api)
-    after = job_state(sim, api, job["id"])
-    server = "%s:%d" % (sim.host, sim.vb365_port if api == "vb365" else sim.em_port)
+    log = requests_of(sim, sim_api)
+    after = job_state(sim, sim_api, job["id"])
+    server = "%s:%d" % (sim.host, args.get("port") or (sim.vb365_port if sim_api == "vb365" else sim.em_port))
 
     # Never a traceback, whatever happened.
     assert "Traceback" not in text and "Traceback" not in run.stdout, run
 
     failed = result.get("failed") is True
+    if kind == "refused":
+        assert failed and log == [], (result, log)
+    if status == 429:
+        # A 429 is "not now" for a request the server did not perform: sending it again after Retry-After is safe, and the budget allows it.
+        assert not failed, result["msg"]
     if failed:
         message = result["msg"]
         assert "\n" not in message, message
@@ -198,40 +275,81 @@ def test_cell(ansible, sim, api, op, fault):
                 assert "HTML" in message, message
         outcome = "failed: " + message
     else:
-        assert after is not None and in_declared_state(api, after, state), (after, result)
+        assert after is not None and in_declared_state(sim_api, after, state), (after, result)
         outcome = "declared state" + (" (changed)" if result.get("changed") else "")
+    if after is not None and kind != "flip_behind" and (enabled_flag(sim_api, after), after["running"]) != (enabled_flag(sim_api, before), before["running"]):
+        # Whatever the answers were, a change this run made on the server is reported as one.
+        assert result.get("changed") is True, (before, after, result)
 
     # No double toggle: the enable/disable writes, per job.
-    if api == "vb365":
-        toggles = matching(log, "POST", r"/(enable|disable)$")
-    else:
-        toggles = matching(log, "POST", r"action=toggleScheduleEnabled")
-    refused = [r for r in toggles if r["status"] not in (200, 202, 204)]
+    sent = toggles(log, sim_api)
     unapplied = {"status", "html", "reset", "expire"}  # answered without performing the request (no `apply`)
     extra = 1 if (kind in unapplied and op in ("enable", "disable")) or kind == "flip_behind" else 0
-    assert len(toggles) <= (1 if state in ("enabled", "disabled") else 0) + extra, [(r["path"], r["status"]) for r in toggles]
-    assert len(toggles) - len(refused) <= 1 + (kind == "flip_behind"), toggles
-    if api == "em" and after is not None and not failed and state in ("enabled", "disabled"):
+    assert len(sent) <= (1 if state in ("enabled", "disabled") else 0) + extra, [(r["path"], r["status"]) for r in sent]
+    assert len(accepted(sent)) <= 1 + (kind == "flip_behind"), sent
+    if sim_api == "em" and after is not None and not failed and state in ("enabled", "disabled"):
         # EM toggles are flips: two applied flips would leave the flag where it was, which the state check above catches.
         assert (after["enabled"] is not before["enabled"]) is (before["enabled"] is not (state == "enabled")), (before, after)
 
     # Logoff accounting.
-    if api == "vb365":
-        logons = matching(log, "POST", r"/v8/token$")
-        logoffs = matching(log, "POST", r"/v8/token/logout$")
-    else:
-        logons = matching(log, "POST", r"/api/sessionMngr/")
-        logoffs = matching(log, "DELETE", r"/api/logonSessions/")
-    opened = [r for r in logons if r["status"] in (200, 201)]
+    opened = accepted(logons(log, sim_api))
     expired = 1 if kind == "expire" and matching(log, method, pattern) else 0
     # A logon answered after the client gave up (delay) or cut short (truncated) opens a session the module never learnt of.
     unseen = 1 if op == "logon" and kind in ("delay", "truncated") else 0
     if op == "logoff":
-        assert len(logoffs) >= len(opened) - unseen - expired, (len(logons), len(logoffs))
+        assert len(logoffs(log, sim_api)) >= len(opened) - unseen - expired, (len(opened), len(logoffs(log, sim_api)))
+        if status == 429:
+            assert len(accepted(logoffs(log, sim_api))) == len(opened), [(r["path"], r["status"]) for r in logoffs(log, sim_api)]
+            assert sim.state()["em"]["logon_sessions"] == 0, result.get("warnings")
     else:
-        closed = [r for r in logoffs if r["status"] in (200, 204)]
-        sent = ([(r["path"], r["status"]) for r in logons], [(r["path"], r["status"]) for r in logoffs])
-        assert len(opened) - expired - unseen <= len(closed) <= len(opened) - expired, sent
-        if api == "em":
+        closed = accepted(logoffs(log, sim_api))
+        sessions = ([(r["path"], r["status"]) for r in logons(log, sim_api)], [(r["path"], r["status"]) for r in logoffs(log, sim_api)])
+        assert len(opened) - expired - unseen <= len(closed) <= len(opened) - expired, sessions
+        if sim_api == "em":
             assert sim.state()["em"]["logon_sessions"] <= unseen
     OUTCOMES.append((api, op, fault, outcome.replace("|", "/")[:160]))
+
+
+ROLE_HOSTS = {"vb365": "vb365-sim", "em": "em-sim"}
+
+
+@pytest.mark.parametrize("api, op, fault", ROLE_CELLS, ids=[cell_id(cell) for cell in ROLE_CELLS])
+def test_role_cell(window, sim, api, op, fault):  # noqa: F811  pylint: disable=redefined-outer-name
+    """maintenance_begin with one fault on the disable of one recorded job, then maintenance_end."""
+    kind, spec, _status = FAULTS[fault]
+    job = pick(sim, api, "enabled")
+    before = snapshot(sim)
+    pattern = "%s/disable$" % job["id"] if api == "vb365" else r"%s\?action=toggleScheduleEnabled" % job["id"]
+    sim.clear_requests()
+    sim.inject(kind, api=api, method="POST", path=pattern, count=1, **spec)
+
+    begin = window.run("maintenance_begin.yml")
+    assert "Traceback" not in begin.stdout, begin
+    assert matching(requests_of(sim, api), "POST", pattern), "the fault hit the disable"
+    records = dict((host, window.record(host)) for host in ROLE_HOSTS.values())
+    for host_api, host in ROLE_HOSTS.items():
+        assert records[host]["state"] == "active", records
+        assert sorted(j["name"] for j in records[host]["jobs"]) == names(before, host_api, True), "the record names the enabled jobs"
+    assert begin.custom_stats.get("maintenance_window_records") == records, "published for the end job, also when begin failed"
+    during = snapshot(sim)
+    if begin.status == "successful":
+        assert not any(value[1] for value in during.values()), during
+        outcome = "begin ok"
+    else:
+        assert begin.failed_hosts() == [ROLE_HOSTS[api]], begin
+        messages = [result["msg"] for result in begin.results("Disable").values() if result.get("failed")]
+        assert len(messages) == 1 and "\n" not in messages[0], messages
+        assert job["name"] in messages[0], messages
+        assert [value[0] for value in during.values() if value[1]] in ([], [job["name"]]), "only the faulted job may still be enabled"
+        outcome = "begin failed: " + messages[0]
+    log = requests_of(sim, api)
+    for key in before:
+        if key[0] == api:
+            assert len(accepted([r for r in toggles(log, api) if job_id_of(r) == key[1].lower()])) <= 1, "never a double toggle in begin"
+
+    end = window.run("maintenance_end.yml")
+    assert end.status == "successful", end
+    assert enabled(snapshot(sim)) == enabled(before), "every flag is back to what it was before the window"
+    assert all(window.record(host)["state"] == "restored" for host in ROLE_HOSTS.values())
+    assert sim.state()["em"]["logon_sessions"] == 0
+    OUTCOMES.append((api, op, fault, (outcome + "; end restored every flag").replace("|", "/")[:160]))

@@ -15,7 +15,7 @@ import time
 import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils._http import (
-    RETRY_AFTER_MAX, BoundedRetry, HttpClient, LoggedInClient, VeeamApiError, safe_retry,
+    RATE_LIMITED_RETRIES, RETRY_AFTER_MAX, BoundedRetry, HttpClient, LoggedInClient, VeeamApiError, safe_retry,
 )
 
 from ansible_collections.backupops.veeam.tests.unit.utils.scripted_server import RESET, Answer
@@ -58,6 +58,26 @@ def test_post_is_never_replayed_on_a_retryable_status(server):
         client_for(server).request("POST", "v8/Jobs/1/disable", expect=(204,))
     assert server.count("POST", "/v8/Jobs/1/disable") == 1
     assert caught.value.status == 503
+
+
+@pytest.mark.parametrize("method, path", [("POST", "/v8/Jobs/1/disable"), ("DELETE", "/api/logonSessions/1")])
+def test_a_throttled_write_is_resent_because_it_was_not_processed(server, method, path):
+    server.answer(path, Answer(429, {"Retry-After": "0"}, ""), Answer(429, {}, ""), Answer(204, {}, ""))
+    assert client_for(server).request(method, path.lstrip("/"), expect=(204,)).status_code == 204
+    assert server.count(method, path) == 3
+
+
+@pytest.mark.parametrize("throttled, succeeds", [(RATE_LIMITED_RETRIES, True), (RATE_LIMITED_RETRIES + 1, False)])
+def test_throttling_has_its_own_budget_beyond_the_other_retries(server, throttled, succeeds):
+    server.answer("/v8/Jobs", *([Answer(429, {}, "")] * throttled + [OK]))
+    client = client_for(server, retries=1)
+    if succeeds:
+        assert client.request("GET", "v8/Jobs").status_code == 200
+    else:
+        with pytest.raises(VeeamApiError) as caught:
+            client.request("GET", "v8/Jobs")
+        assert caught.value.status == 429
+    assert server.count("GET", "/v8/Jobs") == min(throttled + 1, RATE_LIMITED_RETRIES + 1)
 
 
 def test_post_is_never_replayed_after_a_connection_reset(server):
@@ -113,6 +133,7 @@ def test_retry_policy_decisions():
     assert retry.is_retry("GET", 429)
     assert not retry.is_retry("GET", 500)
     assert not retry.is_retry("POST", 503)
+    assert retry.is_retry("POST", 429) and retry.is_retry("DELETE", 429)
     assert not retry.is_retry("GET", 404)
 
 
