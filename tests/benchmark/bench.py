@@ -47,6 +47,7 @@ class Bench(object):
         self.interpreter.write_text(RSS_WRAPPER.format(python=sys.executable))
         self.interpreter.chmod(0o755)
         self.rows = []
+        self.uri_runs = runs
 
     def inventory(self, vb365_ports=None, em=False, fmt="xml"):
         hosts = {}
@@ -78,9 +79,10 @@ class Bench(object):
         rss = [int(line) for line in rss_file.read_text().split()]
         return wall, max(rss) / 1024.0 if rss else 0.0
 
-    def measure(self, case, variant, prepare, playbook, inventory, forks=5, requests_of=None, extra_vars=None):
+    def measure(self, case, variant, prepare, playbook, inventory, forks=5, requests_of=None, extra_vars=None, runs=None):
+        runs = runs or self.runs
         walls, requests, rss = [], [], []
-        for _run in range(self.runs):
+        for _run in range(runs):
             prepare()
             self.sim.clear_requests()
             wall, peak = self.playbook(playbook, inventory, forks, extra_vars)
@@ -88,7 +90,7 @@ class Bench(object):
             rss.append(peak)
             requests.append(requests_of() if requests_of else len(self.sim.requests()["requests"]))
         row = dict(case=case, variant=variant, wall_s=round(statistics.median(walls), 3), requests=int(statistics.median(requests)),
-                   peak_rss_mb=round(max(rss), 1), runs=self.runs)
+                   peak_rss_mb=round(max(rss), 1), runs=runs)
         self.rows.append(row)
         print("  %-14s %-22s %8.2f s %8d requests %7.1f MB" % (case, variant, row["wall_s"], row["requests"], row["peak_rss_mb"]), flush=True)
         return row
@@ -106,7 +108,8 @@ def case_disable(bench, count, label=None):
     inventory = bench.inventory()
     label = label or "disable-%d" % count
     collection = bench.measure(label, "collection", reset(bench, vb365_jobs(count, True)), HERE / "collection_disable_vb365.yml", inventory)
-    baseline = bench.measure(label, "uri baseline", reset(bench, vb365_jobs(count, True)), HERE / "uri_disable_vb365.yml", inventory)
+    baseline = bench.measure(label, "uri baseline", reset(bench, vb365_jobs(count, True)), HERE / "uri_disable_vb365.yml", inventory,
+                             runs=min(bench.runs, bench.uri_runs))
     return collection, baseline
 
 
@@ -155,7 +158,7 @@ FLEET_SERVERS, FLEET_JOBS, FLEET_FORKS = 50, 20, 10
 LATENCY_SECONDS = 0.02
 
 
-def case_fleet(runs, workdir):
+def case_fleet(runs, uri_runs, workdir):
     """50 VB365 servers x 20 jobs: maintenance_begin.yml then maintenance_end.yml with forks 10, against the uri baseline of the same."""
     import requests  # pylint: disable=import-outside-toplevel
     args = ["--vb365-jobs", str(FLEET_JOBS), "--em-jobs", "0", "--extra-vb365-ports", str(FLEET_SERVERS - 1)]
@@ -168,7 +171,7 @@ def case_fleet(runs, workdir):
         def control(method, path, payload=None):
             return [requests.request(method, url + "_sim/" + path, json=payload, verify=fleet.ca_path, timeout=30) for url in urls]
 
-        def window(variant, begin, end, extra_vars):
+        def window(variant, begin, end, extra_vars, runs):
             walls, requests_sent, rss = [], [], []
             for _run in range(runs):
                 control("POST", "reset", {"generate": {"vb365_jobs": FLEET_JOBS, "em_jobs": 0, "enabled": True}, "vb365": {"jobs": []}, "em": {"jobs": []}})
@@ -193,8 +196,8 @@ def case_fleet(runs, workdir):
 
         playbooks = REPO / "playbooks"
         return [window("collection", playbooks / "maintenance_begin.yml", playbooks / "maintenance_end.yml",
-                       {"maintenance_window_record_dir": str(records)}),
-                window("uri baseline", HERE / "uri_fleet_window.yml", HERE / "uri_fleet_window.yml", {"record_dir": str(records)})]
+                       {"maintenance_window_record_dir": str(records)}, runs),
+                window("uri baseline", HERE / "uri_fleet_window.yml", HERE / "uri_fleet_window.yml", {"record_dir": str(records)}, min(runs, uri_runs))]
 
 
 def check_smoke(bench):
@@ -220,6 +223,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="runs per case; the median is reported (default 3)")
     parser.add_argument("--cases", default="disable-500,noop-500,em-toggle-200,latency-500,rss-5000,fleet-50x20,wait-latency,scaling",
                         help="comma-separated cases (default: %(default)s)")
+    parser.add_argument("--uri-runs", type=int, default=1,
+                        help="runs per uri baseline measurement (default 1: it is the slow side, and its spread is small next to the gap)")
     parser.add_argument("--scaling", default="10,50,200,500,2000", help="job counts of the scaling case")
     parser.add_argument("--scaling-runs", type=int, default=1, help="runs per point of the scaling case (default 1: the uri baseline is slow)")
     parser.add_argument("--smoke", action="store_true", help="tiny N, assert request-count invariants, exit non-zero on a violation")
@@ -228,6 +233,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as workdir, SimProcess(state_dir=workdir) as sim:
         bench = Bench(sim, workdir, 1 if args.smoke else args.runs)
+        bench.uri_runs = args.uri_runs
         print("%-16s %-22s %10s %17s %10s" % ("case", "variant", "wall", "requests", "peak RSS"))
         if args.smoke:
             failures = check_smoke(bench)
@@ -252,7 +258,7 @@ def main():
             elif case == "wait-latency":
                 case_wait_latency(bench)
             elif case == "fleet-50x20":
-                bench.rows.extend(case_fleet(bench.runs, workdir))
+                bench.rows.extend(case_fleet(bench.runs, bench.uri_runs, workdir))
             elif case == "scaling":
                 bench.runs = args.scaling_runs
                 for count in [int(n) for n in args.scaling.split(",")]:
