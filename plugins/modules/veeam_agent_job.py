@@ -50,8 +50,11 @@ notes:
     session is not active; V(stopped) sends C(?action=stop) when it is.
   - 'Enterprise Manager has no enable or disable action, only C(POST /api/agents/jobs/{id}?action=toggleScheduleEnabled),
     which B(flips) the flag. The module reads C(ScheduleEnabled) first and sends the toggle only when it differs from the
-    declaration, once per decision: never again on a retry, a timeout or an unclear answer. After the task has finished the
-    job is read again; if someone flipped the flag meanwhile it is corrected once, and the task fails if it still disagrees.'
+    declaration, once per decision: never again on a timeout or an unclear answer (only a toggle refused with HTTP 429, which
+    the server did not process, is sent again after its C(Retry-After)). After the task has finished the job is read again; if
+    someone flipped the flag meanwhile it is corrected once, and the task fails if it still disagrees. After an unclear answer
+    (5xx, 409, a dropped connection) the job is re-read for up to 15 seconds before the toggle is decided again, so a
+    O(wait_timeout) shorter than that fails instead of deciding again.'
   - 'Reading costs two requests however many jobs are selected: the query service for the jobs
     (C(type=AgentBackupJob&format=Entities)) and for the sessions that are not C(Stopped) (C(type=BackupJobSession)).
     A job is running when its newest session is not C(Stopped). A run that finishes does not appear there any more:

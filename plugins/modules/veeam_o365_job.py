@@ -46,6 +46,9 @@ notes:
     C({"disable": null}), C({"start": null}) or C({"stop": null}); V(v6) and later get C(POST /vN/Jobs/{id}/enable),
     C(/disable), C(/stop) and C(/start) with C({"full": false}).'
   - A token that expires during the run is renewed once with a new login.
+  - A write answered with a 5xx, a 409 or a dropped connection is never resent blindly; the job is re-read (for up to
+    2 seconds, until the change shows) and decided again once. A write answered 429 was not processed and is sent again after
+    its C(Retry-After).
 seealso:
   - module: backupops.veeam.veeam_o365_job_info
   - module: backupops.veeam.veeam_agent_job
