@@ -56,8 +56,8 @@ class ActionModule(ActionBase):
 def write_atomically(path, text):
     """Readable by the owner only, and never half-written: a begin killed mid-write leaves the previous record."""
     directory = os.path.dirname(path) or "."
-    if not os.path.isdir(directory):
-        os.makedirs(directory, 0o700)
+    # Forks writing their first records at once all create the directory: whoever comes second finds it made.
+    os.makedirs(directory, 0o700, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".maintenance-record-", dir=directory)
     try:
         with os.fdopen(handle, "wb") as out:

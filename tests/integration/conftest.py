@@ -74,15 +74,15 @@ class Ansible:
         env.update(extra or {})
         return env
 
-    def run(self, tasks, check=False, diff=False, env=None, defaults=True, verbosity=0, extra_args=()):
+    def run(self, tasks, check=False, diff=False, env=None, defaults=True, verbosity=0, extra_args=(), inventory="localhost,", hosts="localhost"):
         self.count += 1
-        play = dict(hosts="localhost", connection="local", gather_facts=False, tasks=tasks)
+        play = dict(hosts=hosts, connection="local", gather_facts=False, tasks=tasks)
         if defaults:
             play["module_defaults"] = {"group/backupops.veeam.vb365": self.connection("vb365"),
                                        "group/backupops.veeam.em": self.connection("em")}
         path = self.workdir / ("playbook-%d.yml" % self.count)
         path.write_text(yaml.safe_dump([play], sort_keys=False))
-        command = [str(ANSIBLE_BIN / "ansible-playbook"), "-i", "localhost,", str(path)]
+        command = [str(ANSIBLE_BIN / "ansible-playbook"), "-i", str(inventory), str(path)]
         command += ["--check"] * check + ["--diff"] * diff + (["-" + "v" * verbosity] if verbosity else []) + list(extra_args)
         results_file = self.workdir / ("results-%d.jsonl" % self.count)
         completed = subprocess.run(command, capture_output=True, text=True, env=self.env(results_file, env), timeout=600, check=False)

@@ -42,3 +42,19 @@ def test_a_path_that_cannot_be_written_fails_naming_it(ansible, tmp_path):
     result = write(ansible, blocker / "record.json", {"state": "active"})
     assert result["failed"] is True
     assert "Cannot write the maintenance record %s" % (blocker / "record.json") in result["msg"], result["msg"]
+
+
+def test_many_forks_writing_first_records_into_a_missing_directory_all_succeed(ansible, tmp_path):
+    """AWX starts every job without a record directory: forks that create it at the same moment must all succeed."""
+    hosts = ["host-%02d" % index for index in range(12)]
+    inventory = tmp_path / "forks.ini"
+    inventory.write_text("[all]\n" + "".join("%s ansible_connection=local\n" % host for host in hosts))
+    for attempt in range(6):
+        directory = tmp_path / ("attempt-%d" % attempt) / "nested" / "records"
+        task = {"name": "record", "backupops.veeam.maintenance_record": {
+            "path": str(directory) + "/{{ inventory_hostname }}.json", "content": {"host": "{{ inventory_hostname }}"}}}
+        run = ansible.run([task], defaults=False, hosts="all", inventory=inventory, extra_args=("--forks", str(len(hosts))))
+        assert run.rc == 0, run
+        assert sorted(p.name for p in directory.iterdir()) == sorted(host + ".json" for host in hosts), run
+        assert all(json.loads((directory / (host + ".json")).read_text()) == {"host": host} for host in hosts)
+        assert mode(directory) == 0o700
