@@ -17,9 +17,9 @@ options:
     description:
       - Host name or IP address of the Veeam Backup Enterprise Manager server, optionally as a URL
         (V(https://em.example.com) or V(https://em.example.com:9398)); a URL must not carry a path.
-      - If not set, the value of the E(VEEAM_EM_SERVER) environment variable is used.
+      - If not set, the value of the E(VEEAM_EM_SERVER) environment variable is used. One of the two is required; the
+        module fails naming both (and the role's inventory variable) when neither is set or the value is blank.
     type: str
-    required: true
   port:
     description:
       - TCP port of the REST API. Ignored when O(server) is a URL with a port.
@@ -29,15 +29,15 @@ options:
     description:
       - User name for the logon session (HTTP Basic authentication), for example V(CORP\\backup-operator).
         The account needs an Enterprise Manager role allowed to manage agent jobs (Portal Administrator or Backup Operator).
-      - If not set, the value of the E(VEEAM_EM_USERNAME) environment variable is used.
+      - If not set, the value of the E(VEEAM_EM_USERNAME) environment variable is used. One of the two is required; the
+        module fails naming both (and the role's inventory variable) when neither is set or the value is blank.
     type: str
-    required: true
   password:
     description:
       - Password of O(username). Never logged or returned.
-      - If not set, the value of the E(VEEAM_EM_PASSWORD) environment variable is used.
+      - If not set, the value of the E(VEEAM_EM_PASSWORD) environment variable is used. One of the two is required; the
+        module fails naming both (and the role's inventory variable) when neither is set or the value is blank.
     type: str
-    required: true
   format:
     description:
       - Representation to ask Enterprise Manager for. Both give the same results; V(xml) is the API's default.

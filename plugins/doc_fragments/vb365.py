@@ -17,9 +17,9 @@ options:
     description:
       - Host name or IP address of the Veeam Backup for Microsoft 365 server, optionally as a URL
         (V(https://vb365.example.com) or V(https://vb365.example.com:4443)); a URL must not carry a path.
-      - If not set, the value of the E(VEEAM_VB365_SERVER) environment variable is used.
+      - If not set, the value of the E(VEEAM_VB365_SERVER) environment variable is used. One of the two is required; the
+        module fails naming both (and the role's inventory variable) when neither is set or the value is blank.
     type: str
-    required: true
   port:
     description:
       - TCP port of the REST API. Ignored when O(server) is a URL with a port.
@@ -28,15 +28,15 @@ options:
   username:
     description:
       - User name of an account allowed to use the REST API, for example V(CORP\\backup-operator).
-      - If not set, the value of the E(VEEAM_VB365_USERNAME) environment variable is used.
+      - If not set, the value of the E(VEEAM_VB365_USERNAME) environment variable is used. One of the two is required; the
+        module fails naming both (and the role's inventory variable) when neither is set or the value is blank.
     type: str
-    required: true
   password:
     description:
       - Password of O(username). Never logged or returned.
-      - If not set, the value of the E(VEEAM_VB365_PASSWORD) environment variable is used.
+      - If not set, the value of the E(VEEAM_VB365_PASSWORD) environment variable is used. One of the two is required; the
+        module fails naming both (and the role's inventory variable) when neither is set or the value is blank.
     type: str
-    required: true
   api_version:
     description:
       - 'REST API version to speak. V(v2) to V(v5) use the C(POST /vN/Jobs/{id}/Action) endpoint with bodies such as

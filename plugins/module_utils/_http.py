@@ -43,6 +43,10 @@ RATE_LIMITED_RETRIES = 10
 # Throttled clients that all wait exactly Retry-After come back together and are throttled together again.
 RETRY_AFTER_JITTER = 0.5
 EXCERPT_LENGTH = 200
+# What OpenSSL says when an https:// request is answered by a plain-HTTP server.
+PLAIN_HTTP_ANSWER = re.compile(r"WRONG_VERSION_NUMBER|wrong version number|record layer failure|HTTP_REQUEST|http request", re.I)
+# What a TLS port does to a plain-HTTP request: it closes the connection without an HTTP answer.
+HUNG_UP = re.compile(r"RemoteDisconnected|closed connection without response|Connection reset by peer|Connection aborted", re.I)
 USER_AGENT = "backupops.veeam-ansible"
 
 
@@ -204,17 +208,29 @@ class HttpClient(object):
         try:
             response = self.session.request(method, url, **kwargs)
         except requests.exceptions.SSLError as exc:
+            if PLAIN_HTTP_ANSWER.search(str(exc)):
+                raise VeeamApiError(
+                    "The scheme does not match the port: this port answered an https:// request in plain HTTP, without TLS. "
+                    "Use the port where the API serves HTTPS (check server and port).", method, url)
             raise VeeamApiError(
                 "TLS certificate verification failed: %s. If the server uses a private or self-signed CA, "
                 "set ca_path to that CA's PEM file." % _reason(exc), method, url)
         except requests.exceptions.RequestException as exc:
             reason = _root_cause(exc)
+            if url.startswith("http://") and HUNG_UP.search(str(exc)):
+                raise VeeamApiError(
+                    "Request failed: %s. The scheme may not match the port: a TLS port hangs up on a plain http:// request, "
+                    "so if this port serves HTTPS (the Veeam APIs do), use https://." % _reason(exc), method, url)
             if isinstance(exc, requests.exceptions.Timeout) or "timed out" in str(reason).lower():
                 raise VeeamApiError("No answer within %s seconds (timeout)." % kwargs["timeout"], method, url)
             if isinstance(exc, requests.exceptions.ConnectionError) and "connection" in str(reason).lower() + type(reason).__name__.lower():
                 raise VeeamApiError("Cannot connect: %s." % _reason(exc), method, url)
             raise VeeamApiError("Request failed: %s." % _reason(exc), method, url)
         if response.status_code not in expect:
+            if response.status_code == 400 and "plain HTTP request was sent to HTTPS port" in (response.text or ""):
+                # A proxy in front of the API (nginx wording) says so instead of hanging up.
+                raise VeeamApiError("The scheme does not match the port: this port expects HTTPS. Use https://.",
+                                    method, url, response.status_code)
             message = server_message(response)
             raise VeeamApiError(
                 "Server answered HTTP %s%s." % (response.status_code, ": %s" % message.rstrip(".") if message else ""),

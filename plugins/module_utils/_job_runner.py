@@ -117,9 +117,12 @@ class Record(object):
     def unclear_note(self):
         return "; ".join("the answer to %s was unclear: %s" % (action, str(exc).rstrip(".")) for action, exc in self.unclear.items())
 
-    def result(self, client):
+    def planned_writes(self):
+        return [step for step in self.plan.steps if step in WRITES]
+
+    def result(self, client, check_mode=False):
         entry = dict(id=self.job.id, name=self.job.name, before=as_dict(self.before), after=as_dict(self.after),
-                     actions=list(self.actions))
+                     actions=self.planned_writes() if check_mode else list(self.actions))
         for handle in self.handles:
             entry.update(client.describe(handle))
         return entry
@@ -342,15 +345,15 @@ class JobRunner(object):
 
     def changed(self):
         if self.module.check_mode:
-            return any(set(record.plan.steps) & set(WRITES) for record in self.records)
+            return any(record.planned_writes() for record in self.records)
         return any(record.actions for record in self.records)
 
     def results(self):
-        return [record.result(self.client) for record in self.records]
+        return [record.result(self.client, self.module.check_mode) for record in self.records]
 
     def summary(self):
         counts = collections.Counter(action for record in self.records for action in (
-            [s for s in record.plan.steps if s in WRITES] if self.module.check_mode else record.actions))
+            record.planned_writes() if self.module.check_mode else record.actions))
         done = ", ".join("%s %d" % (_PAST.get(action, action), counts[action]) for action in WRITES if counts[action])
         prefix = "Would have " if self.module.check_mode else ""
         return "%s%s of %d selected job(s)." % (prefix, done, len(self.records)) if done else "All %d selected job(s) already %s." % (

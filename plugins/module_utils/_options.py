@@ -29,11 +29,12 @@ def _env(name):
 
 def connection_spec(api):
     prefix = "VEEAM_%s_" % api.upper()
+    # Required, but checked by _check: an empty value (an AWX credential field left blank) needs the same advice as a missing one.
     spec = dict(
-        server=dict(type="str", required=True, **_env(prefix + "SERVER")),
+        server=dict(type="str", **_env(prefix + "SERVER")),
         port=dict(type="int", default=DEFAULT_PORTS[api]),
-        username=dict(type="str", required=True, **_env(prefix + "USERNAME")),
-        password=dict(type="str", required=True, no_log=True, **_env(prefix + "PASSWORD")),
+        username=dict(type="str", **_env(prefix + "USERNAME")),
+        password=dict(type="str", no_log=True, **_env(prefix + "PASSWORD")),
         validate_certs=dict(type="bool", default=True, **_env("VEEAM_VALIDATE_CERTS")),
         ca_path=dict(type="path", **_env("VEEAM_CA_PATH")),
         timeout=dict(type="int", default=30),
@@ -73,7 +74,9 @@ def job_module(api):
     spec.update(STATE_SPEC)
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
                            mutually_exclusive=[("id", "name", "all_jobs")], required_one_of=[("id", "name", "all_jobs")])
-    _check(module, selection_required=True)
+    _check(module, api, selection_required=True)
+    for warning in ignored_options(module.params):
+        module.warn(warning)
     return module
 
 
@@ -83,38 +86,89 @@ def info_module(api, **own):
     spec.update(SELECTION_SPEC)
     spec.update(own)
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True, mutually_exclusive=[("id", "name", "all_jobs")])
-    _check(module, selection_required=False)
+    _check(module, api, selection_required=False)
     return module
 
 
-def _check(module, selection_required):
-    """Reject what makes no sense before any request, saying what to change."""
+# Where each connection setting can come from, for the message that says it is missing.
+INVENTORY_VARIABLES = dict(server="veeam_server", username="veeam_username", password="veeam_password")
+API_NAMES = {VB365: "Veeam Backup for Microsoft 365", EM: "Veeam Backup Enterprise Manager"}
+
+
+def missing_connection_settings(params, api):
+    """A message per connection setting that is missing or blank, naming every place it can be set."""
+    problems = []
+    for option, variable in INVENTORY_VARIABLES.items():
+        value = params.get(option)
+        if value is None or not str(value).strip():
+            problems.append(
+                "%s is %s: set the option %s (or module_defaults for group/backupops.veeam.%s), the environment variable "
+                "VEEAM_%s_%s (what the AWX credential type '%s' injects; fill in its field), or, for the maintenance_window role "
+                "and the playbooks, the inventory variable %s" % (
+                    option, "missing" if value is None else "empty", option, api, api.upper(), option.upper(), API_NAMES[api], variable))
+    return problems
+
+
+def ignored_options(params):
+    """A warning for each option set to something the declared state does not use."""
+    state = params["state"]
+    warnings = []
+    if params["if_running"] != "leave" and state != "disabled":
+        warnings.append("if_running=%s is ignored with state=%s: it applies only to state=disabled%s" % (
+            params["if_running"], state, " (state=stopped always stops the running session)" if state == "stopped" else ""))
+    if params["enable_if_disabled"] and state != "running":
+        warnings.append("enable_if_disabled is ignored with state=%s: it applies only to state=running" % state)
+    if params["wait_for_completion"] and state != "running":
+        warnings.append("wait_for_completion is ignored with state=%s: it applies only to state=running" % state)
+    elif params["wait_for_completion"] and not params["wait"]:
+        warnings.append("wait_for_completion is ignored with wait=false: nothing is waited for")
+    return warnings
+
+
+def insecure_connection_warnings(params, url):
+    """Warnings for a connection that does not protect the password: plain HTTP, or TLS without certificate verification."""
+    if url and url.startswith("http://"):
+        return ["server %s uses http://: the password and the session tokens travel in clear text; use https://" % url]
+    if not params["validate_certs"]:
+        return ["validate_certs is false (the option or VEEAM_VALIDATE_CERTS): the server's certificate is not verified, so anyone "
+                "on the network path can pose as the server and receive the password; set ca_path to the CA's PEM file instead"]
+    return []
+
+
+def _check(module, api, selection_required):
+    """Reject what makes no sense before any request, saying what to change; warn about an unprotected connection."""
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    params = module.params
-    problems = []
-    base_url(params, problems)
-    for option in ("id", "name"):
-        for value in params[option] or []:
-            if not value or not value.strip():
-                problems.append("%s must not contain empty values" % option)
-    if selection_required and not (params["id"] or params["name"] or params["all_jobs"]):
-        problems.append("select jobs with id, name or all_jobs: true")
-    if params["timeout"] <= 0:
-        problems.append("timeout must be a positive number of seconds, got %s" % params["timeout"])
-    if "wait_timeout" in params:
-        if params["wait_timeout"] <= 0:
-            problems.append("wait_timeout must be a positive number of seconds, got %s" % params["wait_timeout"])
-        if params["wait_sleep"] <= 0:
-            problems.append("wait_sleep must be a positive number of seconds, got %s" % params["wait_sleep"])
-        elif params["wait_sleep"] > params["wait_timeout"] > 0:
-            problems.append("wait_sleep (%s) must not exceed wait_timeout (%s)" % (params["wait_sleep"], params["wait_timeout"]))
-    if "write_concurrency" in params and not 1 <= params["write_concurrency"] <= MAX_WRITE_CONCURRENCY:
-        problems.append("write_concurrency must be between 1 and %d, got %s" % (MAX_WRITE_CONCURRENCY, params["write_concurrency"]))
-    if params["ca_path"] and not os.path.isfile(params["ca_path"]):
-        problems.append("ca_path %s is not a readable file" % params["ca_path"])
+    problems = option_problems(module.params, api, selection_required)
     if problems:
         module.fail_json(msg="Invalid options: %s." % "; ".join(problems))
+    for warning in insecure_connection_warnings(module.params, base_url(module.params)):
+        module.warn(warning)
+
+
+def option_problems(params, api, selection_required):
+    """Every problem with the options, each saying what to change (empty when they make sense)."""
+    problems = missing_connection_settings(params, api)
+    if not problems:
+        base_url(params, problems)
+    for option in ("id", "name"):
+        if any(not value or not value.strip() for value in params[option] or []):
+            problems.append("%s must not contain empty values" % option)
+    if selection_required and not (params["id"] or params["name"] or params["all_jobs"]):
+        problems.append("select jobs with id, name or all_jobs: true")
+    if params["ca_path"] and not os.path.isfile(params["ca_path"]):
+        problems.append("ca_path %s is not a readable file" % params["ca_path"])
+    return problems + _number_problems(params)
+
+
+def _number_problems(params):
+    problems = ["%s must be a positive number of seconds, got %s" % (option, params[option])
+                for option in ("timeout", "wait_timeout", "wait_sleep") if option in params and params[option] <= 0]
+    if "wait_timeout" in params and params["wait_sleep"] > params["wait_timeout"] > 0:
+        problems.append("wait_sleep (%s) must not exceed wait_timeout (%s)" % (params["wait_sleep"], params["wait_timeout"]))
+    if "write_concurrency" in params and not 1 <= params["write_concurrency"] <= MAX_WRITE_CONCURRENCY:
+        problems.append("write_concurrency must be between 1 and %d, got %s" % (MAX_WRITE_CONCURRENCY, params["write_concurrency"]))
+    return problems
 
 
 def base_url(params, problems=None):

@@ -141,8 +141,8 @@ jobs:
       type: dict
       sample: {enabled: false, running: false}
     actions:
-      description: Actions sent, in order (in check mode none are sent; see C(changed)). V(enable) and V(disable) are both
-        sent as C(toggleScheduleEnabled).
+      description: Actions sent, in order; in check mode the actions a real run would send (none is sent). V(enable) and
+        V(disable) are both sent as C(toggleScheduleEnabled).
       type: list
       elements: str
       sample: [stop, disable]

@@ -125,7 +125,7 @@ jobs:
       type: dict
       sample: {enabled: false, running: false}
     actions:
-      description: Actions sent, in order (in check mode none are sent, but C(changed) tells whether a real run would send any).
+      description: Actions sent, in order; in check mode the actions a real run would send (none is sent).
       type: list
       elements: str
       sample: [stop, disable]

@@ -102,7 +102,7 @@ def test_check_mode_sends_no_write_and_predicts_changed(ansible, sim, fmt):
     sim.clear_requests()
     checked = ansible.task(MODULE, check=True, format=fmt, name=job["name"], state="disabled")
     assert checked["changed"] is True, checked
-    assert checked["jobs"][0]["actions"] == []
+    assert checked["jobs"][0]["actions"] == ["disable"], "check mode lists what a real run would send"
     assert writes(sim) == []
     assert em_job(sim, job["name"])["enabled"] is True
     assert_logged_off(sim)

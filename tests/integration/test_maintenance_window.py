@@ -327,9 +327,18 @@ def test_awx_tls_credential_type_injects_the_ca_file():
     assert {"VEEAM_CA_PATH", "VEEAM_VALIDATE_CERTS"} == set(definition["injectors"]["env"])
     assert "{{ tower.filename" in definition["injectors"]["env"]["VEEAM_CA_PATH"]
     assert definition["inputs"]["required"] == ["ca_cert"]
-    rendered = {key: jinja2.Template(value).render(ca_cert="PEM", tower={"filename": "/runner/env/tmpXYZ"})
+    fields = {field["id"]: field for field in definition["inputs"]["fields"]}
+    assert fields["skip_verify"]["type"] == "boolean" and "validate_certs" not in fields
+
+    def rendered(**inputs):
+        return {key: jinja2.Template(value).render(ca_cert="PEM", tower={"filename": "/runner/env/tmpXYZ"}, **inputs)
                 for key, value in definition["injectors"]["env"].items()}
-    assert rendered == {"VEEAM_CA_PATH": "/runner/env/tmpXYZ", "VEEAM_VALIDATE_CERTS": "true"}
+
+    verified = {"VEEAM_CA_PATH": "/runner/env/tmpXYZ", "VEEAM_VALIDATE_CERTS": "true"}
+    # A credential created with only the CA (the API, awx.awx): AWX stores the unset boolean as false.
+    assert rendered(skip_verify=False) == verified
+    assert rendered() == verified
+    assert rendered(skip_verify=True) == dict(verified, VEEAM_VALIDATE_CERTS="false")
 
 
 def test_main_entry_point_dispatches_and_end_without_a_record_changes_nothing(window, sim, tmp_path):

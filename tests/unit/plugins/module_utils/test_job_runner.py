@@ -131,6 +131,7 @@ def test_check_mode_plans_without_sending():
     assert result["changed"] is True and client.sent == []
     assert result["msg"] == "Would have enabled 1 of 3 selected job(s)."
     assert [job["after"]["enabled"] for job in result["jobs"]] == [True, True, True]
+    assert [job["actions"] for job in result["jobs"]] == [[], ["enable"], []], "the actions a real run would send"
 
 
 def test_an_impossible_declaration_fails_before_any_write():

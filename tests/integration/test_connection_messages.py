@@ -1,0 +1,98 @@
+"""What a user is told about the connection: a scheme that does not match the port, plain HTTP, unverified TLS,
+a missing or blank server, and options the declared state ignores."""
+
+import pytest
+
+from veeam_sim.testing import SimProcess
+
+
+@pytest.fixture(scope="module")
+def plain_sim(tmp_path_factory):
+    """A second simulator serving plain HTTP, as a misconfigured or test server would."""
+    with SimProcess(extra_args=["--plain-http"], state_dir=str(tmp_path_factory.mktemp("plain-sim"))) as client:
+        yield client
+
+
+def connection(sim, scheme, port, **extra):
+    return dict(server="%s://%s" % (scheme, sim.host), port=port, username=sim.username, password=sim.password, **extra)
+
+
+@pytest.mark.parametrize("module, port_of", [("veeam_o365_job_info", "vb365_port"), ("veeam_agent_job_info", "em_port")])
+def test_http_against_a_tls_port_says_the_scheme_does_not_match(ansible, sim, module, port_of):
+    result = ansible.task(module, defaults=False, **connection(sim, "http", getattr(sim, port_of)))
+    assert result["failed"] is True
+    assert "scheme may not match the port" in result["msg"] and "use https://" in result["msg"], result["msg"]
+    assert "ca_path" not in result["msg"]
+
+
+@pytest.mark.parametrize("module, port_of", [("veeam_o365_job_info", "vb365_port"), ("veeam_agent_job_info", "em_port")])
+def test_https_against_a_plain_http_port_says_the_scheme_does_not_match(ansible, plain_sim, module, port_of):
+    result = ansible.task(module, defaults=False, **connection(plain_sim, "https", getattr(plain_sim, port_of)))
+    assert result["failed"] is True
+    assert "scheme does not match the port" in result["msg"] and "plain HTTP" in result["msg"], result["msg"]
+    assert "ca_path" not in result["msg"]
+
+
+def test_plain_http_works_but_warns_that_credentials_travel_in_clear_text(ansible, plain_sim):
+    result = ansible.task("veeam_o365_job_info", defaults=False, **connection(plain_sim, "http", plain_sim.vb365_port))
+    assert not result.get("failed"), result
+    assert result["jobs"], result
+    assert any("uses http://" in warning and "clear text" in warning for warning in result["warnings"]), result["warnings"]
+
+
+@pytest.mark.parametrize("module", ["veeam_o365_job", "veeam_agent_job", "veeam_o365_job_info", "veeam_agent_job_info"])
+def test_every_module_warns_when_certificate_verification_is_off(ansible, sim, module):
+    port = sim.vb365_port if "o365" in module else sim.em_port
+    args = connection(sim, "https", port, validate_certs=False)
+    if not module.endswith("_info"):
+        args.update(all_jobs=True, state="enabled")
+    result = ansible.task(module, defaults=False, check=True, **args)
+    assert not result.get("failed"), result
+    assert any("validate_certs is false" in warning and "ca_path" in warning for warning in result["warnings"]), result
+    verified = ansible.task(module, defaults=False, check=True, **dict(args, validate_certs=True, ca_path=sim.ca_path))
+    assert not verified.get("warnings"), verified
+
+
+@pytest.mark.parametrize("module, api", [("veeam_o365_job", "VB365"), ("veeam_agent_job_info", "EM")])
+def test_a_blank_or_missing_server_names_option_environment_variable_and_inventory_variable(ansible, sim, module, api):
+    args = dict(all_jobs=True, state="enabled") if not module.endswith("_info") else {}
+    # An AWX credential with its host field left blank injects an empty variable.
+    blank = ansible.task(module, defaults=False, env={"VEEAM_%s_SERVER" % api: "", "VEEAM_%s_USERNAME" % api: "operator",
+                                                      "VEEAM_%s_PASSWORD" % api: "blank-server-secret"}, **args)
+    assert blank["failed"] is True
+    for hint in ("server is empty", "option server", "VEEAM_%s_SERVER" % api, "inventory variable veeam_server"):
+        assert hint in blank["msg"], blank["msg"]
+    missing = ansible.task(module, defaults=False, **args)
+    assert missing["failed"] is True
+    for hint in ("server is missing", "username is missing", "password is missing", "VEEAM_%s_PASSWORD" % api):
+        assert hint in missing["msg"], missing["msg"]
+    assert sim.requests()["requests"] == []
+
+
+IGNORED = [
+    (dict(state="stopped", if_running="wait"), "if_running=wait is ignored with state=stopped"),
+    (dict(state="running", if_running="stop"), "if_running=stop is ignored with state=running"),
+    (dict(state="enabled", if_running="stop"), "if_running=stop is ignored with state=enabled"),
+    (dict(state="disabled", enable_if_disabled=True), "enable_if_disabled is ignored with state=disabled"),
+    (dict(state="disabled", wait_for_completion=True), "wait_for_completion is ignored with state=disabled"),
+    (dict(state="running", wait_for_completion=True, wait=False), "wait_for_completion is ignored with wait=false"),
+]
+
+
+def test_options_the_declared_state_ignores_are_named_in_a_warning(ansible, sim):
+    # Some of these declarations cannot be reached (a disabled job asked to run): the warning comes with the failure too.
+    run = ansible.run([{"name": "ignored %d" % index, "backupops.veeam.veeam_o365_job": dict(args, all_jobs=True), "ignore_errors": True}
+                       for index, (args, _warning) in enumerate(IGNORED)], check=True)
+    assert len(run.results) == len(IGNORED), run
+    for (args, warning), result in zip(IGNORED, run.results):
+        assert [w for w in result.get("warnings", []) if warning in w], (args, result.get("warnings"))
+    quiet = ansible.task("veeam_o365_job", check=True, all_jobs=True, state="disabled", if_running="stop", wait_for_completion=False)
+    assert not quiet.get("warnings"), quiet
+
+
+def test_check_mode_lists_the_actions_a_real_run_would_send(ansible, sim):
+    running = [job for job in sim.state()["vb365"]["jobs"] if job["running"] and job["isEnabled"]]
+    assert running, "the default scenario has a running enabled job"
+    checked = ansible.task("veeam_o365_job", check=True, name=running[0]["name"], state="disabled", if_running="stop")
+    assert checked["changed"] is True and checked["jobs"][0]["actions"] == ["stop", "disable"], checked
+    assert sim.writes() == []
