@@ -29,7 +29,7 @@ def run_info(module, client):
             if params.get("sessions"):
                 entry["sessions"] = client.read_sessions(job, params["sessions"])
             entries.append(entry)
-        result, failed = dict(changed=False, jobs=entries), False
+        result, failed = dict(changed=False, server=client.server, jobs=entries), False
     except (JobModuleError, VeeamApiError) as exc:
         result, failed = dict(msg=str(exc), **error_fields(exc)), True
     finally:

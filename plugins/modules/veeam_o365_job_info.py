@@ -62,6 +62,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+server:
+  description: The base URL the module read from (from O(server) and O(port), or the environment variables).
+  returned: success
+  type: str
+  sample: https://vb365.example.com:4443/
 jobs:
   description: The selected jobs, in the server's order (or the order selected).
   returned: always

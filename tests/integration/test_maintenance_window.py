@@ -88,7 +88,7 @@ class Window:
                     # ansible-runner starts the ansible-playbook it finds first on PATH: this virtualenv's.
                     PATH=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]))
 
-    def run(self, playbook, check=False, extravars=None, record_dir=None, verbosity=0):
+    def run(self, playbook, check=False, extravars=None, record_dir=None, verbosity=0, env=None):
         self.count += 1
         private_data_dir = self.tmp_path / ("runner-%d" % self.count)
         private_data_dir.mkdir()
@@ -100,7 +100,7 @@ class Window:
             options["verbosity"] = verbosity
         runner = ansible_runner.run(
             private_data_dir=str(private_data_dir), playbook=str(PLAYBOOKS / playbook), inventory=str(self.inventory),
-            envvars=self.env(), extravars=extravars, quiet=True, suppress_env_files=True,
+            envvars=dict(self.env(), **(env or {})), extravars=extravars, quiet=True, suppress_env_files=True,
             **options)
         return Run(runner, private_data_dir)
 
@@ -155,9 +155,15 @@ def test_round_trip_check_mode_and_idempotence(window, sim):
     assert not window.record_dir.exists()
     assert check.custom_stats == {}
     assert check.msgs("Summarize the begin")["vb365-sim"].startswith("Would disable 4 job(s)")
+    running = {api: [v[0] for k, v in before.items() if k[0] == api and v[1] and v[2]] for api in ("vb365", "em")}
+    assert "would stop the running session of %d job(s): %s;" % (len(running["vb365"]), ", ".join(running["vb365"])) \
+        in check.msgs("Summarize the begin")["vb365-sim"]
 
     begin = window.run("maintenance_begin.yml")
     assert begin.status == "successful", begin
+    for host, api in (("vb365-sim", "vb365"), ("em-sim", "em")):
+        summary = begin.msgs("Summarize the begin")[host]
+        assert "stopped the running session of %d job(s): %s;" % (len(running[api]), ", ".join(running[api])) in summary, summary
     during = snapshot(sim)
     assert not any(v[1] for v in during.values()), "every job is disabled during the window"
     assert not any(v[2] for v in during.values()), "if_running=stop stopped the running sessions"
@@ -192,7 +198,9 @@ def test_round_trip_check_mode_and_idempotence(window, sim):
     end_again = window.run("maintenance_end.yml")
     assert end_again.status == "successful" and end_again.changed() == {"vb365-sim": 0, "em-sim": 0}, end_again
     assert sim.writes() == []
-    assert "already restored" in end_again.msgs("nothing to restore")["vb365-sim"]
+    message = end_again.msgs("nothing to restore")["vb365-sim"]
+    assert message.startswith("The record of this host is already restored (20") and message.endswith("); nothing to restore.")
+    assert "\n" not in message, "one line, no folded newline"
 
 
 def test_begin_failing_halfway_then_end_restores_what_was_recorded_and_reports_a_deleted_job(window, sim):
@@ -364,3 +372,34 @@ def test_example_inventory_and_playbooks_parse(collections_path):
     for playbook in ("job_report.yml", "maintenance_begin.yml", "maintenance_end.yml"):
         subprocess.run([str(BIN / "ansible-playbook"), "-i", inventory, "--syntax-check", str(PLAYBOOKS / playbook)], env=env,
                        capture_output=True, text=True, timeout=120, check=True)
+
+
+@pytest.mark.parametrize("playbook", ["job_report.yml", "maintenance_begin.yml", "maintenance_end.yml"])
+def test_every_playbook_honours_the_per_host_connection_settings(window, sim, playbook):
+    """One mapping of inventory variables to module options: an API-v6 VB365 server and a JSON Enterprise Manager."""
+    window.inventory.write_text(yaml.safe_dump({"all": {"children": {
+        "vb365_servers": {"hosts": {"vb365-sim": {"veeam_server": sim.host, "veeam_port": sim.vb365_port, "veeam_vb365_api_version": "v6"}}},
+        "enterprise_managers": {"hosts": {"em-sim": {"veeam_server": sim.host, "veeam_port": sim.em_port, "veeam_em_format": "json"}}},
+    }}}))
+    if playbook == "maintenance_end.yml":
+        assert window.run("maintenance_begin.yml").status == "successful"
+    sim.clear_requests()
+    run = window.run(playbook)
+    assert run.status == "successful", run
+    logged = sim.requests()["requests"]
+    vb365 = [r["path"] for r in logged if not r["path"].startswith("/api")]
+    em = [r for r in logged if r["path"].startswith("/api")]
+    assert vb365 and all(path.startswith("/v6/") for path in vb365), vb365
+    assert em and all(dict((k.lower(), v) for k, v in r["headers"].items()).get("accept") == "application/json" for r in em)
+
+
+def test_a_record_written_from_environment_credentials_names_the_server_used(window, sim):
+    """AWX: the server comes from the credential's environment variable, not from the inventory."""
+    window.inventory.write_text(yaml.safe_dump({"all": {"children": {
+        "vb365_servers": {"hosts": {"vb365-sim": {}}}, "enterprise_managers": {"hosts": {"em-sim": {}}}}}}))
+    servers = {"vb365-sim": "https://%s:%d" % (sim.host, sim.vb365_port), "em-sim": "https://%s:%d" % (sim.host, sim.em_port)}
+    run = window.run("maintenance_begin.yml", env={"VEEAM_VB365_SERVER": servers["vb365-sim"], "VEEAM_EM_SERVER": servers["em-sim"]})
+    assert run.status == "successful", run
+    for host, server in servers.items():
+        assert window.record(host)["server"] == server + "/"
+        assert run.custom_stats["maintenance_window_records"][host]["server"] == server + "/"
