@@ -12,24 +12,44 @@ COLLECTIONS := $(CURDIR)/build/collections
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_PYTHON_INTERPRETER := $(BIN)/python
 export PATH := $(BIN):$(PATH)
+# Nothing `make` runs writes into the user's home: ansible-test (~/.ansible/test, its venvs and the get-pip cache),
+# ansible-playbook (~/.ansible/tmp, the maintenance window's default record directory), ansible-lint and galaxy-importer
+# (~/.cache) and antsibull (~/antsibull.log) get build/home instead. Configuration is still read from the real home:
+# pip's user configuration (package index), pyenv (its shims provide python3.x) and git's global configuration.
+REAL_HOME := $(HOME)
+export HOME := $(CURDIR)/build/home
+ifneq ($(wildcard $(REAL_HOME)/.config/pip/pip.conf),)
+export PIP_CONFIG_FILE ?= $(REAL_HOME)/.config/pip/pip.conf
+else ifneq ($(wildcard $(REAL_HOME)/.pip/pip.conf),)
+export PIP_CONFIG_FILE ?= $(REAL_HOME)/.pip/pip.conf
+endif
+ifneq ($(wildcard $(REAL_HOME)/.pyenv),)
+export PYENV_ROOT ?= $(REAL_HOME)/.pyenv
+endif
+ifneq ($(wildcard $(REAL_HOME)/.gitconfig),)
+export GIT_CONFIG_GLOBAL ?= $(REAL_HOME)/.gitconfig
+endif
 ANSIBLE_CORE_VERSION := $(shell sed -n 's/^ansible-core==//p' requirements-dev.txt)
 # The pip version ansible-test bootstraps into its venvs names the cached get-pip script it looks for.
 PIP_VERSION_FOR_ANSIBLE_TEST = $(shell sed -n "s/^ *pip='\([0-9.]*\)',/\1/p" $(VENV)/lib/python*/site-packages/ansible_test/_internal/python_requirements.py)
 
-.PHONY: help venv demo test compat bench bench-smoke gates changelog-lint lint docs-lint sanity units pytest build galaxy-import simulator clean
+.PHONY: help venv demo test compat bench bench-smoke gates changelog-lint lint docs-lint docs sanity units pytest build galaxy-import simulator clean
 
 help:
 	@echo "make demo       run the maintenance window end to end against the bundled Veeam API simulator"
 	@echo "make test       run every quality gate, the unit tests and the integration tests"
 	@echo "make simulator  start the simulator in the foreground (Ctrl-C stops it)"
 
-venv: $(VENV)/.installed $(COLLECTIONS)/ansible_collections/backupops/veeam
+venv: $(VENV)/.installed $(COLLECTIONS)/ansible_collections/backupops/veeam $(HOME)
 
 $(VENV)/.installed: requirements-dev.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
+
+$(HOME):
+	mkdir -p $@
 
 $(COLLECTIONS)/ansible_collections/backupops/veeam:
 	mkdir -p $(dir $@)
@@ -46,7 +66,7 @@ test: venv
 	$(MAKE) --no-print-directory gates pytest compat bench-smoke; \
 	echo "make test: all gates and tests passed in $$(( $$(date +%s) - start )) s"
 
-gates: changelog-lint lint docs-lint sanity units galaxy-import
+gates: changelog-lint lint docs-lint docs sanity units galaxy-import
 
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
@@ -56,6 +76,17 @@ lint: venv
 
 docs-lint: venv
 	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+# The collection's HTML documentation (build/docs/build/html/index.html), as docs.ansible.com would render it; any Sphinx
+# warning fails. The docsite is generated afresh each time and made buildable offline by .ci/docs_offline.py.
+DOCS := $(CURDIR)/build/docs
+docs: venv
+	rm -rf $(DOCS) && mkdir -p -m 0700 $(DOCS)
+	$(BIN)/antsibull-docs sphinx-init --use-current --dest-dir $(DOCS) backupops.veeam >/dev/null
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(DOCS)/requirements.txt
+	$(BIN)/python .ci/docs_offline.py $(DOCS)
+	$(DOCS)/build.sh
+	@echo "make docs: $(DOCS)/build/html/index.html"
 
 # A copy of exactly what git would ship (tracked and new files, not ignored ones), laid out for ansible-test.
 test-tree: venv

@@ -60,7 +60,7 @@ options:
     default: false
   write_concurrency:
     description:
-      - How many writes (enable, disable, start, stop) may be in flight at once on this server.
+      - How many writes (enable, disable, start, stop) may be in flight at once on this server, from V(1) to V(8).
       - The default sends them one after the other. A higher value shortens bulk changes on a server with a slow
         round trip; each job still gets at most one write per decision, so the requests sent are the same.
       - After a write is refused, no further write starts; writes already in flight are completed and reported.

@@ -10,17 +10,18 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: maintenance_record
-short_description: Write a maintenance window record on the controller
+short_description: The maintenance_window role's record writer, run on the controller
 version_added: 0.1.0
 description:
-  - Writes O(content) as JSON to O(path) on the Ansible controller, for the P(backupops.veeam.maintenance_window#role) role,
-    which keeps one record per host of what its begin disabled.
+  - Internal to the P(backupops.veeam.maintenance_window#role) role, which keeps one record per host of what its begin
+    disabled; playbooks use the role, not this module.
+  - Writes O(content) as JSON to O(path) on the Ansible controller.
   - Runs in the controller's process whatever host the task is for, so no module is sent anywhere. That keeps the role's
     write-ahead step cheap when one run covers many servers.
   - The file is replaced atomically (a run killed while writing leaves the previous record) and is readable by its owner only
     (mode C(0600)); a missing directory is created with mode C(0700).
 author:
-  - backupops.veeam maintainers (@backupops)
+  - backupops.veeam contributors (@backupops)
 options:
   path:
     description:

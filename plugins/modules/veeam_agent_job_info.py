@@ -20,7 +20,7 @@ author:
   - backupops.veeam contributors (@backupops)
 requirements:
   - requests
-  - xmltodict (with O(format=xml))
+  - xmltodict (only with O(format=xml), the default)
 extends_documentation_fragment:
   - backupops.veeam.em
   - backupops.veeam.tls

@@ -23,7 +23,9 @@ description:
   - A write that gets an unclear answer (a 5xx status, a conflict or a dropped connection) is never sent again blindly;
     the job is re-read and the decision made again.
 author:
-  - backupops.veeam maintainers (@backupops)
+  - backupops.veeam contributors (@backupops)
+requirements:
+  - requests
 extends_documentation_fragment:
   - backupops.veeam.vb365
   - backupops.veeam.tls

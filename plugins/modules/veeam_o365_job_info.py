@@ -17,7 +17,9 @@ description:
     last status and last and next run, optionally with their newest sessions.
   - Never changes anything.
 author:
-  - backupops.veeam maintainers (@backupops)
+  - backupops.veeam contributors (@backupops)
+requirements:
+  - requests
 extends_documentation_fragment:
   - backupops.veeam.vb365
   - backupops.veeam.tls
@@ -25,6 +27,15 @@ extends_documentation_fragment:
   - backupops.veeam.attributes.vb365_group
   - backupops.veeam.job.selection
 options:
+  api_version:
+    description:
+      - REST API version to speak. The module only reads the job list (C(GET /vN/Jobs); from V(v8) in pages of 1,000 jobs)
+        and, with O(sessions), the newest sessions of each selected job. It sends no enable, disable, start or stop on any version.
+      - From V(v7) the module asks for a token without antiforgery protection and logs the token out at the end.
+      - V(v8) is Veeam Backup for Microsoft 365 version 8; use the newest version your server offers.
+    type: str
+    choices: [v2, v3, v4, v5, v6, v7, v8]
+    default: v8
   id:
     description:
       - Only the jobs with these ids. Mutually exclusive with O(name) and O(all_jobs).
