@@ -174,7 +174,7 @@ def _job(item, seen):
 
 def build_vbr(section, generated, enabled, clock):
     """A VbrWorld from the scenario's `vbr` section plus `generated` VSphereBackup jobs ("VBR Job 0001"...)."""
-    section = section or {}
+    section = {} if section is None else section
     if not isinstance(section, dict) or not isinstance(section.get("jobs", []), list):
         raise VbrScenarioError("vbr must be an object with a list 'jobs'")
     items = list(section.get("jobs") or [])
