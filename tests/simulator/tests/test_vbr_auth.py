@@ -128,8 +128,8 @@ def test_logout_ends_access_and_refresh_token(sim, vbr, revision):
     answer = session.post("oauth2/logout")
     assert answer.status_code == 200 and answer.json() == {}
     assert session.get("v1/jobs").status_code == 401
-    again = bare(sim, revision).post(sim.vbr_url + "oauth2/token", data={"grant_type": "refresh_token",
-                                                                          "refresh_token": session.token["refresh_token"]})
+    refresh = {"grant_type": "refresh_token", "refresh_token": session.token["refresh_token"]}
+    again = bare(sim, revision).post(sim.vbr_url + "oauth2/token", data=refresh)
     assert again.status_code == 401
     assert session.post("oauth2/logout").status_code == 401
 

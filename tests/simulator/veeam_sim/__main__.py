@@ -135,11 +135,15 @@ def main(argv=None):
     print("CA %s" % (ca_path if not args.plain_http else "none (plain HTTP)"))
     sys.stdout.flush()
     if args.ready_file:
-        temporary = args.ready_file + ".tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(info, handle)
-        os.replace(temporary, args.ready_file)
+        write_ready_file(args.ready_file, info)
     return serve_until_signalled(listeners)
+
+
+def write_ready_file(path, info):
+    temporary = path + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(info, handle)
+    os.replace(temporary, path)
 
 
 def serve_until_signalled(listeners):

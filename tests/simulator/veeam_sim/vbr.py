@@ -424,4 +424,3 @@ class VbrApi(SimulatedApi):
         if job is None or vbrdoc.type_name(job, revision) is None:
             raise VbrError(404, "Session %s was not found." % session_id, "NotFound", session_id if is_guid(session_id) else None)
         return _json(200, vbrdoc.session_model(session, job.type, revision))
-
