@@ -20,7 +20,7 @@ from .vb365 import Vb365Api
 from .vbr import VbrApi
 
 FAULT_KINDS = ("status", "reset", "delay", "expire", "html", "truncated", "task_fail", "task_stuck", "flip_behind", "delete_behind")
-# These only make sense for requests that create a task (EM) or a session (VB365 start); others do not consume them.
+# These only make sense for requests that create a task (EM) or a session (VB365 and VBR start); others do not consume them.
 TASK_KINDS = ("task_fail", "task_stuck")
 APIS = ("vb365", "em", "vbr")
 FAULT_KEYS = {"kind", "api", "method", "path", "count", "status", "retry_after", "apply", "seconds", "message", "job"}
@@ -41,7 +41,7 @@ def _creates_task(request):
 
 
 class Simulator:
-    """The state of one simulated installation (one VB365 server and one Enterprise Manager) and its test controls."""
+    """The state of one simulated installation (one VB365 server, one Enterprise Manager, one VBR server) and its test controls."""
 
     def __init__(self, username, password, scenario=None, tls=True, vbr_api_versions=None):
         self.username = username
