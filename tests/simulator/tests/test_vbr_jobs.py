@@ -1,5 +1,7 @@
 """VBR REST API: GET /api/v1/jobs, /api/v1/jobs/{id} and /api/v1/jobs/states per revision; paging, filters, order."""
 
+import time
+
 import pytest
 
 MISSING = "00000000-0000-0000-0000-000000000000"
@@ -109,3 +111,16 @@ def test_scenario_vbr_section_is_validated(sim):
         assert answer.status_code == 400 and message in answer.json()["error"], bad
     assert sim.reset({"vbr": {"jobs": [{"name": "Only", "type": "BackupCopy", "enabled": False}]}})["vbr_jobs"] == 1
     assert sim.vbr_job("Only")["enabled"] is False and sim.vbr_job("Only")["type"] == "BackupCopy"
+
+
+def test_five_thousand_jobs_stay_fast(vbr, sim):
+    sim.reset({"generate": {"vbr_jobs": 5000}})
+    session = vbr()
+    started = time.monotonic()
+    seen = []
+    for skip in range(0, 5000, 1000):
+        page = session.get("v1/jobs/states", params={"skip": skip, "limit": 1000}).json()
+        seen += [state["name"] for state in page["data"]]
+    assert len(seen) == 5000 and seen[-1] == "VBR Job 5000"
+    assert names(session.get("v1/jobs", params={"nameFilter": "VBR Job 4999"})) == ["VBR Job 4999"]
+    assert time.monotonic() - started < 10
