@@ -40,7 +40,7 @@ def _schedule(job):
             "retry": {"isEnabled": True, "retryCount": 3, "awaitMinutes": 10}}
 
 
-def _storage(job, proxies):
+def _storage(proxies):
     return {"backupRepositoryId": VBR_REPOSITORY_ID, "backupProxies": proxies,
             "retentionPolicy": {"type": "RestorePoints", "quantity": 7}}
 
@@ -57,12 +57,12 @@ def _vm_job(job, revision):
     hyperv = job.type == "HyperVBackup"
     proxies = {"proxyType": "OnHost"} if hyperv else {"autoSelectEnabled": True, "proxyIds": []}
     return {"isHighPriority": job.high_priority, "virtualMachines": {"includes": [_vm(job, revision, hyperv)]},
-            "storage": _storage(job, proxies),
+            "storage": _storage(proxies),
             "guestProcessing": {"appAwareProcessing": {"isEnabled": False}, "guestFSIndexing": {"isEnabled": False}},
             "schedule": _schedule(job)}
 
 
-def _copy_job(job, _revision):
+def _copy_job(_job, _revision):
     source = stable_id("vbr", "VMware Production VMs")
     return {"mode": "Immediate", "sourceObjects": {"includes": {"jobs": [{"id": source, "name": "VMware Production VMs", "type": "VSphereBackup"}]}},
             "target": {"backupRepositoryId": stable_id("vbr-repository", "Offsite Repository")}}
