@@ -117,9 +117,15 @@ def test_token_expires(sim, vbr):
     assert session.token["expires_in"] == 1
     assert session.get("v1/jobs").status_code == 200
     time.sleep(1.6)
-    answer = session.get("v1/jobs")
-    assert answer.status_code == 401 and answer.json() == {"errorCode": "ExpiredToken", "message": "The access token has expired."}
+    for _request in range(2):
+        answer = session.get("v1/jobs")
+        assert answer.status_code == 401 and answer.json() == {"errorCode": "ExpiredToken", "message": "The access token has expired."}
     assert sim.state()["vbr"]["tokens"] == 0
+    # The refresh token outlives the access token: that is what it is for.
+    refresh = {"grant_type": "refresh_token", "refresh_token": session.token["refresh_token"]}
+    fresh = bare(sim).post(sim.vbr_url + "oauth2/token", data=refresh)
+    assert fresh.status_code == 200 and sim.state()["vbr"]["tokens"] == 1
+    assert session.get("v1/jobs").json()["errorCode"] == "InvalidToken"  # the old pair is gone once refreshed
 
 
 @pytest.mark.parametrize("revision", REVISIONS)

@@ -442,7 +442,7 @@ class World:
             "em": {"jobs": [_em_state(job, now) for job in self.em_jobs.values()],
                    "logon_sessions": len(self.logons),
                    "tasks": [_task_state(task) for task in self.tasks.values()]},
-            "vbr": self.vbr.snapshot(),
+            "vbr": self.vbr.snapshot(now),
         }
 
 

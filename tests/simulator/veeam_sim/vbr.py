@@ -114,7 +114,7 @@ class VbrApi(SimulatedApi):
         if token is None:
             raise self.unauthorized("InvalidToken", "The access token is invalid.")
         if monotonic() >= token.expires_at:
-            self._forget(token)
+            # It stays known as expired; its refresh token still works ("refresh an expired or lost access token").
             raise self.unauthorized()
         return token
 
@@ -123,11 +123,11 @@ class VbrApi(SimulatedApi):
         self.world.vbr.refresh_tokens.pop(token.refresh, None)
 
     def expire(self, request):
-        """The `expire` fault: the token this request carries stops working."""
+        """The `expire` fault: the access token this request carries expires now (its refresh token keeps working)."""
         value = request.header("Authorization") or ""
         token = self.world.vbr.tokens.get(value[7:].strip()) if value.lower().startswith("bearer ") else None
         if token is not None:
-            self._forget(token)
+            token.expires_at = min(token.expires_at, monotonic())
 
     def behind(self, kind, ref):
         """flip_behind / delete_behind: change a job behind the client's back."""

@@ -134,8 +134,10 @@ class VbrWorld:
                 self.sessions.pop(session.id, None)
         return job
 
-    def snapshot(self):
-        return {"jobs": [_job_state(job) for job in self.jobs.values()], "tokens": len(self.tokens)}
+    def snapshot(self, now):
+        """The control API's view; `tokens` counts access tokens that still work."""
+        return {"jobs": [_job_state(job) for job in self.jobs.values()],
+                "tokens": sum(1 for token in self.tokens.values() if token.expires_at > now)}
 
 
 def _past_message(result):
