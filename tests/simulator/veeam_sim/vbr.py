@@ -41,6 +41,8 @@ STATE_ORDER = {"name": "name", "type": "type", "status": "status", "lastrun": "l
 SESSION_ORDER = {"name": "name", "sessiontype": "sessionType", "creationtime": "creationTime", "endtime": "endTime", "state": "state",
                  "result": "result"}
 RESULTS = ("None", "Success", "Warning", "Failed")
+# ESessionType values typeFilter accepts (the job session types; the other types never occur here).
+SESSION_TYPE_FILTER = ("BackupJob", "BackupCopyJob", "AgentBackup", "ReplicaJob", "Infrastructure")
 SESSION_STATES = ("Stopped", "Starting", "Stopping", "Working", "Pausing", "Resuming", "WaitingTape", "Idle", "Postprocessing",
                   "WaitingRepository", "WaitingSlot")
 
@@ -265,9 +267,29 @@ class VbrApi(SimulatedApi):
         regex = "^" + ".*".join(re.escape(part) for part in pattern.lower().split("*")) + "$"
         return re.match(regex, name.lower()) is not None
 
-    def _filter_name(self, request, items):
+    def _enum_check(self, request, key, allowed, value_of):
+        """A predicate for an enum filter (None when the filter is not given)."""
+        wanted = self._enum(request, key, allowed)
+        return (lambda item: value_of(item) in wanted) if wanted else None
+
+    def _name_check(self, request, name_of):
         pattern = request.params.get("namefilter")
-        return [item for item in items if self._name_matches(pattern, item["name"])] if pattern else items
+        return (lambda item: self._name_matches(pattern, name_of(item))) if pattern else None
+
+    @staticmethod
+    def _equal_check(request, key, value_of):
+        wanted = (request.params.get(key.lower()) or "").lower()
+        return (lambda item: value_of(item) == wanted) if wanted else None
+
+    def _select(self, request, candidates, checks, render, columns):
+        """The page of candidates passing every check, rendered; only the page is rendered unless orderColumn needs them all."""
+        checks = [check for check in checks if check is not None]
+        chosen = [item for item in candidates if all(check(item) for check in checks)]
+        if request.params.get("ordercolumn"):
+            return self._page(request, self._order(request, [render(item) for item in chosen], columns))
+        page = self._page(request, chosen)
+        page["data"] = [render(item) for item in page["data"]]
+        return page
 
     def _order(self, request, items, columns):
         column = request.params.get("ordercolumn")
@@ -294,9 +316,9 @@ class VbrApi(SimulatedApi):
             raise VbrError(404, "Job %s was not found." % job_id, "NotFound", job_id if is_guid(job_id) else None)
         return job
 
-    def _type_filter(self, request, revision, items):
-        wanted = self._enum(request, "typeFilter", self._all_types(revision))
-        return [item for item in items if item["type"] in wanted] if wanted else items
+    def _job_checks(self, request, revision):
+        return [self._name_check(request, lambda job: job.name),
+                self._enum_check(request, "typeFilter", self._all_types(revision), lambda job: vbrdoc.type_name(job, revision))]
 
     @staticmethod
     def _all_types(revision):
@@ -312,9 +334,8 @@ class VbrApi(SimulatedApi):
     def list_jobs(self, revision, request):
         """GET /api/v1/jobs: JobsResult; skip, limit, orderColumn, orderAsc, nameFilter, typeFilter."""
         self.authenticate(request)
-        items = [vbrdoc.job_model(job, revision) for job in self._visible_jobs(revision)]
-        items = self._type_filter(request, revision, self._filter_name(request, items))
-        return _json(200, self._page(request, self._order(request, items, JOB_ORDER)))
+        return _json(200, self._select(request, self._visible_jobs(revision), self._job_checks(request, revision),
+                                       lambda job: vbrdoc.job_model(job, revision), JOB_ORDER))
 
     def get_job(self, revision, request, job_id):
         self.authenticate(request)
@@ -323,15 +344,12 @@ class VbrApi(SimulatedApi):
     def list_states(self, revision, request):
         """GET /api/v1/jobs/states: JobStatesResult; paging, order, idFilter, nameFilter, typeFilter, statusFilter, lastResultFilter."""
         self.authenticate(request)
-        items = [vbrdoc.job_state(job, revision) for job in self._visible_jobs(revision)]
-        items = self._type_filter(request, revision, self._filter_name(request, items))
-        wanted_id = (request.params.get("idfilter") or "").lower()
-        if wanted_id:
-            items = [item for item in items if item["id"] == wanted_id]
-        statuses = self._enum(request, "statusFilter", self._statuses(revision))
-        results = self._enum(request, "lastResultFilter", RESULTS)
-        items = [item for item in items if (not statuses or item["status"] in statuses) and (not results or item["lastResult"] in results)]
-        return _json(200, self._page(request, self._order(request, items, STATE_ORDER)))
+        checks = self._job_checks(request, revision) + [
+            self._equal_check(request, "idFilter", lambda job: job.id),
+            self._enum_check(request, "statusFilter", self._statuses(revision), lambda job: vbrdoc.job_status(job, revision)),
+            self._enum_check(request, "lastResultFilter", RESULTS, lambda job: job.latest.result if job.latest else "None")]
+        return _json(200, self._select(request, self._visible_jobs(revision), checks, lambda job: vbrdoc.job_state(job, revision),
+                                       STATE_ORDER))
 
     @staticmethod
     def _statuses(revision):
@@ -405,17 +423,13 @@ class VbrApi(SimulatedApi):
         """GET /api/v1/sessions: newest first; jobIdFilter, stateFilter, resultFilter, typeFilter, nameFilter, paging, order."""
         self.authenticate(request)
         pairs = sorted(self._visible_sessions(revision), key=lambda pair: pair[0].created, reverse=True)
-        items = [vbrdoc.session_model(session, job.type, revision) for session, job in pairs]
-        job_id = (request.params.get("jobidfilter") or "").lower()
-        if job_id:
-            items = [item for item in items if item["jobId"] == job_id]
-        states = self._enum(request, "stateFilter", SESSION_STATES)
-        results = self._enum(request, "resultFilter", RESULTS)
-        types = self._enum(request, "typeFilter", sorted(set(vbrdoc.SESSION_TYPES.values())) + ["ReplicaJob", "Infrastructure"])
-        items = [item for item in items if (not states or item["state"] in states) and (not results or item["result"]["result"] in results)
-                 and (not types or item["sessionType"] in types)]
-        items = self._order(request, self._filter_name(request, items), SESSION_ORDER)
-        return _json(200, self._page(request, items))
+        checks = [self._equal_check(request, "jobIdFilter", lambda pair: pair[0].job_id),
+                  self._enum_check(request, "stateFilter", SESSION_STATES, lambda pair: pair[0].state),
+                  self._enum_check(request, "resultFilter", RESULTS, lambda pair: pair[0].result),
+                  self._enum_check(request, "typeFilter", SESSION_TYPE_FILTER, lambda pair: vbrdoc.SESSION_TYPES[pair[1].type]),
+                  self._name_check(request, lambda pair: pair[0].name)]
+        return _json(200, self._select(request, pairs, checks, lambda pair: vbrdoc.session_model(pair[0], pair[1].type, revision),
+                                       SESSION_ORDER))
 
     def get_session(self, revision, request, session_id):
         self.authenticate(request)
