@@ -1,4 +1,4 @@
-"""Helpers of the simulator's own tests: thin VB365 and EM clients, XML access, polling."""
+"""Helpers of the simulator's own tests: thin VB365, EM and VBR clients, XML access, polling."""
 
 import time
 import xml.etree.ElementTree as ET
@@ -59,6 +59,39 @@ class Vb365Session:
 
     def job_id(self, name):
         return self.sim.vb365_job(name)["id"]
+
+
+class VbrSession:
+    """One logged-in VBR REST conversation (x-api-version on every request, bearer token)."""
+
+    def __init__(self, simulator, revision="1.3-rev1", grant_type="password"):
+        self.sim = simulator
+        self.revision = revision
+        self.http = http_session(simulator)
+        self.http.headers["x-api-version"] = revision
+        form = {"grant_type": grant_type, "username": simulator.username, "password": simulator.password}
+        answer = self.http.post(self.url("oauth2/token"), data=form, timeout=10)
+        assert answer.status_code == 200, answer.text
+        self.token = answer.json()
+        self.http.headers["Authorization"] = "Bearer " + self.token["access_token"]
+
+    def url(self, path):
+        return self.sim.vbr_url + path
+
+    def get(self, path, **kwargs):
+        return self.http.get(self.url(path), timeout=10, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.http.post(self.url(path), timeout=10, **kwargs)
+
+    def job_id(self, name):
+        return self.sim.vbr_job(name)["id"]
+
+    def state(self, name):
+        """The job's JobStateModel as this revision shows it."""
+        data = self.get("v1/jobs/states", params={"idFilter": self.job_id(name)}).json()["data"]
+        assert len(data) == 1, data
+        return data[0]
 
 
 class EmSession:

@@ -13,11 +13,13 @@ def test_state_shape(sim):
     em_job = state["em"]["jobs"][0]
     assert {"uid", "id", "name", "enabled", "running", "sessions"} <= set(em_job)
     assert state["em"]["logon_sessions"] == 0 and state["em"]["tasks"] == []
+    vbr_job = state["vbr"]["jobs"][0]
+    assert {"id", "name", "type", "enabled", "running", "lastResult", "sessions"} <= set(vbr_job) and state["vbr"]["tokens"] == 0
 
 
 def test_default_scenario_mixes_states_without_duplicate_names(sim):
     state = sim.state()
-    for api, flag in (("vb365", "isEnabled"), ("em", "enabled")):
+    for api, flag in (("vb365", "isEnabled"), ("em", "enabled"), ("vbr", "enabled")):
         jobs = state[api]["jobs"]
         names = [j["name"] for j in jobs]
         assert len(names) == len(set(names)) >= 5

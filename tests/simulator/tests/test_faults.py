@@ -227,7 +227,7 @@ def test_latency_delays_every_answer_without_serialising_clients(sim):
 
 @pytest.mark.parametrize("spec, message", [
     ({"kind": "explode"}, "fault kind"),
-    ({"kind": "status", "api": "vbr"}, "api"),
+    ({"kind": "status", "api": "vbr365"}, "api"),
     ({"kind": "status", "path": "("}, "regular expression"),
     ({"kind": "status", "count": 0}, "count"),
     ({"kind": "flip_behind"}, "needs `job`"),

@@ -21,7 +21,8 @@ def test_help_documents_the_options():
     result = run_cli("--help")
     assert result.returncode == 0
     for option in ("--vb365-port", "--em-port", "--plain-http", "--scenario", "--vb365-jobs", "--em-jobs", "--ready-file",
-                   "--ca-file", "--state-dir", "--username", "--password", "--extra-vb365-ports", "/_sim/"):
+                   "--ca-file", "--state-dir", "--username", "--password", "--extra-vb365-ports", "/_sim/",
+                   "--vbr-port", "--vbr-jobs", "--vbr-api-versions"):
         assert option in result.stdout
 
 
@@ -35,6 +36,7 @@ def test_bad_scenario_file_exits_2(tmp_path):
 def test_start_prints_urls_and_ca_and_tls_is_verified(sim):
     output = sim.process.output()
     assert "VB365 %s" % sim.vb365_url in output and "EM %s" % sim.em_url in output and "CA %s" % sim.ca_path in output
+    assert "VBR %s" % sim.vbr_url in output and sim.vbr_url == "https://127.0.0.1:%d/api/" % sim.vbr_port
     assert sim.em_url.startswith("https://127.0.0.1:") and sim.em_url.endswith("/api/")
     plain = requests.Session()
     plain.trust_env = False

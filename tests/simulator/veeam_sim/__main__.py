@@ -11,15 +11,18 @@ import threading
 from . import __version__
 from .server import Listener, Simulator
 from .state import ScenarioError, load_scenario_file
+from .vbrstate import VBR_REVISIONS
 from .tls import make_server_context
 
 DESCRIPTION = """\
-Veeam API simulator: Veeam Backup for Microsoft 365 (REST v2-v8, JSON) and Veeam Backup Enterprise Manager
-(/api/, XML or JSON) in one process, on two ports, over HTTPS with a throw-away local CA.
+Veeam API simulator: Veeam Backup for Microsoft 365 (REST v2-v8, JSON), Veeam Backup Enterprise Manager
+(/api/, XML or JSON) and Veeam Backup & Replication (REST /api/, revisions 1.2-rev1 and 1.3-rev1) in one process,
+on three ports, over HTTPS with a throw-away local CA.
 
 It prints one line per API and the CA path, e.g.
   VB365 https://127.0.0.1:4443/
   EM https://127.0.0.1:9398/api/
+  VBR https://127.0.0.1:9419/api/
   CA /tmp/veeam-sim-xxxx/ca.pem
 Pass the CA file to clients (ca_path / requests' verify=). Test controls live under /_sim/ on both ports
 (state, reset, requests, config, faults): see tests/simulator/CONTRACT.md and README.md.
@@ -27,8 +30,9 @@ Pass the CA file to clients (ca_path / requests' verify=). Test controls live un
 
 EPILOG = """\
 examples:
-  python -m veeam_sim                                   default ports 4443 and 9398, bundled scenario
-  python -m veeam_sim --vb365-port 0 --em-port 0 --ready-file /tmp/sim.json
+  python -m veeam_sim                                   default ports 4443, 9398 and 9419, bundled scenario
+  python -m veeam_sim --vb365-port 0 --em-port 0 --ready-file /tmp/sim.json   (VBR then also on a free port)
+  python -m veeam_sim --vbr-jobs 500 --vbr-api-versions 1.3-rev1
   python -m veeam_sim --vb365-jobs 500 --em-jobs 500    generated jobs "VB365 Job 0001"..., "Agent Job 0001"...
   python -m veeam_sim --scenario my.yaml --plain-http
 """
@@ -40,6 +44,11 @@ def parse_args(argv=None):
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--vb365-port", type=int, default=4443, help="VB365 port (default: 4443; 0 = a free port)")
     parser.add_argument("--em-port", type=int, default=9398, help="Enterprise Manager port (default: 9398; 0 = a free port)")
+    parser.add_argument("--vbr-port", type=int, default=None,
+                        help="Veeam Backup & Replication REST API port (default: 9419, or a free port when --vb365-port and "
+                             "--em-port are both 0; 0 = a free port)")
+    parser.add_argument("--vbr-api-versions", default=",".join(VBR_REVISIONS), metavar="LIST",
+                        help="comma-separated x-api-version values VBR accepts (default: %(default)s)")
     parser.add_argument("--extra-vb365-ports", type=int, default=0, metavar="N",
                         help="N more VB365 listeners on free ports, each an independent server with its own state (fleet benchmarks)")
     parser.add_argument("--username", default="backupops", help="user name both APIs accept (default: backupops)")
@@ -47,12 +56,14 @@ def parse_args(argv=None):
     parser.add_argument("--scenario", metavar="FILE", help="scenario file (JSON or YAML); default: the bundled scenario")
     parser.add_argument("--vb365-jobs", type=int, default=0, metavar="N", help="add N generated VB365 jobs (VB365 Job 0001...)")
     parser.add_argument("--em-jobs", type=int, default=0, metavar="N", help="add N generated Veeam Agent jobs (Agent Job 0001...)")
+    parser.add_argument("--vbr-jobs", type=int, default=0, metavar="N", help="add N generated VBR vSphere backup jobs (VBR Job 0001...)")
     parser.add_argument("--generated-disabled", action="store_true", help="generated jobs start disabled (default: enabled)")
     parser.add_argument("--state-dir", metavar="DIR", help="where the CA file goes (default: a new temporary directory)")
     parser.add_argument("--ca-file", metavar="PATH", help="where to write the CA certificate (default: <state dir>/ca.pem)")
     parser.add_argument("--plain-http", action="store_true", help="serve plain HTTP instead of HTTPS")
     parser.add_argument("--ready-file", metavar="PATH",
-                        help="once listening, write JSON {vb365_url, em_url, vb365_port, em_port, ca_path, username, password, ...} here")
+                        help="once listening, write JSON {vb365_url, em_url, vbr_url, vb365_port, em_port, vbr_port, ca_path, username, "
+                             "password, ...} here")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     parser.add_argument("--version", action="version", version="veeam_sim " + __version__)
     return parser.parse_args(argv)
@@ -61,13 +72,26 @@ def parse_args(argv=None):
 def scenario_from(args):
     """The scenario the command line asks for; generated jobs are added to it (None = the bundled default)."""
     scenario = load_scenario_file(args.scenario) if args.scenario else None
-    if args.vb365_jobs or args.em_jobs:
+    if args.vb365_jobs or args.em_jobs or args.vbr_jobs:
         if scenario is None:
             scenario = {}
         generate = dict(scenario.get("generate") or {})
-        generate.update(vb365_jobs=args.vb365_jobs, em_jobs=args.em_jobs, enabled=not args.generated_disabled)
+        generate.update(vb365_jobs=args.vb365_jobs, em_jobs=args.em_jobs, vbr_jobs=args.vbr_jobs, enabled=not args.generated_disabled)
         scenario["generate"] = generate
     return scenario
+
+
+def vbr_settings(args):
+    """(port, accepted revisions) for VBR; ScenarioError for an unknown revision."""
+    versions = [name.strip() for name in args.vbr_api_versions.split(",") if name.strip()]
+    unknown = [name for name in versions if name not in VBR_REVISIONS]
+    if unknown or not versions:
+        raise ScenarioError("--vbr-api-versions: unknown revision(s) %s (known: %s)" % (", ".join(unknown) or "none", ", ".join(VBR_REVISIONS)))
+    port = args.vbr_port
+    if port is None:
+        # Tests that ask for free ports for the other two APIs must not collide on VBR's fixed port.
+        port = 0 if args.vb365_port == 0 and args.em_port == 0 else 9419
+    return port, versions
 
 
 def _url(scheme, host, port, path):
@@ -83,9 +107,11 @@ def main(argv=None):
         os.makedirs(state_dir, exist_ok=True)
         ca_path = os.path.abspath(args.ca_file or os.path.join(state_dir, "ca.pem"))
         context = None if args.plain_http else make_server_context(ca_path)
-        simulator = Simulator(args.username, args.password, scenario, tls=not args.plain_http)
+        vbr_port, vbr_versions = vbr_settings(args)
+        simulator = Simulator(args.username, args.password, scenario, tls=not args.plain_http, vbr_api_versions=vbr_versions)
         listeners = [Listener(args.host, args.vb365_port, simulator, "vb365", context, args.verbose),
-                     Listener(args.host, args.em_port, simulator, "em", context, args.verbose)]
+                     Listener(args.host, args.em_port, simulator, "em", context, args.verbose),
+                     Listener(args.host, vbr_port, simulator, "vbr", context, args.verbose)]
         for _index in range(args.extra_vb365_ports):
             listeners.append(Listener(args.host, 0, Simulator(args.username, args.password, scenario, tls=not args.plain_http),
                                       "vb365", context, args.verbose))
@@ -94,24 +120,30 @@ def main(argv=None):
         return 2
     scheme = "http" if args.plain_http else "https"
     info = {"vb365_url": _url(scheme, args.host, listeners[0].port, "/"), "em_url": _url(scheme, args.host, listeners[1].port, "/api/"),
-            "vb365_port": listeners[0].port, "em_port": listeners[1].port, "host": args.host,
+            "vbr_url": _url(scheme, args.host, listeners[2].port, "/api/"),
+            "vb365_port": listeners[0].port, "em_port": listeners[1].port, "vbr_port": listeners[2].port, "host": args.host,
             "ca_path": None if args.plain_http else ca_path, "username": args.username, "password": args.password,
-            "extra_vb365_urls": [_url(scheme, args.host, listener.port, "/") for listener in listeners[2:]],
-            "extra_vb365_ports": [listener.port for listener in listeners[2:]], "pid": os.getpid()}
+            "extra_vb365_urls": [_url(scheme, args.host, listener.port, "/") for listener in listeners[3:]],
+            "extra_vb365_ports": [listener.port for listener in listeners[3:]], "pid": os.getpid()}
     for listener in listeners:
         listener.serve_in_thread()
     print("VB365 %s" % info["vb365_url"])
     print("EM %s" % info["em_url"])
+    print("VBR %s" % info["vbr_url"])
     for url in info["extra_vb365_urls"]:
         print("VB365 %s (extra)" % url)
     print("CA %s" % (ca_path if not args.plain_http else "none (plain HTTP)"))
     sys.stdout.flush()
     if args.ready_file:
-        temporary = args.ready_file + ".tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(info, handle)
-        os.replace(temporary, args.ready_file)
+        write_ready_file(args.ready_file, info)
     return serve_until_signalled(listeners)
+
+
+def write_ready_file(path, info):
+    temporary = path + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(info, handle)
+    os.replace(temporary, path)
 
 
 def serve_until_signalled(listeners):

@@ -17,10 +17,12 @@ from .messages import ApiError, Request, Response
 from .state import DEFAULT_CONFIG, ScenarioError, build_world, validate_config
 from .util import monotonic, template
 from .vb365 import Vb365Api
+from .vbr import VbrApi
 
 FAULT_KINDS = ("status", "reset", "delay", "expire", "html", "truncated", "task_fail", "task_stuck", "flip_behind", "delete_behind")
-# These only make sense for requests that create a task (EM) or a session (VB365 start); others do not consume them.
+# These only make sense for requests that create a task (EM) or a session (VB365 and VBR start); others do not consume them.
 TASK_KINDS = ("task_fail", "task_stuck")
+APIS = ("vb365", "em", "vbr")
 FAULT_KEYS = {"kind", "api", "method", "path", "count", "status", "retry_after", "apply", "seconds", "message", "job"}
 MAX_LOGGED_BODY = 65536
 HTML_PAGE = ("<!DOCTYPE html>\n<html><head><title>Service Unavailable</title></head>\n"
@@ -39,9 +41,9 @@ def _creates_task(request):
 
 
 class Simulator:
-    """The state of one simulated installation (one VB365 server and one Enterprise Manager) and its test controls."""
+    """The state of one simulated installation (one VB365 server, one Enterprise Manager, one VBR server) and its test controls."""
 
-    def __init__(self, username, password, scenario=None, tls=True):
+    def __init__(self, username, password, scenario=None, tls=True, vbr_api_versions=None):
         self.username = username
         self.password = password
         self.default_scenario = scenario
@@ -49,12 +51,15 @@ class Simulator:
         self.lock = threading.RLock()
         self.vb365 = Vb365Api(self)
         self.em = EmApi(self)
+        self.vbr = VbrApi(self)
+        # The VBR revisions served after every reset (--vbr-api-versions); None = all the simulator knows.
+        self.vbr_api_versions = list(vbr_api_versions) if vbr_api_versions else None
         self.world = None
         self.config = {}
         self.faults = []
         self.log = []
         self.counts = {}
-        self.recent = {"vb365": deque(), "em": deque()}
+        self.recent = {api: deque() for api in APIS}
         self.reset(None)
 
     # -- control -----------------------------------------------------------------------------------------
@@ -64,16 +69,19 @@ class Simulator:
         with self.lock:
             self.world = world
             self.config = dict(DEFAULT_CONFIG)
+            if self.vbr_api_versions:
+                self.config["vbr_api_versions"] = list(self.vbr_api_versions)
             self.faults = []
             self.log = []
             self.counts = {}
-            self.recent = {"vb365": deque(), "em": deque()}
+            self.recent = {api: deque() for api in APIS}
 
     def tick(self):
         """Apply every time-driven change that is due (sessions ending, tasks finishing)."""
         now = monotonic()
         self.vb365.tick(now)
         self.em.tick(now)
+        self.vbr.tick(now)
 
     def add_fault(self, spec):
         if not isinstance(spec, dict):
@@ -85,8 +93,8 @@ class Simulator:
         fault.update(spec)
         if fault.get("kind") not in FAULT_KINDS:
             raise ScenarioError("fault kind must be one of %s" % ", ".join(FAULT_KINDS))
-        if fault["api"] not in ("vb365", "em", "any"):
-            raise ScenarioError("fault api must be vb365, em or any")
+        if fault["api"] not in APIS + ("any",):
+            raise ScenarioError("fault api must be vb365, em, vbr or any")
         fault["method"] = str(fault["method"]).upper()
         try:
             re.compile(fault["path"])
@@ -132,7 +140,7 @@ class Simulator:
     # -- the APIs ----------------------------------------------------------------------------------------
 
     def _api(self, name):
-        return self.vb365 if name == "vb365" else self.em
+        return {"vb365": self.vb365, "em": self.em, "vbr": self.vbr}[name]
 
     def _dispatch(self, request):
         api = self._api(request.api)
@@ -242,7 +250,8 @@ class Simulator:
     def _control_reset(self, _method, payload):
         self.reset(payload or None)
         with self.lock:
-            return json_response(200, {"ok": True, "vb365_jobs": len(self.world.vb365_jobs), "em_jobs": len(self.world.em_jobs)})
+            return json_response(200, {"ok": True, "vb365_jobs": len(self.world.vb365_jobs), "em_jobs": len(self.world.em_jobs),
+                                       "vbr_jobs": len(self.world.vbr.jobs)})
 
     def _control_requests(self, _method, _payload):
         with self.lock:

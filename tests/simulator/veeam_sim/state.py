@@ -14,6 +14,7 @@ from typing import Optional
 import yaml
 
 from .util import iso, new_id, next_daily_run, stable_id, utcnow
+from .vbrstate import VBR_REVISIONS, VbrScenarioError, VbrWorld, build_vbr
 
 DEFAULT_SCENARIO = os.path.join(os.path.dirname(__file__), "scenarios", "default.yaml")
 
@@ -30,11 +31,17 @@ DEFAULT_CONFIG = {
     "em_flag_lag_seconds": 0,
     "rate_limit_per_second": None,
     "latency_seconds": 0,
+    "vbr_run_seconds": 1.0,
+    "vbr_stop_seconds": 0.2,
+    "vbr_token_seconds": 900,
+    "vbr_api_versions": list(VBR_REVISIONS),
 }
 # Which settings may be null, and which must be whole numbers.
 NULLABLE_CONFIG = ("em_task_polls", "rate_limit_per_second")
 INTEGER_CONFIG = ("em_task_polls",)
 BOOLEAN_CONFIG = ("em_operation_finished",)
+# Settings that are lists of strings, with the values they may contain.
+LIST_CONFIG = {"vbr_api_versions": VBR_REVISIONS}
 
 VB365_STATUSES = ("Stopped", "Running", "Success", "Failed", "Warning", "NotConfigured", "Disconnected", "Queued")
 EM_PLATFORMS = ("AgentForWindows", "AgentForLinux")
@@ -42,8 +49,8 @@ EM_RESULTS = ("Success", "Warning", "Failed", "None")
 VB365_JOB_KEYS = {"name", "id", "enabled", "running", "lastStatus", "description", "backupType", "schedule",
                   "repositoryId", "organizationId"}
 EM_JOB_KEYS = {"name", "id", "enabled", "running", "platform", "description", "lastResult"}
-SCENARIO_KEYS = {"vb365", "em", "generate"}
-GENERATE_KEYS = {"vb365_jobs", "em_jobs", "enabled"}
+SCENARIO_KEYS = {"vb365", "em", "vbr", "generate"}
+GENERATE_KEYS = {"vb365_jobs", "em_jobs", "vbr_jobs", "enabled"}
 # Fixed ids of the things every job belongs to (one organization, one repository, one backup server).
 ORGANIZATION_ID = stable_id("organization", "backupops.onmicrosoft.com")
 REPOSITORY_ID = stable_id("repository", "Object Storage Repository")
@@ -66,7 +73,9 @@ def validate_config(changes):
             if key not in NULLABLE_CONFIG:
                 raise ScenarioError("config key %r must not be null" % key)
             continue
-        if key in BOOLEAN_CONFIG:
+        if key in LIST_CONFIG:
+            _check_list_config(key, value)
+        elif key in BOOLEAN_CONFIG:
             if not isinstance(value, bool):
                 raise ScenarioError("config key %r must be true or false" % key)
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
@@ -74,6 +83,12 @@ def validate_config(changes):
         elif key in INTEGER_CONFIG and int(value) != value:
             raise ScenarioError("config key %r must be a whole number" % key)
     return changes
+
+
+def _check_list_config(key, value):
+    allowed = LIST_CONFIG[key]
+    if not isinstance(value, list) or not value or any(item not in allowed for item in value):
+        raise ScenarioError("config key %r must be a non-empty list of %s" % (key, ", ".join(allowed)))
 
 
 # -- VB365 -------------------------------------------------------------------------------------------
@@ -287,6 +302,10 @@ def build_world(scenario, clock):
         _check_keys("em job", item, EM_JOB_KEYS)
         world.add_em_job(_em_job(item, seen), running=bool(item.get("running")), last_result=item.get("lastResult", "Success"),
                          clock=clock)
+    try:
+        world.vbr = build_vbr(scenario.get("vbr"), generate.get("vbr_jobs"), enabled, clock)
+    except VbrScenarioError as exc:
+        raise ScenarioError(str(exc)) from exc
     return world
 
 
@@ -342,6 +361,7 @@ class World:
         self.tasks = {}
         self.pending_tasks = set()
         self.task_counter = 0
+        self.vbr = VbrWorld()
 
     def add_vb365_job(self, job, running, clock):
         self.vb365_jobs[job.id] = job
@@ -422,6 +442,7 @@ class World:
             "em": {"jobs": [_em_state(job, now) for job in self.em_jobs.values()],
                    "logon_sessions": len(self.logons),
                    "tasks": [_task_state(task) for task in self.tasks.values()]},
+            "vbr": self.vbr.snapshot(now),
         }
 
 

@@ -26,7 +26,8 @@ except ImportError:  # scripts (demo, benchmark) may use SimProcess without pyte
 
 PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Logins and logouts open or close a session; they are not writes.
-SESSION_REQUESTS = re.compile(r"^POST /v\d+/token(/logout)?$|^POST /api/sessionMngr/?$|^DELETE /api/logonSessions/\{id\}$", re.I)
+SESSION_REQUESTS = re.compile(r"^POST /v\d+/token(/logout)?$|^POST /api/sessionMngr/?$|^DELETE /api/logonSessions/\{id\}$"
+                              r"|^POST /api/oauth2/(token|logout)/?$", re.I)
 
 
 class SimError(RuntimeError):
@@ -41,9 +42,11 @@ class SimClient:
         self.process = process
         self.vb365_url = info["vb365_url"]
         self.em_url = info["em_url"]
+        self.vbr_url = info.get("vbr_url")
         self.host = info.get("host", "127.0.0.1")
         self.vb365_port = info["vb365_port"]
         self.em_port = info["em_port"]
+        self.vbr_port = info.get("vbr_port")
         self.ca_path = info["ca_path"]
         self.username = info["username"]
         self.password = info["password"]
@@ -60,7 +63,7 @@ class SimClient:
             return cls(json.load(handle))
 
     def __repr__(self):
-        return "SimClient(vb365_url=%r, em_url=%r)" % (self.vb365_url, self.em_url)
+        return "SimClient(vb365_url=%r, em_url=%r, vbr_url=%r)" % (self.vb365_url, self.em_url, self.vbr_url)
 
     def _call(self, method, path, payload=None):
         response = self.session.request(method, self._control_base + path, json=payload, timeout=60)
@@ -113,6 +116,9 @@ class SimClient:
     def em_job(self, name):
         return self._find(self.state()["em"]["jobs"], name)
 
+    def vbr_job(self, name):
+        return self._find(self.state()["vbr"]["jobs"], name)
+
     @staticmethod
     def _find(jobs, name):
         for job in jobs:
@@ -143,7 +149,7 @@ class SimProcess:
         self.log_path = os.path.join(self.state_dir, "simulator.log")
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_PARENT, env.get("PYTHONPATH")) if p)
-        command = [self.python, "-m", "veeam_sim", "--vb365-port", "0", "--em-port", "0", "--state-dir", self.state_dir,
+        command = [self.python, "-m", "veeam_sim", "--vb365-port", "0", "--em-port", "0", "--vbr-port", "0", "--state-dir", self.state_dir,
                    "--ready-file", ready] + self.extra_args
         self._log = open(self.log_path, "wb")  # pylint: disable=consider-using-with
         self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT, env=env)  # pylint: disable=consider-using-with

@@ -1,0 +1,189 @@
+"""Veeam Backup & Replication (VBR REST API) state: jobs of several types, their sessions and OAuth2 tokens.
+
+Kept apart from state.py so that the VBR simulation can grow without touching the other APIs; state.py builds it
+from the scenario's `vbr` section (and `generate.vbr_jobs`) and shows it in /_sim/state.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .util import iso, new_id, next_daily_run, stable_id, utcnow
+
+VBR_REVISIONS = ("1.2-rev1", "1.3-rev1")
+# Job types the simulator can render (1.3-rev1 names); 1.2-rev1 only knows VSphereBackup, as "Backup".
+VBR_TYPES = ("VSphereBackup", "HyperVBackup", "BackupCopy", "WindowsAgentBackup", "LinuxAgentBackup")
+VBR_RESULTS = ("Success", "Warning", "Failed", "None")
+VBR_JOB_KEYS = {"name", "id", "type", "enabled", "running", "description", "lastResult", "highPriority"}
+VBR_REPOSITORY_ID = stable_id("vbr-repository", "Default Backup Repository")
+VBR_REPOSITORY_NAME = "Default Backup Repository"
+
+
+class VbrScenarioError(ValueError):
+    """An invalid `vbr` scenario section (state.py turns it into a ScenarioError)."""
+
+
+@dataclass
+class VbrSession:
+    id: str
+    job_id: str
+    name: str
+    created: datetime.datetime
+    state: str = "Starting"
+    result: str = "None"
+    message: str = ""
+    canceled: bool = False
+    end_time: Optional[datetime.datetime] = None
+    active_full: bool = False
+    progress: int = 0
+    usn: int = 0
+    # Monotonic deadlines; end_at None = runs until stopped.
+    started_at: float = 0.0
+    starting_until: float = 0.0
+    end_at: Optional[float] = None
+    stop_at: Optional[float] = None
+    fail_message: Optional[str] = None
+    stuck: bool = False
+
+    @property
+    def running(self):
+        return self.state != "Stopped"
+
+
+@dataclass
+class VbrJob:
+    id: str
+    name: str
+    type: str = "VSphereBackup"
+    enabled: bool = True
+    description: str = ""
+    high_priority: bool = False
+    daily_hour: int = 22
+    sessions: list = field(default_factory=list)
+
+    @property
+    def current(self):
+        return self.sessions[-1] if self.sessions and self.sessions[-1].running else None
+
+    @property
+    def latest(self):
+        return self.sessions[-1] if self.sessions else None
+
+    @property
+    def next_run(self):
+        return next_daily_run(self.daily_hour) if self.enabled else None
+
+
+@dataclass
+class VbrToken:
+    access: str
+    refresh: str
+    user: str
+    expires_at: float
+    issued: datetime.datetime
+    expires: datetime.datetime
+
+
+class VbrWorld:
+    """Jobs, sessions and tokens of one backup server's REST API."""
+
+    def __init__(self):
+        self.jobs = {}
+        self.sessions = {}
+        self.active = set()
+        self.tokens = {}
+        self.refresh_tokens = {}
+        self.usn = 0
+
+    def next_usn(self):
+        self.usn += 1
+        return self.usn
+
+    def add_job(self, job, running, last_result, clock):
+        self.jobs[job.id] = job
+        now = utcnow()
+        if last_result and last_result != "None":
+            created = now - datetime.timedelta(days=1)
+            past = VbrSession(id=new_id(), job_id=job.id, name=job.name, created=created, state="Stopped", result=last_result,
+                              message=_past_message(last_result), end_time=created + datetime.timedelta(minutes=18), progress=100,
+                              usn=self.next_usn())
+            self._add_session(job, past)
+        if running:
+            # Running in the scenario: works until it is stopped, whatever vbr_run_seconds says.
+            session = VbrSession(id=new_id(), job_id=job.id, name=job.name, created=now - datetime.timedelta(minutes=5), state="Working",
+                                 progress=40, started_at=clock, usn=self.next_usn())
+            self._add_session(job, session)
+            self.active.add(job.id)
+
+    def _add_session(self, job, session):
+        job.sessions.append(session)
+        self.sessions[session.id] = session
+
+    def start_session(self, job, clock, run_seconds, active_full=False):
+        session = VbrSession(id=new_id(), job_id=job.id, name=job.name, created=utcnow(), active_full=active_full, started_at=clock,
+                             starting_until=clock + min(0.1, run_seconds / 5.0), end_at=clock + run_seconds, usn=self.next_usn())
+        self._add_session(job, session)
+        self.active.add(job.id)
+        return session
+
+    def delete_job(self, job_id):
+        job = self.jobs.pop(job_id, None)
+        if job:
+            self.active.discard(job_id)
+            for session in job.sessions:
+                self.sessions.pop(session.id, None)
+        return job
+
+    def snapshot(self, now):
+        """The control API's view; `tokens` counts access tokens that still work."""
+        return {"jobs": [_job_state(job) for job in self.jobs.values()],
+                "tokens": sum(1 for token in self.tokens.values() if token.expires_at > now)}
+
+
+def _past_message(result):
+    return {"Success": "", "Warning": "1 of 3 VMs processed with warnings.", "Failed": "Error: Unable to connect to the host."}.get(result, "")
+
+
+def _job_state(job):
+    return {"id": job.id, "name": job.name, "type": job.type, "enabled": job.enabled, "running": job.current is not None,
+            "lastResult": job.latest.result if job.latest else "None",
+            "sessions": [{"id": s.id, "state": s.state, "result": s.result, "message": s.message, "isCanceled": s.canceled,
+                          "activeFull": s.active_full, "creationTime": iso(s.created), "endTime": iso(s.end_time)} for s in job.sessions]}
+
+
+def _job(item, seen):
+    if not isinstance(item, dict):
+        raise VbrScenarioError("vbr job must be an object, got %r" % (item,))
+    unknown = set(item) - VBR_JOB_KEYS
+    if unknown:
+        raise VbrScenarioError("vbr job has unknown keys %s (allowed: %s)" % (sorted(unknown), ", ".join(sorted(VBR_JOB_KEYS))))
+    name = item.get("name")
+    if not isinstance(name, str) or not name:
+        raise VbrScenarioError("every job needs a non-empty name: %r" % (item,))
+    if item.get("type", "VSphereBackup") not in VBR_TYPES:
+        raise VbrScenarioError("vbr job %r: type must be one of %s" % (name, ", ".join(VBR_TYPES)))
+    if item.get("lastResult", "Success") not in VBR_RESULTS:
+        raise VbrScenarioError("vbr job %r: lastResult must be one of %s" % (name, ", ".join(VBR_RESULTS)))
+    index = seen.get(name, 0)
+    seen[name] = index + 1
+    job_id = str(item["id"]).lower() if item.get("id") else stable_id("vbr", name, index)
+    job = VbrJob(id=job_id, name=name, type=item.get("type", "VSphereBackup"), enabled=bool(item.get("enabled", True)),
+                 description=item.get("description", "Created by BACKUPOPS\\backupops for %s." % name),
+                 high_priority=bool(item.get("highPriority", False)))
+    job.daily_hour = 20 + len(name) % 4
+    return job
+
+
+def build_vbr(section, generated, enabled, clock):
+    """A VbrWorld from the scenario's `vbr` section plus `generated` VSphereBackup jobs ("VBR Job 0001"...)."""
+    section = {} if section is None else section
+    if not isinstance(section, dict) or not isinstance(section.get("jobs", []), list):
+        raise VbrScenarioError("vbr must be an object with a list 'jobs'")
+    items = list(section.get("jobs") or [])
+    items += [{"name": "VBR Job %04d" % number, "enabled": enabled} for number in range(1, int(generated or 0) + 1)]
+    world = VbrWorld()
+    seen = {}
+    for item in items:
+        job = _job(item, seen)
+        world.add_job(job, running=bool(item.get("running")), last_result=item.get("lastResult", "Success"), clock=clock)
+    return world
