@@ -293,8 +293,8 @@ BAD_INPUT = [
     ({"state": "enabled", "all_jobs": True, "timeout": -1}, "timeout must be a positive number of seconds, got -1"),
     ({"state": "enabled", "all_jobs": True, "write_concurrency": 0}, "write_concurrency must be between 1 and 8, got 0"),
     ({"state": "enabled", "all_jobs": True, "write_concurrency": 50}, "write_concurrency must be between 1 and 8, got 50"),
-    ({"state": "enabled", "all_jobs": True, "server": " "}, "server is empty: set the option server (or module_defaults for "
-                                                             "group/backupops.veeam.vb365), the environment variable VEEAM_VB365_SERVER"),
+    ({"state": "enabled", "all_jobs": True, "server": " "},
+     "server is empty: set the option server (or module_defaults for group/backupops.veeam.vb365), the environment variable VEEAM_VB365_SERVER"),
 ]
 
 
