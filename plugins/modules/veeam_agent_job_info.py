@@ -121,8 +121,6 @@ from ansible_collections.backupops.veeam.plugins.module_utils._options import EM
 
 def main():
     module = info_module(EM, sessions=dict(type="int", default=0))
-    if module.params["sessions"] < 0:
-        module.fail_json(msg="Invalid options: sessions must be 0 or more, got %s." % module.params["sessions"])
     run_info(module, EmClient(module))
 
 
