@@ -311,7 +311,7 @@ class EmClient(LoggedInClient):
             exc.message = "Logon to %s as %r failed: %s" % (
                 self.server, self.params["username"], exc.server_message or "wrong user name or password (HTTP %s)" % exc.status)
         elif exc.status == 404:
-            exc.message = ("%s has no Enterprise Manager logon (/%s answered 404): check server and port (the Enterprise Manager "
+            exc.message = ("%s has no Enterprise Manager logon (/%s): check server and port (the Enterprise Manager "
                            "REST API listens on 9398 by default)." % (self.server, LOGON_PATH))
 
     def close(self):

@@ -75,7 +75,7 @@ class Vb365Client(LoggedInClient):
         if exc.status in LOGIN_FAILED_STATUSES:
             exc.message = "Login to %s as %r failed: %s" % (self.server, self.params["username"], exc.server_message or "wrong user name or password")
         elif exc.status == 404:
-            exc.message = ("%s has no /%s/token (HTTP 404): the server may not support api_version %s (set api_version to the newest "
+            exc.message = ("%s has no /%s/token: the server may not support api_version %s (set api_version to the newest "
                            "version it supports, e.g. v6 for Veeam Backup for Microsoft 365 version 6), or %s is not a Veeam Backup for "
                            "Microsoft 365 REST API port (4443 by default)." % (self.server, self.version, self.version, self.params["port"]))
 
