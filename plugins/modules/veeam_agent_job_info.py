@@ -117,7 +117,7 @@ jobs:
                description: Nightly, schedule_configured: true}
     sessions:
       description:
-        - The newest sessions, newest first, in the same shape as in R(backupops.veeam.veeam_o365_job_info,ansible_collections.backupops.veeam.veeam_o365_job_info_module).
+        - The newest sessions, newest first, in the same shape as in M(backupops.veeam.veeam_o365_job_info).
       type: list
       elements: dict
       returned: when O(sessions) > 0
@@ -127,7 +127,8 @@ jobs:
           type: str
         state:
           description:
-            - The session's C(State): C(Starting), C(Working), C(Stopping), C(Pausing), C(Resuming) while active, C(Stopped) once ended.
+            - The session's C(State), which is C(Starting), C(Working), C(Stopping), C(Pausing) or C(Resuming) while it is active
+              and C(Stopped) once it ended.
           type: str
         result:
           description:

@@ -96,7 +96,7 @@ jobs:
       type: dict
     sessions:
       description:
-        - The newest sessions, newest first, in the same shape as in R(backupops.veeam.veeam_agent_job_info,ansible_collections.backupops.veeam.veeam_agent_job_info_module).
+        - The newest sessions, newest first, in the same shape as in M(backupops.veeam.veeam_agent_job_info).
       type: list
       elements: dict
       returned: when O(sessions) > 0

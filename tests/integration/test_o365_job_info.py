@@ -58,7 +58,7 @@ def run_many_times(sim, name, runs):
     form = dict(grant_type="password", username=sim.username, password=sim.password, disable_antiforgery_token="true")
     http.headers["Authorization"] = "Bearer " + http.post(sim.vb365_url + "v8/token", data=form, timeout=10).json()["access_token"]
     job_id = sim.vb365_job(name)["id"]
-    for _ in range(runs):
+    for _run in range(runs):
         deadline = time.monotonic() + 5
         while http.post(sim.vb365_url + "v8/Jobs/%s/start" % job_id, json={"full": False}, timeout=10).status_code != 200:
             assert time.monotonic() < deadline
