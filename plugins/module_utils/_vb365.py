@@ -99,13 +99,14 @@ class Vb365Client(LoggedInClient):
         return [self._job(raw) for raw in self._raw_jobs()]
 
     def _raw_jobs(self):
-        if self.number < 8:
-            # Documented as a plain list; some servers answer a page like v8's: read that too.
-            answer = self.http.json(self._call("GET", "Jobs"))
-            if not isinstance(answer, dict):
-                return self._list(answer, "Jobs", "jobs")
-            return self._pages("Jobs", {}, "jobs", page=answer)
-        return self._pages("Jobs", {}, "jobs")
+        return self._list_or_pages("Jobs", "jobs") if self.number < 8 else self._pages("Jobs", {}, "jobs")
+
+    def _list_or_pages(self, path, what):
+        """A collection documented as a plain list; some servers answer a page like v8's instead, read that too."""
+        answer = self.http.json(self._call("GET", path))
+        if isinstance(answer, dict):
+            return self._pages(path, {}, what, page=answer)
+        return self._list(answer, path, what)
 
     def _pages(self, path, params, what, page=None):
         """Every item of a paged collection ({"results": [...]}), PAGE_SIZE items per request, in the server's order.
@@ -151,7 +152,7 @@ class Vb365Client(LoggedInClient):
         elif self.number >= PAGED_SESSIONS:
             sessions = self._pages("Jobs/%s/JobSessions" % job.id, {}, "sessions")
         else:
-            sessions = self._list(self.http.json(self._call("GET", "Jobs/%s/JobSessions" % job.id)), "Jobs/%s/JobSessions" % job.id, "sessions")
+            sessions = self._list_or_pages("Jobs/%s/JobSessions" % job.id, "sessions")
         # v8 names the job in each session: a server that ignored the filter must not mix in other jobs' sessions.
         sessions = [s for s in sessions if isinstance(s, dict) and str(s.get("jobId") or job.id).lower() == job.id.lower()]
         return [session_entry(s) for s in sorted(sessions, key=lambda s: s.get("creationTime") or "", reverse=True)[:limit]]

@@ -94,3 +94,13 @@ def test_sessions_are_read_page_by_page_then_the_newest_taken():
 def test_the_session_shape_shared_with_enterprise_manager(status, state, result):
     entry = session_entry(dict(id="s", status=status, creationTime="c", endTime="e", details="d"))
     assert entry == dict(id="s", state=state, result=result, creation_time="c", end_time="e", details="d")
+
+
+def test_old_versions_read_sessions_as_a_plain_list_or_a_page():
+    plain = [dict(id="a", status="Success", creationTime="2026-11-01T10:00:00.000Z"),
+             dict(id="b", status="Failed", creationTime="2026-11-02T10:00:00.000Z")]
+    job = Job(id=GUID, name="x", enabled=True, running=False, last_run=None, last_result=None, next_run=None, details={})
+    for answer in (plain, dict(offset=0, limit=30, results=plain)):
+        client = client_with("v5", {"v5/Jobs/%s/JobSessions" % GUID: [answer]})
+        assert [(s["id"], s["result"]) for s in client.read_sessions(job, 5)] == [("b", "Failed"), ("a", "Success")]
+        assert len(client.http.sent) == 1
