@@ -41,9 +41,14 @@ else:
 
 NS = "http://www.veeam.com/ent/v1.0"
 JOB_URN = "urn:veeam:AgentBackupJob:"
+# The vendor pages print a backup session's JobUid with the generic job URN; older servers may use the agent one.
+SESSION_JOB_URNS = ("urn:veeam:Job:", JOB_URN)
 LOGON_PATH = "api/sessionMngr/"
+SESSION_HEADER = "X-RestSvcSessionId"
 # One page holds every agent job of all but the largest installations; paging covers the rest.
 PAGE_SIZE = 1000
+# The info module reads at most this many pages of the newest finished agent sessions to find each idle job's last run.
+NEWEST_SESSION_PAGES = 3
 # Sessions in any other state belong to a running job (Starting, Working, Stopping, Pausing, Resuming).
 IDLE_SESSION_STATE = "Stopped"
 TASK_DONE = "Finished"
@@ -209,6 +214,14 @@ def newest_first(sessions):
     return sorted(sessions, key=lambda session: session.get("creation_time") or "", reverse=True)
 
 
+def newest_by_job(found):
+    """Each job's newest session among BackupJobSession entities, keyed by the job's GUID in lower case."""
+    newest = {}
+    for session in newest_first([session_from_entity(entity) for entity in found]):
+        newest.setdefault(session["job_id"].lower(), session)
+    return newest
+
+
 def task_from_body(body):
     """A plain task dict from a Task answer (the seed page's 202 and Finished examples, XML or JSON)."""
     result = body.get("Result")
@@ -246,7 +259,8 @@ class EmClient(LoggedInClient):
         self.params = module.params
         self.format = self.params["format"]
         if self.format == "xml" and not HAS_XMLTODICT:
-            module.fail_json(msg=missing_required_lib("xmltodict"), exception=XMLTODICT_IMPORT_ERROR)
+            module.fail_json(msg=missing_required_lib("xmltodict", reason="to read XML answers; format: json works without it"),
+                             exception=XMLTODICT_IMPORT_ERROR)
         super(EmClient, self).__init__(http_client(self.params, replayable_posts=(LOGON_PATH,), headers={"Accept": CONTENT_TYPES[self.format]}))
         self.server = self.http.base_url
         self.logoff_path = None
@@ -256,21 +270,23 @@ class EmClient(LoggedInClient):
     # -- logon session ------------------------------------------------------
 
     def login(self):
+        # EM prefers its session cookie over the header: an ended session's cookie would refuse even this logon.
+        self._forget_session()
         try:
             response = self.http.request("POST", LOGON_PATH + "?v=latest", expect=(200, 201),
                                          auth=(self.params["username"], self.params["password"]))
         except VeeamApiError as exc:
-            if exc.status in LOGON_FAILED_STATUSES:
-                exc.message = "Logon to %s as %r failed: %s" % (
-                    self.server, self.params["username"], exc.server_message or "wrong user name or password (HTTP %s)" % exc.status)
+            self._explain_logon_failure(exc)
             raise
-        token = response.headers.get("X-RestSvcSessionId")
+        token = response.headers.get(SESSION_HEADER)
         if not token:
             raise VeeamApiError("Logon answer carries no X-RestSvcSessionId header (is this a Veeam Backup Enterprise Manager server?).",
                                 "POST", response.url, response.status_code)
         self.module.no_log_values.add(token)
+        # Only the header carries the session, so that the next logon can replace it completely.
+        self._forget_session()
         self.token = token
-        self.http.session.headers["X-RestSvcSessionId"] = token
+        self.http.session.headers[SESSION_HEADER] = token
         # A best guess until the body names the session: close() must have something to delete even if the body is unreadable.
         self.logoff_path = "api/logonSessions/%s" % token
         body = self._body(response, "LogonSession")
@@ -283,6 +299,20 @@ class EmClient(LoggedInClient):
             self.logoff_path = path_of(href)
         elif session_id:
             self.logoff_path = "api/logonSessions/%s" % session_id
+
+    def _forget_session(self):
+        self.http.session.headers.pop(SESSION_HEADER, None)
+        jar = self.http.session.cookies
+        for cookie in [cookie for cookie in jar if cookie.name.lower() == SESSION_HEADER.lower()]:
+            jar.clear(cookie.domain, cookie.path, cookie.name)
+
+    def _explain_logon_failure(self, exc):
+        if exc.status in LOGON_FAILED_STATUSES:
+            exc.message = "Logon to %s as %r failed: %s" % (
+                self.server, self.params["username"], exc.server_message or "wrong user name or password (HTTP %s)" % exc.status)
+        elif exc.status == 404:
+            exc.message = ("%s has no Enterprise Manager logon (/%s): check server and port (the Enterprise Manager "
+                           "REST API listens on 9398 by default)." % (self.server, LOGON_PATH))
 
     def close(self):
         try:
@@ -307,28 +337,61 @@ class EmClient(LoggedInClient):
     def _get(self, path, what):
         return self._body(self.call("GET", path), what)
 
-    def _query(self, kind, query_filter=None):
-        """Every entity of one type through the query service, page by page (one request per PAGE_SIZE entities)."""
+    def _query(self, kind, query_filter=None, extra="", page_size=PAGE_SIZE, enough=None, max_pages=None):
+        """Entities of one type through the query service, page by page (one request per `page_size` entities).
+
+        Stops early once `enough(found)` holds or after `max_pages` pages; returns (entities, whether pages were left unread).
+        """
         found, page = [], 1
         while True:
             # Built by hand: requests' params= would percent-encode the filter's operators.
-            path = "api/query?type=%s&format=Entities%s&pageSize=%d&page=%d" % (
-                kind, "&filter=" + query_filter if query_filter else "", PAGE_SIZE, page)
+            path = "api/query?type=%s&format=Entities%s%s&pageSize=%d&page=%d" % (
+                kind, "&filter=" + query_filter if query_filter else "", extra, page_size, page)
             body = self._get(path, "QueryResult")
             batch = entities(body, kind)
             found.extend(batch)
             number, count = paging(body)
             if not batch or number >= count or page >= count:
-                return found
+                return found, False
+            if (enough is not None and enough(found)) or (max_pages is not None and page >= max_pages):
+                return found, True
             page = max(page, number) + 1
 
     # -- jobs ---------------------------------------------------------------
 
-    def read_jobs(self):
-        """Every agent job: one query for the jobs and one for the sessions that are not Stopped."""
-        jobs = [job_from_entity(entity) for entity in self._query("AgentBackupJob")]
-        active = [session_from_entity(entity) for entity in self._query("BackupJobSession", "State!=Stopped")]
-        return [self._with_sessions(job, active) for job in jobs]
+    def read_jobs(self, last_runs=False):
+        """Every agent job: one query for the jobs and one for the sessions that are not Stopped.
+
+        With last_runs (the info module), idle jobs also get their newest finished session (see _with_last_runs).
+        """
+        jobs = [job_from_entity(entity) for entity in self._query("AgentBackupJob")[0]]
+        active = [session_from_entity(entity) for entity in self._query("BackupJobSession", "State!=Stopped")[0]]
+        jobs = [self._with_sessions(job, active) for job in jobs]
+        return self._with_last_runs(jobs) if last_runs else jobs
+
+    def _with_last_runs(self, jobs):
+        """Fill each idle job's last run from one query of finished agent sessions, newest first.
+
+        The pages are shared by all jobs, so the cost does not grow with them: it stops as soon as every idle job has
+        its newest session, when the sessions run out, or after NEWEST_SESSION_PAGES pages, whichever comes first.
+        """
+        idle = set(job.id.lower() for job in jobs if not job.running and job.last_run is None)
+        if not idle:
+            return jobs
+        found, cut = self._query("BackupJobSession", "JobType==AgentBackup;State==%s" % IDLE_SESSION_STATE, "&sortDesc=CreationTime",
+                                 enough=lambda found: idle <= set(newest_by_job(found)), max_pages=NEWEST_SESSION_PAGES)
+        newest = newest_by_job(found)
+        missing = [job.name for job in jobs if job.id.lower() in idle and job.id.lower() not in newest]
+        if cut and missing:
+            self.module.warn("No last run found for %d job(s) among the newest %d finished agent sessions: %s." % (
+                len(missing), NEWEST_SESSION_PAGES * PAGE_SIZE, ", ".join(missing)))
+        return [self._last_run(job, newest.get(job.id.lower())) if job.id.lower() in idle else job for job in jobs]
+
+    @staticmethod
+    def _last_run(job, session):
+        if session is None:
+            return job
+        return job._replace(last_run=session["creation_time"], last_result=session["result"])
 
     def _with_sessions(self, job, active):
         mine = newest_first([session for session in active if session["job_id"].lower() == job.id.lower()])
@@ -357,11 +420,14 @@ class EmClient(LoggedInClient):
         return job._replace(last_run=seen["creation_time"], last_result=seen["result"])
 
     def read_sessions(self, job, limit):
-        """The newest `limit` backup sessions of a job, newest first."""
-        sessions = [session_from_entity(entity) for entity in self._query("BackupJobSession", "JobUid==%s%s" % (JOB_URN, job.id))]
-        sessions = [session for session in sessions if not session["job_id"] or session["job_id"].lower() == job.id.lower()]
-        return [dict((key, session[key]) for key in ("id", "state", "result", "creation_time", "end_time"))
-                for session in newest_first(sessions)[:limit]]
+        """The newest `limit` backup sessions of a job, newest first: one query, sorted and cut by the server."""
+        # URN values are quoted as on the vendor pages; the server is trusted with the order but the result is re-checked.
+        uids = ",".join('JobUid=="%s%s"' % (urn, job.id) for urn in SESSION_JOB_URNS)
+        found, _cut = self._query("BackupJobSession", uids, "&sortDesc=CreationTime", page_size=limit, max_pages=1)
+        sessions = [session_from_entity(entity) for entity in found]
+        sessions = [session for session in sessions if session["job_id"].lower() == job.id.lower()]
+        return [dict(id=session["id"], state=session["state"], result=session["result"], creation_time=session["creation_time"],
+                     end_time=session["end_time"], details=None) for session in newest_first(sessions)[:limit]]
 
     # -- actions and tasks ----------------------------------------------------
 
@@ -461,5 +527,5 @@ class EmClient(LoggedInClient):
 
     @staticmethod
     def normalize_id(value):
-        value = value.strip()
-        return value[len(JOB_URN):] if value.lower().startswith(JOB_URN.lower()) else value
+        """The GUID of a job id given bare or as any Veeam URN (urn:veeam:AgentBackupJob:<guid>, urn:veeam:Job:<guid>)."""
+        return guid_of(value)

@@ -20,7 +20,7 @@ def job_entry(job):
 def run_info(module, client):
     params = module.params
     try:
-        jobs = client.read_jobs()
+        jobs = client.read_jobs(last_runs=True)
         if params["id"] or params["name"]:
             jobs = select_jobs(jobs, params["id"], params["name"], normalize_id=client.normalize_id)
         entries = []

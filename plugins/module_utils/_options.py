@@ -87,6 +87,8 @@ def info_module(api, **own):
     spec.update(own)
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True, mutually_exclusive=[("id", "name", "all_jobs")])
     _check(module, api, selection_required=False)
+    if (module.params.get("sessions") or 0) < 0:
+        module.fail_json(msg="Invalid options: sessions must be 0 or more, got %s." % module.params["sessions"])
     return module
 
 

@@ -12,10 +12,27 @@ from ansible_collections.backupops.veeam.plugins.module_utils._http import Logge
 from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import Job
 from ansible_collections.backupops.veeam.plugins.module_utils._options import http_client
 
-# v8 pages the job list (default 30, at most 10,000); large pages keep a bulk read to one or two requests.
+# v8 pages the job list, v6+ the session lists (default 30, at most 10,000); large pages keep a bulk read to one or two requests.
 PAGE_SIZE = 1000
 RUNNING_STATUSES = ("Running", "Queued")
+# The lowest version whose session lists are pages, and the lowest with the JobSessions?jobId= filter.
+PAGED_SESSIONS, SESSION_FILTER = 6, 7
 LOGIN_FAILED_STATUSES = (400, 401, 403)
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def session_entry(raw):
+    """A VB365 session in the info modules' one shape: EM's state (Stopped once ended) and result (null while it runs)."""
+    status = raw.get("status")
+    running = status in RUNNING_STATUSES
+    return dict(id=raw.get("id"), state=status if running else "Stopped", result=None if running else status,
+                creation_time=raw.get("creationTime"), end_time=raw.get("endTime"), details=raw.get("details"))
 
 
 class Vb365Client(LoggedInClient):
@@ -44,8 +61,7 @@ class Vb365Client(LoggedInClient):
         try:
             body = self.http.json(self.http.request("POST", "%s/token" % self.version, data=form))
         except VeeamApiError as exc:
-            if exc.status in LOGIN_FAILED_STATUSES:
-                exc.message = "Login to %s as %r failed: %s" % (self.server, self.params["username"], exc.server_message or "wrong user name or password")
+            self._explain_login_failure(exc)
             raise
         token = body.get("access_token") if isinstance(body, dict) else None
         if not token:
@@ -54,6 +70,14 @@ class Vb365Client(LoggedInClient):
         self.module.no_log_values.update(v for v in (token, body.get("refresh_token")) if v)
         self.token = token
         self.http.session.headers["Authorization"] = "Bearer " + token
+
+    def _explain_login_failure(self, exc):
+        if exc.status in LOGIN_FAILED_STATUSES:
+            exc.message = "Login to %s as %r failed: %s" % (self.server, self.params["username"], exc.server_message or "wrong user name or password")
+        elif exc.status == 404:
+            exc.message = ("%s has no /%s/token: the server may not support api_version %s (set api_version to the newest "
+                           "version it supports, e.g. v6 for Veeam Backup for Microsoft 365 version 6), or %s is not a Veeam Backup for "
+                           "Microsoft 365 REST API port (4443 by default)." % (self.server, self.version, self.version, self.params["port"]))
 
     def close(self):
         try:
@@ -70,25 +94,39 @@ class Vb365Client(LoggedInClient):
 
     # -- jobs ----------------------------------------------------------------
 
-    def read_jobs(self):
+    def read_jobs(self, last_runs=False):
+        """Every job; `last_runs` is for the API whose job list lacks them (EM): VB365 jobs carry lastStatus and lastRun."""
         return [self._job(raw) for raw in self._raw_jobs()]
 
     def _raw_jobs(self):
-        if self.number < 8:
-            return self._list(self.http.json(self._call("GET", "Jobs")), "Jobs")
-        jobs, offset = [], 0
-        while True:
-            page = self.http.json(self._call("GET", "Jobs", params=dict(offset=offset, limit=PAGE_SIZE)))
-            results = self._list(page.get("results") if isinstance(page, dict) else None, "Jobs page")
-            jobs.extend(results)
-            if len(results) < PAGE_SIZE:
-                return jobs
-            offset += len(results)
+        return self._list_or_pages("Jobs", "jobs") if self.number < 8 else self._pages("Jobs", {}, "jobs")
 
-    def _list(self, value, what):
+    def _list_or_pages(self, path, what):
+        """A collection documented as a plain list; some servers answer a page like v8's instead, read that too."""
+        answer = self.http.json(self._call("GET", path))
+        if isinstance(answer, dict):
+            return self._pages(path, {}, what, page=answer)
+        return self._list(answer, path, what)
+
+    def _pages(self, path, params, what, page=None):
+        """Every item of a paged collection ({"results": [...]}), PAGE_SIZE items per request, in the server's order.
+
+        `page` is a first page already in hand (read without offset/limit, so its size is the server's default).
+        """
+        items = []
+        while True:
+            if page is None:
+                page = self.http.json(self._call("GET", path, params=dict(params, offset=len(items), limit=PAGE_SIZE)))
+            results = self._list(page.get("results") if isinstance(page, dict) else None, path, what)
+            items.extend(results)
+            if not results or len(results) < _int(page.get("limit"), PAGE_SIZE):
+                return items
+            page = None
+
+    def _list(self, value, path, what):
         if not isinstance(value, list):
-            raise VeeamApiError("%s is not a list of jobs (is this a Veeam Backup for Microsoft 365 server?)." % what,
-                                "GET", self.http.url("%s/Jobs" % self.version))
+            raise VeeamApiError("The answer is not a list of %s (is this a Veeam Backup for Microsoft 365 server?)." % what,
+                                "GET", self.http.url("%s/%s" % (self.version, path)))
         return value
 
     @staticmethod
@@ -105,15 +143,19 @@ class Vb365Client(LoggedInClient):
                          repository_id=raw.get("repositoryId"), organization_id=raw.get("organizationId")))
 
     def read_sessions(self, job, limit):
-        """The newest `limit` sessions of a job, newest first."""
-        if self.number >= 7:
-            answer = self.http.json(self._call("GET", "JobSessions", params=dict(jobId=job.id, limit=limit)))
+        """The newest `limit` sessions of a job, newest first, in the shape the EM info module uses too.
+
+        The documents define no order, so every page is read before sorting by creationTime.
+        """
+        if self.number >= SESSION_FILTER:
+            sessions = self._pages("JobSessions", dict(jobId=job.id), "sessions")
+        elif self.number >= PAGED_SESSIONS:
+            sessions = self._pages("Jobs/%s/JobSessions" % job.id, {}, "sessions")
         else:
-            answer = self.http.json(self._call("GET", "Jobs/%s/JobSessions" % job.id))
-        sessions = answer.get("results", []) if isinstance(answer, dict) else answer or []
-        sessions = sorted(sessions, key=lambda s: s.get("creationTime") or "", reverse=True)[:limit]
-        return [dict(id=s.get("id"), status=s.get("status"), creation_time=s.get("creationTime"), end_time=s.get("endTime"),
-                     details=s.get("details")) for s in sessions]
+            sessions = self._list_or_pages("Jobs/%s/JobSessions" % job.id, "sessions")
+        # v8 names the job in each session: a server that ignored the filter must not mix in other jobs' sessions.
+        sessions = [s for s in sessions if isinstance(s, dict) and str(s.get("jobId") or job.id).lower() == job.id.lower()]
+        return [session_entry(s) for s in sorted(sessions, key=lambda s: s.get("creationTime") or "", reverse=True)[:limit]]
 
     def send(self, job, action):
         if self.number <= 5:

@@ -41,7 +41,7 @@ extends_documentation_fragment:
 options:
   id:
     description:
-      - Id of the job, or a list of ids. Either the GUID or the full UID (V(urn:veeam:AgentBackupJob:<guid>)).
+      - Id of the job, or a list of ids. The GUID or a UID (V(urn:veeam:AgentBackupJob:<guid>) or V(urn:veeam:Job:<guid>)).
       - Mutually exclusive with O(name) and O(all_jobs).
     type: list
     elements: str

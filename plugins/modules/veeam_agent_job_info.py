@@ -30,22 +30,27 @@ extends_documentation_fragment:
 options:
   id:
     description:
-      - Only the jobs with these ids (the GUID, or the full UID V(urn:veeam:AgentBackupJob:<guid>)).
+      - Only the jobs with these ids (the GUID, or a UID V(urn:veeam:AgentBackupJob:<guid>) or V(urn:veeam:Job:<guid>)).
         Mutually exclusive with O(name) and O(all_jobs).
       - Without O(id) or O(name), every job is returned.
     type: list
     elements: str
   sessions:
     description:
-      - How many of each selected job's newest backup sessions to return (one request per job). V(0) returns none.
+      - How many of each selected job's newest backup sessions to return (one request per job, sorted and cut by the query service).
+        V(0) returns none; a negative number is refused before any request.
     type: int
     default: 0
 notes:
-  - 'Reading costs two requests however many jobs there are: the query service for the jobs
-    (C(type=AgentBackupJob&format=Entities)) and for the sessions that are not C(Stopped) (C(type=BackupJobSession)).
+  - 'Reading costs three requests however many jobs there are (up to 1,000 jobs; one more per further 1,000): the query service for
+    the jobs (C(type=AgentBackupJob&format=Entities)), for the sessions that are not C(Stopped), and for the finished agent sessions
+    newest first (C(type=BackupJobSession&filter=JobType==AgentBackup;State==Stopped&sortDesc=CreationTime), 1,000 a page).
     A job is running when its newest session is not C(Stopped).'
-  - Because only active sessions are read, C(last_run) and C(last_status) are set only for running jobs; use O(sessions)
-    for the history of the others.
+  - 'The finished sessions give each idle job its C(last_run) and C(last_status). Their pages are shared by all jobs, so their
+    number does not grow with the jobs: reading stops once every idle job has its newest session, when the sessions run out, or
+    after 3 pages (the newest 3,000 finished agent sessions), whichever comes first. A job whose newest session is older than
+    those keeps C(null) and the module warns naming it; a job that never ran (or whose sessions are gone) is C(null) without a
+    warning, but costs reading all pages up to that bound.'
   - The module logs on once and always logs off.
 seealso:
   - module: backupops.veeam.veeam_agent_job
@@ -99,10 +104,13 @@ jobs:
       description: Whether the job's newest backup session is active (its state is not C(Stopped)).
       type: bool
     last_status:
-      description: Result of the active session (C(null) while it runs), C(null) for a job that is not running.
+      description:
+        - For a running job the result of its active session, which is C(null) while it runs.
+        - For an idle job the result of its newest finished session (C(Success), C(Warning) or C(Failed); a stopped run is
+          C(Failed)), C(null) if it never ran or that session is beyond the bound in the notes.
       type: str
     last_run:
-      description: Creation time of the active session, C(null) for a job that is not running.
+      description: Creation time of the session that C(last_status) comes from, C(null) when there is none.
       type: str
     next_run:
       description: When the job runs next, if scheduled.
@@ -113,10 +121,33 @@ jobs:
       sample: {uid: "urn:veeam:AgentBackupJob:78c3919c-54d7-43fe-b047-485d3566f11f", platform: AgentForWindows,
                description: Nightly, schedule_configured: true}
     sessions:
-      description: The newest backup sessions, newest first (id, state, result, creation_time, end_time).
+      description:
+        - The newest sessions, newest first, in the same shape as in M(backupops.veeam.veeam_o365_job_info).
       type: list
       elements: dict
       returned: when O(sessions) > 0
+      contains:
+        id:
+          description: Id of the session.
+          type: str
+        state:
+          description:
+            - The session's C(State), which is C(Starting), C(Working), C(Stopping), C(Pausing) or C(Resuming) while it is active
+              and C(Stopped) once it ended.
+          type: str
+        result:
+          description:
+            - C(Success), C(Warning) or C(Failed) once ended (a stopped run is C(Failed)), C(null) while it runs.
+          type: str
+        creation_time:
+          description: When the session started (ISO 8601).
+          type: str
+        end_time:
+          description: When it ended (ISO 8601), C(null) while it runs.
+          type: str
+        details:
+          description: Always C(null) (Enterprise Manager sessions carry no details); there for the shape shared with VB365.
+          type: str
 """
 
 from ansible_collections.backupops.veeam.plugins.module_utils._em import EmClient
@@ -126,8 +157,6 @@ from ansible_collections.backupops.veeam.plugins.module_utils._options import EM
 
 def main():
     module = info_module(EM, sessions=dict(type="int", default=0))
-    if module.params["sessions"] < 0:
-        module.fail_json(msg="Invalid options: sessions must be 0 or more, got %s." % module.params["sessions"])
     run_info(module, EmClient(module))
 
 

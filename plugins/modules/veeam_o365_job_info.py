@@ -44,7 +44,9 @@ options:
     elements: str
   sessions:
     description:
-      - How many of each selected job's newest sessions to return (one request per job). V(0) returns none.
+      - How many of each selected job's newest sessions to return. V(0) returns none; a negative number is refused before any request.
+      - The API defines no order and pages the sessions (from v6), so every page of the job's sessions is read (1,000 a request) and
+        the newest are picked by creation time; the cost is one request per job and per 1,000 of its sessions.
     type: int
     default: 0
 seealso:
@@ -109,10 +111,32 @@ jobs:
       description: Description, backup type, schedule type, repository and organization ids.
       type: dict
     sessions:
-      description: The newest sessions, newest first (id, status, creation_time, end_time, details).
+      description:
+        - The newest sessions, newest first, in the same shape as in M(backupops.veeam.veeam_agent_job_info).
       type: list
       elements: dict
       returned: when O(sessions) > 0
+      contains:
+        id:
+          description: Id of the session.
+          type: str
+        state:
+          description:
+            - C(Running) or C(Queued) while the session is active (its VB365 C(status)), C(Stopped) once it ended.
+          type: str
+        result:
+          description:
+            - The VB365 C(status) of an ended session (C(Success), C(Warning), C(Failed), C(Stopped), ...), C(null) while it runs.
+          type: str
+        creation_time:
+          description: When the session started (ISO 8601).
+          type: str
+        end_time:
+          description: When it ended (ISO 8601), C(null) while it runs.
+          type: str
+        details:
+          description: The session's C(details) text.
+          type: str
 """
 
 from ansible_collections.backupops.veeam.plugins.module_utils._info import run_info

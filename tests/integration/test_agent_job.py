@@ -126,6 +126,14 @@ def test_id_with_the_urn_prefix_selects_the_job(ansible, sim, fmt):
     assert result["changed"] is False and result["jobs"][0]["id"] == job["id"], result
 
 
+def test_id_in_the_documented_job_urn_form_selects_the_job(ansible, sim, fmt):
+    job = pick(sim, enabled=True)
+    sim.clear_requests()
+    result = ansible.task(MODULE, format=fmt, id="urn:veeam:Job:%s" % job["id"], state="disabled")
+    assert result["changed"] is True and result["jobs"][0]["id"] == job["id"], result
+    assert em_job(sim, job["name"])["enabled"] is False and toggles(sim, job) == 1
+
+
 def test_a_failed_task_fails_clearly_and_logs_off(ansible, sim, fmt):
     job = pick(sim, enabled=True)
     sim.inject("task_fail", api="em", method="POST", path="toggleScheduleEnabled", message="Job is locked by another operation")
@@ -158,6 +166,23 @@ def test_an_expired_logon_session_is_renewed_once(ansible, sim, fmt):
     assert em_job(sim, job["name"])["enabled"] is False
     assert count(sim, "POST", "/api/sessionMngr/") == 2
     assert toggles(sim, job) == 1
+    assert_logged_off(sim, expired=1)
+
+
+def test_the_new_logon_after_an_expiry_carries_nothing_of_the_old_session(ansible, sim, fmt):
+    """EM prefers its session cookie over the header: a re-logon that sent the ended session's cookie would be refused."""
+    job = pick(sim, enabled=True)
+    sim.clear_requests()
+    sim.inject("expire", api="em", method="GET", path="type=AgentBackupJob", count=1)
+    result = ansible.task(MODULE, format=fmt, name=job["name"], state="enabled")
+    assert result["changed"] is False and not result.get("failed"), result
+    logons = [r for r in em_requests(sim) if r["method"] == "POST" and "sessionMngr" in r["path"]]
+    assert [r["status"] for r in logons] == [201, 201]
+    headers = dict((key.lower(), value) for key, value in logons[1]["headers"].items())
+    assert "cookie" not in headers and "x-restsvcsessionid" not in headers
+    # Every later request carries only the header of the new logon.
+    later = em_requests(sim)[em_requests(sim).index(logons[1]) + 1:]
+    assert later and all("cookie" not in (key.lower() for key in r["headers"]) for r in later)
     assert_logged_off(sim, expired=1)
 
 

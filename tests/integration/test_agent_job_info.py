@@ -27,8 +27,8 @@ def test_lists_every_job_with_flag_and_running_state(ansible, sim, fmt):
         assert job["enabled"] is expected[job["id"]]["enabled"]
         assert job["running"] is expected[job["id"]]["running"]
         assert job["details"]["uid"] == "urn:veeam:AgentBackupJob:" + job["id"]
-    # Two reads however many jobs: one query for the jobs, one for the active sessions.
-    assert [r["method"] for r in em_requests(sim)] == ["POST", "GET", "GET", "DELETE"]
+    # Three reads however many jobs: the jobs, the active sessions, one page of the newest finished sessions.
+    assert [r["method"] for r in em_requests(sim)] == ["POST", "GET", "GET", "GET", "DELETE"]
     assert_logged_off(sim)
 
 
@@ -51,7 +51,7 @@ def test_a_running_job_and_its_sessions(ansible, sim, fmt):
     assert 1 <= len(entry["sessions"]) <= 2
     newest = entry["sessions"][0]
     assert newest["state"] != "Stopped"
-    assert set(newest) == {"id", "state", "result", "creation_time", "end_time"}
+    assert set(newest) == {"id", "state", "result", "creation_time", "end_time", "details"}
     times = [s["creation_time"] for s in entry["sessions"]]
     assert times == sorted(times, reverse=True)
     assert_logged_off(sim)
@@ -84,3 +84,58 @@ def test_a_failed_logoff_is_a_warning_without_secrets(ansible, sim, fmt):
     for request in em_requests(sim):
         token = request["headers"].get("X-RestSvcSessionId")
         assert not token or token not in text
+
+
+def newest_finished(job):
+    finished = [s for s in job["sessions"] if s["state"] == "Stopped"]
+    return max(finished, key=lambda s: s["creationTime"]) if finished else None
+
+
+def test_idle_jobs_report_their_newest_finished_session(ansible, sim, fmt):
+    sim.configure(em_run_seconds=0.3)
+    job = next(j for j in sim.state()["em"]["jobs"] if j["enabled"] and not j["running"])
+    ran = ansible.task("veeam_agent_job", format=fmt, name=job["name"], state="running", wait_for_completion=True, wait_sleep=0.2)
+    assert ran["changed"] is True and not ran.get("failed"), ran
+    state = dict((j["id"], j) for j in sim.state()["em"]["jobs"])
+    result = ansible.task(MODULE, format=fmt)
+    assert not result.get("failed"), result
+    for entry in result["jobs"]:
+        if entry["running"]:
+            continue
+        newest = newest_finished(state[entry["id"]])
+        assert entry["last_run"] == (newest and newest["creationTime"]), entry
+        assert entry["last_status"] == (newest and newest["result"]), entry
+    by_name = dict((entry["name"], entry) for entry in result["jobs"])
+    # The run just made is the newest; yesterday's failure stays the last status of a job that has not run since.
+    assert by_name[job["name"]]["last_status"] == "Success" and by_name["Web Frontends"]["last_status"] == "Failed"
+
+
+def test_reading_last_runs_costs_the_same_for_6_or_600_jobs(ansible, sim, fmt):
+    counts = []
+    for scenario in ({}, {"generate": {"em_jobs": 600}}):
+        sim.reset(scenario)
+        sim.clear_requests()
+        result = ansible.task(MODULE, format=fmt)
+        assert not result.get("failed") and all(entry["last_status"] == "Success" for entry in result["jobs"] if scenario), result
+        queries = [r for r in em_requests(sim) if r["path"] == "/api/query"]
+        counts.append(len(queries))
+        newest = queries[-1]["query"]
+        assert "sortDesc=CreationTime" in newest and "JobType==AgentBackup" in newest.replace("%3D", "=")
+    assert counts == [3, 3]
+
+
+def test_sessions_are_matched_by_the_documented_job_urn_with_one_query_per_job(ansible, sim, fmt):
+    job = sim.em_job("Web Frontends")
+    sim.clear_requests()
+    result = ansible.task(MODULE, format=fmt, name=job["name"], sessions=5)
+    (entry,) = result["jobs"]
+    assert [s["id"] for s in entry["sessions"]] == [s["id"] for s in sorted(job["sessions"], key=lambda s: s["creationTime"], reverse=True)]
+    assert entry["sessions"][0]["result"] == "Failed" and entry["sessions"][0]["state"] == "Stopped"
+    per_job = [r for r in em_requests(sim) if "JobUid" in r["query"]]
+    assert len(per_job) == 1 and 'urn:veeam:Job:%s' % job["id"] in per_job[0]["query"].replace("%22", '"')
+
+
+def test_an_id_in_the_documented_job_urn_form_selects_the_job(ansible, sim, fmt):
+    job = sim.state()["em"]["jobs"][1]
+    result = ansible.task(MODULE, format=fmt, id="urn:veeam:Job:" + job["id"].upper())
+    assert [j["id"] for j in result["jobs"]] == [job["id"]], result

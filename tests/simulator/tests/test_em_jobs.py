@@ -75,7 +75,8 @@ def test_backup_sessions_of_a_job(em, sim):
     entities = em(as_json=True).get("agents/jobs/%s/backupSessions?format=Entity" % job["id"]).json()["BackupJobSessions"]
     assert [s["State"] for s in entities] == ["Stopped", "Working"] and [s["Result"] for s in entities] == ["Success", "None"]
     newest = entities[-1]
-    assert newest["JobUid"] == job["uid"] and newest["JobName"] == "Linux DB Servers" and newest["JobType"] == "AgentBackup"
+    # The vendor pages print a session's JobUid with the generic job URN.
+    assert newest["JobUid"] == "urn:veeam:Job:" + job["id"] and newest["JobName"] == "Linux DB Servers" and newest["JobType"] == "AgentBackup"
     assert newest["EndTime"] is None and newest["CreationTime"].endswith("Z")
     one = em(as_json=True).get("backupSessions/%s?format=Entity" % newest["UID"].rsplit(":", 1)[-1]).json()
     assert one["UID"] == newest["UID"]
@@ -93,7 +94,8 @@ def test_query_entities_xml(em):
     jobs = root.find(NS + "Entities").find(NS + "AgentBackupJobs").findall(NS + "AgentBackupJob")
     assert len(jobs) == 6
     paging = root.find(NS + "PagingInfo")
-    assert (paging.get("PageNum"), paging.get("PageSize"), paging.get("PagesCount")) == ("1", "100", "1")
+    # Without pageSize every result is on one page.
+    assert (paging.get("PageNum"), paging.get("PageSize"), paging.get("PagesCount")) == ("1", "6", "1")
 
 
 def test_query_entities_json_with_filter(em):
@@ -124,9 +126,11 @@ def test_bad_filters_are_400(em, expression):
 def test_query_sessions_by_job_uid_and_state(em, sim):
     job = sim.em_job("Linux DB Servers")
     session = em(as_json=True)
-    body = query(session, type="BackupJobSession", format="Entities", filter="JobUid==%s" % job["uid"]).json()
+    body = query(session, type="BackupJobSession", format="Entities", filter='JobUid=="urn:veeam:Job:%s"' % job["id"]).json()
     sessions = body["Entities"]["BackupJobSessions"]
     assert len(sessions) == 2 and {s["JobName"] for s in sessions} == {"Linux DB Servers"}
+    other_urn = query(session, type="BackupJobSession", format="Entities", filter='JobUid=="%s"' % job["uid"]).json()
+    assert other_urn["Entities"]["BackupJobSessions"] == []
     bare = query(session, type="BackupJobSession", format="Entities", filter="JobUid==%s" % job["id"]).json()
     assert len(bare["Entities"]["BackupJobSessions"]) == 2
     running = query(session, type="BackupJobSession", format="Entities", filter="State!=Stopped").json()["Entities"]["BackupJobSessions"]
@@ -153,3 +157,27 @@ def test_query_paging_and_references(em, sim):
     assert {link["Rel"] for link in refs["PagingInfo"]["Links"]} == {"First", "Last", "Next"}
     assert em().get("query", params={"type": "AgentBackupJob", "pageSize": 0}).status_code == 400
     assert em().get("query", params={"type": "Repository"}).status_code == 400
+
+
+def test_query_sorts_and_pages_sessions_newest_first(em, sim):
+    sim.reset({"generate": {"em_jobs": 30}})
+    session = em(as_json=True)
+    everything = query(session, type="BackupJobSession", format="Entities").json()
+    # Without pageSize every session is on one page (the vendor's pageSize page).
+    assert everything["PagingInfo"]["PagesCount"] == 1 and len(everything["Entities"]["BackupJobSessions"]) == 30
+    newest = sorted((s["CreationTime"] for s in everything["Entities"]["BackupJobSessions"]), reverse=True)
+    seen = []
+    for page in (1, 2, 3):
+        body = query(session, type="BackupJobSession", format="Entities", filter="JobType==AgentBackup", sortDesc="CreationTime",
+                     pageSize=10, page=page).json()
+        assert body["PagingInfo"]["PagesCount"] == 3
+        seen += [s["CreationTime"] for s in body["Entities"]["BackupJobSessions"]]
+    assert seen == newest
+    ascending = query(session, type="BackupJobSession", format="Entities", sortAsc="creationtime", pageSize=5).json()
+    assert [s["CreationTime"] for s in ascending["Entities"]["BackupJobSessions"]] == sorted(newest)[:5]
+
+
+@pytest.mark.parametrize("params", [{"sortDesc": "Colour"}, {"sortAsc": "Name", "sortDesc": "Name"}])
+def test_bad_sort_is_400(em, params):
+    answer = em().get("query", params=dict(type="AgentBackupJob", format="Entities", **params))
+    assert answer.status_code == 400 and xml(answer).tag == NS + "Error"

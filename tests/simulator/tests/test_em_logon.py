@@ -91,3 +91,41 @@ def test_unknown_resource_and_method(em):
     session = em()
     assert session.get("nothing/here").status_code == 404
     assert session.delete("agents/jobs").status_code == 405
+
+
+def logon(http, sim):
+    answer = http.post(sim.em_url + "sessionMngr/?v=latest", auth=(sim.username, sim.password))
+    assert answer.status_code == 201, answer.text
+    return answer
+
+
+def test_logon_sets_the_session_cookie_too(sim):
+    http = http_session(sim)
+    answer = logon(http, sim)
+    assert http.cookies.get("X-RestSvcSessionId") == answer.headers["X-RestSvcSessionId"]
+    # The cookie alone authenticates.
+    assert http.get(sim.em_url + "agents/jobs").status_code == 200
+
+
+def test_the_cookie_wins_over_the_header(sim):
+    stale_http = http_session(sim)
+    stale_logon = logon(stale_http, sim)
+    stale = stale_logon.headers["X-RestSvcSessionId"]
+    fresh_http = http_session(sim)
+    fresh = logon(fresh_http, sim).headers["X-RestSvcSessionId"]
+    assert stale_http.delete(xml(stale_logon).get("Href")).status_code == 204
+    # A live cookie with a wrong header passes; an ended session's cookie fails even beside a live header.
+    assert fresh_http.get(sim.em_url + "agents/jobs", headers={"X-RestSvcSessionId": "bm9wZQ=="}).status_code == 200
+    mixed = http_session(sim)
+    mixed.cookies.set("X-RestSvcSessionId", stale)
+    assert mixed.get(sim.em_url + "agents/jobs", headers={"X-RestSvcSessionId": fresh}).status_code == 401
+
+
+def test_a_logon_carrying_an_ended_sessions_cookie_is_refused(sim):
+    http = http_session(sim)
+    session_id = xml(logon(http, sim)).find(NS + "SessionId").text
+    assert http.delete(sim.em_url + "logonSessions/" + session_id).status_code == 204
+    again = http.post(sim.em_url + "sessionMngr/?v=latest", auth=(sim.username, sim.password))
+    assert again.status_code == 401 and again.headers["WWW-Authenticate"] == "Basic Realm=RestSvc"
+    http.cookies.clear()
+    assert logon(http, sim).status_code == 201

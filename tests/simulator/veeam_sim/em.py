@@ -6,16 +6,19 @@ import binascii
 import datetime
 import math
 import re
+from http.cookies import CookieError, SimpleCookie
 
 from .emdoc import Node, leaf, links, render
-from .emquery import FilterError, matches, parse_filter
+from .emquery import FilterError, matches, parse_filter, sort_key
 from .messages import ApiError, Response, SimulatedApi
 from .state import BACKUP_SERVER_ID, EM_REPOSITORY_ID, EmLogon, EmTask
 from .util import is_guid, iso, monotonic, new_id, utcnow
 
 API_VERSIONS = ("v1_5", "v1_6", "v1_7")
 REALM = "Basic Realm=RestSvc"
-QUERY_PAGE_SIZE = 100
+SESSION_COOKIE = "X-RestSvcSessionId"
+# Backup sessions name their job by the generic job URN (the vendor pages print urn:veeam:Job:<guid>), not urn:veeam:AgentBackupJob:.
+SESSION_JOB_URN = "urn:veeam:Job:"
 OPERATIONS = {"togglescheduleenabled": "UpdateJob", "start": "StartJob", "stop": "StopAgentJob", "retry": "RetryAgentJob"}
 GUID_PART = r"([0-9a-fA-F-]{36})"
 ROUTES = [
@@ -70,9 +73,22 @@ class EmApi(SimulatedApi):
                 return getattr(self, name)(request, *match.groups())
         raise ApiError(404, "The resource %s was not found." % request.path)
 
+    @staticmethod
+    def session_cookie(request):
+        """The value of the session cookie the request carries, or None."""
+        try:
+            cookie = SimpleCookie(request.header("Cookie") or "").get(SESSION_COOKIE)
+        except CookieError:
+            return None
+        return cookie.value if cookie is not None else None
+
+    def session_token(self, request):
+        """The logon session a request names: the cookie wins over the header when both are sent (the vendor's rule)."""
+        cookie = self.session_cookie(request)
+        return cookie if cookie is not None else request.header(SESSION_COOKIE)
+
     def authenticate(self, request):
-        token = request.header("X-RestSvcSessionId")
-        logon = self.world.logon_tokens.get(token or "")
+        logon = self.world.logon_tokens.get(self.session_token(request) or "")
         if logon is None:
             raise self.unauthorized()
         now = monotonic()
@@ -87,7 +103,7 @@ class EmApi(SimulatedApi):
         self.world.logon_tokens.pop(logon.token, None)
 
     def expire(self, request):
-        logon = self.world.logon_tokens.get(request.header("X-RestSvcSessionId") or "")
+        logon = self.world.logon_tokens.get(self.session_token(request) or "")
         if logon is not None:
             self._drop(logon)
 
@@ -189,6 +205,10 @@ class EmApi(SimulatedApi):
         version = request.params.get("v", "latest")
         if version.lower() not in API_VERSIONS + ("latest",):
             raise ApiError(400, "Unsupported API version '%s' (supported: %s, latest)." % (version, ", ".join(API_VERSIONS)))
+        stale = self.session_cookie(request)
+        if stale is not None and stale not in self.world.logon_tokens:
+            # The cookie is preferred even here: a logon that still carries an ended session's cookie is refused.
+            raise self.unauthorized("Authentication failed: the logon session in the %s cookie has expired." % SESSION_COOKIE)
         user, password = self._basic(request)
         if user is None or user.lower() != self.sim.username.lower() or password != self.sim.password:
             raise ApiError(401, "Authentication failed: wrong user name or password.")
@@ -198,7 +218,8 @@ class EmApi(SimulatedApi):
         logon = EmLogon(id=session_id, token=token, user=self.sim.username, last_used=monotonic())
         self.world.logons[logon.id] = logon
         self.world.logon_tokens[token] = logon
-        return self.answer(request, 201, self._logon_node(request, logon), {"X-RestSvcSessionId": token})
+        headers = {SESSION_COOKIE: token, "Set-Cookie": "%s=%s; Path=/; HttpOnly" % (SESSION_COOKIE, token)}
+        return self.answer(request, 201, self._logon_node(request, logon), headers)
 
     @staticmethod
     def _basic(request):
@@ -349,7 +370,7 @@ class EmApi(SimulatedApi):
     def session_fields(self, session):
         job = self.world.em_jobs.get(session.job_id)
         return {"uid": "urn:veeam:BackupJobSession:" + session.id, "name": self._session_name(session),
-                "jobuid": "urn:veeam:AgentBackupJob:" + session.job_id, "jobname": job.name if job else None, "jobtype": "AgentBackup",
+                "jobuid": SESSION_JOB_URN + session.job_id, "jobname": job.name if job else None, "jobtype": "AgentBackup",
                 "creationtime": iso(session.created), "endtime": iso(session.end_time), "creationtimeutc": iso(session.created),
                 "endtimeutc": iso(session.end_time), "state": session.state, "result": session.result, "isretry": session.is_retry}
 
@@ -414,7 +435,8 @@ class EmApi(SimulatedApi):
                 items = [(item, fields) for item, fields in items if matches(parsed, fields, type_name)]
             except FilterError as exc:
                 raise ApiError(400, "Invalid filter: %s" % exc) from exc
-        size, page = self._query_paging(request)
+        items = self._sorted(request, items, type_name)
+        size, page = self._query_paging(request, len(items))
         chosen = [item for item, _fields in items[(page - 1) * size:page * size]]
         pages = math.ceil(len(items) / size)
         entities = self._format(request, ("References", "Entities")) == "Entities"
@@ -430,9 +452,23 @@ class EmApi(SimulatedApi):
         return self.answer(request, 200, root)
 
     @staticmethod
-    def _query_paging(request):
+    def _sorted(request, items, type_name):
+        """sortAsc=Field or sortDesc=Field (one of the filterable fields); the store's order otherwise."""
+        keys = [(key, request.params[key]) for key in ("sortasc", "sortdesc") if request.params.get(key)]
+        if not keys:
+            return items
+        if len(keys) > 1:
+            raise ApiError(400, "Use either sortAsc or sortDesc, not both.")
+        key, field = keys[0][0], keys[0][1].lower()
+        if items and field not in items[0][1]:
+            raise ApiError(400, "Cannot sort %s by unknown field '%s'." % (type_name, keys[0][1]))
+        return sorted(items, key=lambda pair: sort_key(pair[1].get(field)), reverse=key == "sortdesc")
+
+    @staticmethod
+    def _query_paging(request, count):
         values = []
-        for key, default in (("pagesize", QUERY_PAGE_SIZE), ("page", 1)):
+        # Without pageSize every result is on one page (the vendor's pageSize page).
+        for key, default in (("pagesize", max(count, 1)), ("page", 1)):
             raw = request.params.get(key, "")
             try:
                 value = int(raw) if raw != "" else default

@@ -55,6 +55,11 @@ def _text(value):
     return "" if value is None else str(value)
 
 
+def sort_key(value):
+    """How the query service orders a field's values (sortAsc/sortDesc): as case-insensitive text, empty first."""
+    return _text(value).lower()
+
+
 def _equal(actual, wanted):
     actual, wanted = _text(actual).lower(), wanted.lower()
     # UIDs may be given bare (the GUID) or in full (urn:veeam:Type:GUID).

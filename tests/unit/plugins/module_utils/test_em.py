@@ -10,6 +10,7 @@ __metaclass__ = type
 import json
 
 import pytest
+from requests.cookies import RequestsCookieJar
 
 from ansible_collections.backupops.veeam.plugins.module_utils import _em
 from ansible_collections.backupops.veeam.plugins.module_utils._em import (
@@ -285,6 +286,7 @@ def test_items_handles_every_wrapping():
 
 @pytest.mark.parametrize("value, expected", [
     (GUID, GUID), ("urn:veeam:AgentBackupJob:" + GUID, GUID), ("  URN:VEEAM:AgentBackupJob:%s " % GUID, GUID), ("", ""),
+    ("urn:veeam:Job:" + GUID, GUID),
 ])
 def test_ids(value, expected):
     assert EmClient.normalize_id(value) == expected
@@ -321,7 +323,8 @@ class FakeHttp(object):
     def __init__(self, script):
         self.script = dict((key, list(value)) for key, value in script.items())
         self.sent = []
-        self.session = type("Session", (), {"headers": {}})()
+        self.session = type("Session", (), {})()
+        self.session.headers, self.session.cookies = {}, RequestsCookieJar()
         self.closed = False
 
     def url(self, path):
@@ -586,8 +589,11 @@ def test_read_sessions_newest_first_and_limited():
                     for d, r in ((1, "Success"), (3, "Failed"), (2, "Warning")))
     client, _module = client_with({LOGON: [LOGON_OK], SESSIONS: [(200, query_xml("BackupJobSession", inner), None)]})
     sessions = client.read_sessions(job(), 2)
-    assert sessions == [dict(id="s3", state="Stopped", result="Failed", creation_time="2026-11-23T22:00:00Z", end_time=None),
-                        dict(id="s2", state="Stopped", result="Warning", creation_time="2026-11-22T22:00:00Z", end_time=None)]
+    # The server was asked for the job's newest sessions by both URN forms, quoted; a server that ignored the order is re-sorted.
+    assert sessions == [dict(id="s3", state="Stopped", result="Failed", creation_time="2026-11-23T22:00:00Z", end_time=None, details=None),
+                        dict(id="s2", state="Stopped", result="Warning", creation_time="2026-11-22T22:00:00Z", end_time=None, details=None)]
+    assert client.http.paths("GET") == ['api/query?type=BackupJobSession&format=Entities&filter=JobUid=="urn:veeam:Job:%s",'
+                                        'JobUid=="urn:veeam:AgentBackupJob:%s"&sortDesc=CreationTime&pageSize=2&page=1' % (GUID, GUID)]
 
 
 def test_an_unreadable_logon_body_still_logs_off_by_the_token():
@@ -596,3 +602,51 @@ def test_an_unreadable_logon_body_still_logs_off_by_the_token():
         client.read_jobs()
     client.close()
     assert client.http.paths("DELETE") == ["api/logonSessions/TOKEN-1"]
+
+
+def test_without_xmltodict_the_message_says_json_works(monkeypatch):
+    monkeypatch.setattr(_em, "HAS_XMLTODICT", False)
+    with pytest.raises(AssertionError) as failed:
+        EmClient(FakeModule("xml"))
+    message = failed.value.args[0]["msg"]
+    assert "xmltodict" in message and "format: json works without it" in message
+    EmClient(FakeModule("json"))  # no failure: JSON needs no XML library
+
+
+def test_a_new_logon_drops_the_old_session_cookie_and_header():
+    client, _module = client_with({LOGON: [LOGON_OK, LOGON_OK_2], LOGOFF: [(204, "", None)]})
+    client.login()
+    client.http.session.cookies.set("X-RestSvcSessionId", "TOKEN-1", domain="em.example.com", path="/")
+    client.http.session.cookies.set("OtherCookie", "kept", domain="em.example.com", path="/")
+    client.login()
+    # The second logon was sent without the first session's header, and the jar keeps no session cookie afterwards.
+    assert "X-RestSvcSessionId" not in client.http.sent[1][2]
+    assert client.http.session.headers["X-RestSvcSessionId"] == "TOKEN-2"
+    assert [cookie.name for cookie in client.http.session.cookies] == ["OtherCookie"]
+
+
+def test_a_404_on_the_logon_names_server_and_port():
+    client, _module = client_with({LOGON: [(404, '<Error Message="The resource was not found." StatusCode="404" />', None)]})
+    with pytest.raises(VeeamApiError) as failed:
+        client.read_jobs()
+    assert "has no Enterprise Manager logon" in str(failed.value) and "check server and port" in str(failed.value)
+
+
+def finished_session_xml(job_guid, created, result):
+    return session_xml(job_guid, "Stopped", result, created).replace("urn:veeam:AgentBackupJob:", "urn:veeam:Job:")
+
+
+def test_last_runs_come_from_one_shared_query_of_finished_sessions_newest_first():
+    inner = job_xml() + job_xml(GUID2, "Laptops", "false")
+    finished = (finished_session_xml(GUID2, "2026-11-23T10:00:00Z", "Failed") + finished_session_xml(GUID, "2026-11-22T10:00:00Z", "Success")
+                + finished_session_xml(GUID2, "2026-11-21T10:00:00Z", "Success"))
+    client, _module = client_with({LOGON: [LOGON_OK], JOBS: [(200, query_xml("AgentBackupJob", inner), None)],
+                                   ("GET", "api/query?type=BackupJobSession&format=Entities&filter=State!=Stopped"): [NO_SESSIONS],
+                                   ("GET", "api/query?type=BackupJobSession&format=Entities&filter=JobType"): [
+                                       (200, query_xml("BackupJobSession", finished), None)]})
+    jobs = dict((job.id, job) for job in client.read_jobs(last_runs=True))
+    assert (jobs[GUID].last_result, jobs[GUID].last_run) == ("Success", "2026-11-22T10:00:00Z")
+    assert (jobs[GUID2].last_result, jobs[GUID2].last_run) == ("Failed", "2026-11-23T10:00:00Z")
+    newest = [p for p in client.http.paths("GET") if "JobType" in p]
+    assert newest == ["api/query?type=BackupJobSession&format=Entities&filter=JobType==AgentBackup;State==Stopped&sortDesc=CreationTime"
+                      "&pageSize=1000&page=1"]
