@@ -49,7 +49,8 @@ def main():
     parser.add_argument("--max-complexity", type=int, default=10)
     parser.add_argument("paths", nargs="*", default=[str(REPO / "plugins")])
     args = parser.parse_args()
-    files = sorted(p for root in args.paths for p in (Path(root).rglob("*.py") if Path(root).is_dir() else [Path(root)]))
+    roots = [Path(root).resolve() for root in args.paths]
+    files = sorted(p for root in roots for p in (root.rglob("*.py") if root.is_dir() else [root]))
     rows, over = [], []
     for path in files:
         scores = complexities(path)

@@ -27,6 +27,8 @@ WRITES = (STOP, ENABLE, DISABLE, START)
 STATES = ("enabled", "disabled", "running", "stopped")
 IF_RUNNING = ("leave", "stop", "wait")
 
+# A job as every client reads it; `details` holds what only one API knows.
+Job = collections.namedtuple("Job", "id name enabled running last_run last_result next_run details")
 JobState = collections.namedtuple("JobState", "enabled running")
 Plan = collections.namedtuple("Plan", "steps after")
 
@@ -35,29 +37,56 @@ class PlanError(Exception):
     """The declaration cannot be reached without something the user has not allowed."""
 
 
+def state_of(job):
+    return JobState(job.enabled, job.running)
+
+
 def plan(current, state, if_running="leave", enable_if_disabled=False):
     """Steps that take a job from `current` (a JobState) to the declared `state`, and the state expected after them.
 
     Nothing is planned for what already holds, so a second run plans nothing.
     """
-    if state == "enabled":
-        return Plan(() if current.enabled else (ENABLE,), JobState(True, current.running))
-    if state == "disabled":
-        steps = ()
-        running = current.running
-        if current.running and if_running == "stop":
-            steps, running = (STOP, AWAIT_IDLE), False
-        elif current.running and if_running == "wait":
-            steps, running = (AWAIT_IDLE,), False
-        if current.enabled:
-            steps += (DISABLE,)
-        return Plan(steps, JobState(False, running))
-    if state == "running":
-        if current.running:
-            return Plan((), current)
-        if not current.enabled and not enable_if_disabled:
-            raise PlanError("is disabled; a disabled job is not started unless enable_if_disabled is true")
-        return Plan((() if current.enabled else (ENABLE,)) + (START,), JobState(True, True))
-    if state == "stopped":
-        return Plan((STOP, AWAIT_IDLE) if current.running else (), JobState(current.enabled, False))
-    raise ValueError("unknown state %r; expected one of %s" % (state, ", ".join(STATES)))
+    if state not in _PLANNERS:
+        raise ValueError("unknown state %r; expected one of %s" % (state, ", ".join(STATES)))
+    return _PLANNERS[state](current, if_running, enable_if_disabled)
+
+
+def _plan_enabled(current, _if_running, _enable_if_disabled):
+    return Plan(() if current.enabled else (ENABLE,), JobState(True, current.running))
+
+
+def _plan_disabled(current, if_running, _enable_if_disabled):
+    quiet = {"stop": (STOP, AWAIT_IDLE), "wait": (AWAIT_IDLE,)}.get(if_running, ()) if current.running else ()
+    running = current.running and not quiet
+    return Plan(quiet + ((DISABLE,) if current.enabled else ()), JobState(False, running))
+
+
+def _plan_running(current, _if_running, enable_if_disabled):
+    if current.running:
+        return Plan((), current)
+    if not current.enabled and not enable_if_disabled:
+        raise PlanError("is disabled; a disabled job is not started unless enable_if_disabled is true")
+    return Plan((() if current.enabled else (ENABLE,)) + (START,), JobState(True, True))
+
+
+def _plan_stopped(current, _if_running, _enable_if_disabled):
+    return Plan((STOP, AWAIT_IDLE) if current.running else (), JobState(current.enabled, False))
+
+
+_PLANNERS = dict(enabled=_plan_enabled, disabled=_plan_disabled, running=_plan_running, stopped=_plan_stopped)
+
+
+def shows_effect(action, before, now, wait_for_completion=False):
+    """Whether the job as read `now` shows the effect of `action` taken on the job as it was `before`.
+
+    The one definition every client and the runner use. A start shows as a run or as a new last run (a short run may
+    end before the read); with wait_for_completion only a new run that has ended counts.
+    """
+    if now is None:
+        return False
+    if action in (ENABLE, DISABLE):
+        return now.enabled == (action == ENABLE)
+    if action in (STOP, AWAIT_IDLE):
+        return not now.running
+    new_run = now.last_run != before.last_run
+    return (new_run and not now.running) if wait_for_completion else (now.running or new_run)

@@ -15,7 +15,6 @@ __metaclass__ = type
 import json
 import random
 import re
-import threading
 import time
 import traceback
 
@@ -249,52 +248,6 @@ class HttpClient(object):
 
     def close(self):
         self.session.close()
-
-
-class LoggedInClient(object):
-    """Base of the API clients: requests made on behalf of one login, opened at first use.
-
-    A request refused with 401 was not processed, so after one new login it is sent once more. Concurrent
-    writers share the login: the first to see an expiry logs in again, the others resend with the new one.
-    """
-
-    # How many new logins one run may make after expiries (None: one per expiry, however many).
-    renewals_allowed = None
-    refused_again = "The server refused the session again right after a new login: %s"
-
-    def __init__(self, http):
-        self.http = http
-        self.token = None
-        self.renewals = 0
-        self._login_lock = threading.Lock()
-
-    def login(self):
-        """Log in, set self.token and the header that carries it."""
-        raise NotImplementedError
-
-    def call(self, method, path, expect=(200,), **kwargs):
-        with self._login_lock:
-            if self.token is None:
-                self.login()
-            used = self.token
-        try:
-            return self.http.request(method, path, expect=expect, **kwargs)
-        except VeeamApiError as exc:
-            if exc.status != 401:
-                raise
-            with self._login_lock:
-                if self.token == used:
-                    if self.renewals_allowed is not None and self.renewals >= self.renewals_allowed:
-                        exc.message = self.refused_again % exc.message
-                        raise
-                    self.renewals += 1
-                    self.login()
-        try:
-            return self.http.request(method, path, expect=expect, **kwargs)
-        except VeeamApiError as exc:
-            if exc.status == 401:
-                exc.message = self.refused_again % exc.message
-            raise
 
 
 def _root_cause(exc):

@@ -2,16 +2,9 @@
 # Copyright: (c) 2026, backupops.veeam contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Drives any job client towards a declared state. Shared by every job module; private to the collection.
+"""Drives any JobClient (plugins/module_utils/_client.py) towards a declared state. Shared by every job module; private.
 
-A client (one per API) provides:
-  read_jobs() -> [Job]                 every job with its enabled flag and running state, in as few requests as the API allows
-  send(job, action) -> handle or None  one write; never replayed
-  settle(handles, timeout, sleep)      wait for what the writes started (EM tasks); returns [(handle, failure message)]
-  describe(handle) -> dict             the task or session a write started, for the result
-  normalize_id(value) -> str
-  close()                              log off; called on every path, before the module exits
-  settle_seconds                       how long a confirmed change may take to show in a read
+read -> select -> plan every job -> act phase by phase (all stops, one shared wait, all flag changes, all starts) -> verify.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -25,20 +18,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import (
-    AWAIT_IDLE, DISABLE, ENABLE, PHASES, START, STOP, WRITES, JobState, PlanError, plan,
+    AWAIT_IDLE, DISABLE, ENABLE, PHASES, START, STOP, WRITES, PlanError, plan, shows_effect, state_of,
 )
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, format_seconds, wait_until
 
-Job = collections.namedtuple("Job", "id name enabled running last_run last_result next_run details")
-
 
 class JobModuleError(Exception):
     """A failure to report as the module's one-line message."""
-
-
-def state_of(job):
-    return JobState(job.enabled, job.running)
 
 
 def as_dict(state):
@@ -49,29 +36,41 @@ def select_jobs(jobs, ids=None, names=None, all_jobs=False, normalize_id=lambda 
     """The jobs the user selected, in their order, or JobModuleError naming every unknown or ambiguous selector."""
     if all_jobs:
         return list(jobs)
-    by_id = dict((job.id.lower(), job) for job in jobs)
+    by_id, by_name = _indexes(jobs)
+    found = [_by_id(by_id, value, normalize_id) for value in ids or []] + [_by_name(by_name, name) for name in names or []]
+    problems = [problem for _chosen, problem in found if problem]
+    if problems:
+        raise JobModuleError("; ".join(problems))
+    return _unique(sum((chosen for chosen, _problem in found), []))
+
+
+def _indexes(jobs):
+    """{lower-case id: job}, {name: [jobs]} (names may repeat)."""
     by_name = collections.defaultdict(list)
     for job in jobs:
         by_name[job.name].append(job)
-    selected, problems = [], []
-    for value in ids or []:
-        job = by_id.get(normalize_id(value).lower())
-        if job is None:
-            problems.append("no job has id %r%s" % (value, _candidates(value, [j.id for j in jobs])))
-        else:
-            selected.append(job)
-    for name in names or []:
-        matches = by_name.get(name, [])
-        if not matches:
-            problems.append("no job is named %r (names are case-sensitive)%s" % (name, _candidates(name, list(by_name))))
-        elif len(matches) > 1:
-            problems.append("%d jobs are named %r (ids %s); select them by id" % (len(matches), name, ", ".join(j.id for j in matches)))
-        else:
-            selected.extend(matches)
-    if problems:
-        raise JobModuleError("; ".join(problems))
-    unique = collections.OrderedDict((job.id, job) for job in selected)
-    return list(unique.values())
+    return dict((job.id.lower(), job) for job in jobs), by_name
+
+
+def _unique(jobs):
+    """Each job once, where it was first selected."""
+    return list(collections.OrderedDict((job.id, job) for job in jobs).values())
+
+
+def _by_id(by_id, value, normalize_id):
+    job = by_id.get(normalize_id(value).lower())
+    if job is None:
+        return [], "no job has id %r%s" % (value, _candidates(value, [known.id for known in by_id.values()]))
+    return [job], None
+
+
+def _by_name(by_name, name):
+    matches = by_name.get(name, [])
+    if not matches:
+        return [], "no job is named %r (names are case-sensitive)%s" % (name, _candidates(name, list(by_name)))
+    if len(matches) > 1:
+        return [], "%d jobs are named %r (ids %s); select them by id" % (len(matches), name, ", ".join(j.id for j in matches))
+    return matches, None
 
 
 def _candidates(value, known):
@@ -84,8 +83,8 @@ def _candidates(value, known):
     return ""
 
 
-class Record(object):
-    """What the module knows and did about one selected job."""
+class JobProgress(object):
+    """What the run knows and did about one selected job: its plan, the writes sent, what they started, the latest read."""
 
     def __init__(self, job, planned):
         self.job = job
@@ -99,17 +98,11 @@ class Record(object):
         self.unclear = collections.OrderedDict()
 
     def flag_ok(self, job):
-        return job is not None and job.enabled == self.plan.after.enabled
+        return shows_effect(ENABLE if self.plan.after.enabled else DISABLE, self.job, job)
 
     def run_ok(self, job, wait_for_completion):
-        if job is None:
-            return False
-        if STOP in self.plan.steps or AWAIT_IDLE in self.plan.steps:
-            return not job.running
-        if START in self.plan.steps:
-            new_run = job.last_run != self.job.last_run
-            return (new_run and not job.running) if wait_for_completion else (job.running or new_run)
-        return True
+        action = next((step for step in (STOP, AWAIT_IDLE, START) if step in self.plan.steps), None)
+        return job is not None and (action is None or shows_effect(action, self.job, job, wait_for_completion))
 
     def run_action(self):
         return next((step for step in self.plan.steps if step in (START, STOP)), None)
@@ -129,153 +122,151 @@ class Record(object):
 
 
 class JobRunner(object):
-    """Read, plan, act, wait, verify: the life of one job module run."""
+    """Read, plan, act, wait, verify: the life of one job module run. The module wrapper turns its outcome into the result."""
 
-    def __init__(self, module, client):
-        self.module = module
+    def __init__(self, client, params, check_mode=False, warn=lambda message: None):
         self.client = client
-        self.params = module.params
-        self.records = []
+        self.params = params
+        self.check_mode = check_mode
+        self.warn = warn
+        self.progress = []
         self.deadline = None
 
     def run(self):
-        try:
-            result, failure = self._run(), None
-        except (JobModuleError, VeeamApiError, WaitTimeout) as exc:
-            self._reread_after_failure()
-            result, failure = dict(msg=str(exc), changed=self.changed(), jobs=self.results(), **error_fields(exc)), exc
-        finally:
-            # Before exiting, so that a failed logoff still reaches the result as a warning.
-            self.client.close()
-        if failure is not None:
-            self.module.fail_json(**result)
-        self.module.exit_json(**result)
-
-    def _reread_after_failure(self):
-        """Best effort: after a failure, `after` shows what the server has, not what was planned."""
-        acted = [record for record in self.records if record.actions]
-        if not acted:
-            return
-        try:
-            current = self._read(acted)
-        except VeeamApiError:
-            return
-        for record in acted:
-            if record.job.id in current:
-                record.after = state_of(current[record.job.id])
-
-    def _run(self):
+        """The result of a run that reached the declared state; raises JobModuleError, VeeamApiError or WaitTimeout."""
         params = self.params
         selected = select_jobs(self.client.read_jobs(), params["id"], params["name"], params["all_jobs"], self.client.normalize_id)
         problems = []
         for job in selected:
             try:
-                self.records.append(Record(job, plan(state_of(job), params["state"], params["if_running"], params["enable_if_disabled"])))
+                self.progress.append(JobProgress(job, plan(state_of(job), params["state"], params["if_running"], params["enable_if_disabled"])))
             except PlanError as exc:
                 problems.append("job %r %s" % (job.name, exc))
         if problems:
             raise JobModuleError("Nothing was changed: " + "; ".join(problems) + ".")
-        if not self.module.check_mode:
+        if not self.check_mode:
             self.deadline = time.monotonic() + params["wait_timeout"]
             self._apply()
         return dict(changed=self.changed(), msg=self.summary(), jobs=self.results(), diff=self.diff())
 
+    def partial_result(self):
+        """After a failure: what changed so far, each job's `after` re-read (best effort) to show what the server has."""
+        acted = [entry for entry in self.progress if entry.actions]
+        if acted:
+            try:
+                current = self._read(acted)
+            except VeeamApiError:
+                current = {}
+            for entry in acted:
+                if entry.job.id in current:
+                    entry.after = state_of(current[entry.job.id])
+        return dict(changed=self.changed(), jobs=self.results())
+
     def _apply(self):
         for phase in PHASES:
-            batch = [record for record in self.records if phase in record.plan.steps]
-            if batch and phase == AWAIT_IDLE:
-                self._resend_unperformed_runs([record for record in batch if STOP in record.unclear])
-                self._wait_for(batch, lambda record, job: job is not None and not job.running,
-                               "the running sessions of %s to end" % _jobs_label(batch), self.remaining())
-            elif batch:
+            batch = [entry for entry in self.progress if phase in entry.plan.steps]
+            if not batch:
+                continue
+            if phase == AWAIT_IDLE:
+                self._await_idle(batch)
+            else:
                 self._send(batch, phase)
         if self.params["wait"]:
             self._verify()
 
+    def _await_idle(self, batch):
+        self._resend_unperformed_runs([entry for entry in batch if STOP in entry.unclear])
+        self._wait_for(batch, lambda entry, job: job is not None and not job.running,
+                       "the running sessions of %s to end" % _jobs_label(batch), self.remaining())
+
     def _send(self, batch, action):
         sent, refusals = [], []
-        for record, handle, exc in self._write(batch, action):
+        for entry, handle, exc in self._write(batch, action):
             if exc is not None and refused_outright(exc):
-                exc.message = "Job %r: %s was refused: %s" % (record.job.name, action, exc.message)
+                exc.message = "Job %r: %s was refused: %s" % (entry.job.name, action, exc.message)
                 refusals.append(exc)
                 continue
-            record.actions.append(action)
+            entry.actions.append(action)
             if exc is not None:
                 # The server may or may not have applied it; re-reading decides, resending never does.
-                record.unclear[action] = exc
-                self.module.warn("Job %r: the answer to %s was unclear (%s); its state is re-read instead of resending." % (record.job.name, action, exc))
+                entry.unclear[action] = exc
+                self.warn("Job %r: the answer to %s was unclear (%s); its state is re-read instead of resending." % (entry.job.name, action, exc))
             elif handle is not None:
-                record.handles.append(handle)
-                sent.append((record, handle))
+                entry.handles.append(handle)
+                sent.append(handle)
         if refusals:
             raise refusals[0]
         if sent and (self.params["wait"] or action == STOP):
-            failures = self.client.settle([handle for _record, handle in sent], self.remaining(), self.params["wait_sleep"])
-            if failures:
-                raise JobModuleError("; ".join(message for _handle, message in failures))
+            self._await_writes(sent)
+
+    def _await_writes(self, handles):
+        failures = self.client.await_writes(handles, self.remaining(), self.params["wait_sleep"])
+        if failures:
+            raise JobModuleError("; ".join(message for _handle, message in failures))
 
     def _write(self, batch, action):
-        """(record, handle, error) of each write sent, in batch order, with up to write_concurrency in flight.
+        """(progress, handle, error) of each write sent, in batch order, with up to write_concurrency in flight.
 
         Once one is refused outright no further write starts: the run fails, and the fewer changes it leaves, the better.
         """
         refused = threading.Event()
 
-        def attempt(record):
+        def attempt(entry):
             if refused.is_set():
                 return None
             try:
-                return record, self.client.send(record.job, action), None
+                return entry, self.client.send(entry.job, action), None
             except VeeamApiError as exc:
                 if refused_outright(exc):
                     refused.set()
-                return record, None, exc
+                return entry, None, exc
 
         workers = min(self.params["write_concurrency"], len(batch))
         if workers <= 1:
-            outcomes = [attempt(record) for record in batch]
+            outcomes = [attempt(entry) for entry in batch]
         else:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 outcomes = list(pool.map(attempt, batch))
         return [outcome for outcome in outcomes if outcome is not None]
 
-    def _send_each(self, records, action_of):
+    def _send_each(self, entries, action_of):
         for action in WRITES:
-            batch = [record for record in records if action_of(record) == action]
+            batch = [entry for entry in entries if action_of(entry) == action]
             if batch:
                 self._send(batch, action)
 
     def _verify(self):
-        flagged = [record for record in self.records if set(record.plan.steps) & set((ENABLE, DISABLE))]
+        flagged = [entry for entry in self.progress if set(entry.plan.steps) & set((ENABLE, DISABLE))]
         if flagged:
             try:
-                self._await_effect(flagged, lambda record, job: record.flag_ok(job), "the schedule flags to show")
+                self._await_effect(flagged, lambda entry, job: entry.flag_ok(job), "the schedule flags to show")
             except WaitTimeout:
                 self._correct_flags_once(flagged)
-        self._resend_unperformed_runs([record for record in self.records if START in record.unclear])
-        running = [record for record in self.records if set(record.plan.steps) & set((START, STOP, AWAIT_IDLE))]
+        self._resend_unperformed_runs([entry for entry in self.progress if START in entry.unclear])
+        running = [entry for entry in self.progress if set(entry.plan.steps) & set((START, STOP, AWAIT_IDLE))]
         if running:
-            completion = self.params["wait_for_completion"]
-            what = "the runs of %s to %s" % (_jobs_label(running), "finish" if completion else "start or stop")
-            self._wait_for(running, lambda record, job: record.run_ok(job, completion), what, self.remaining())
-            if completion:
-                failed = [r for r in running if START in r.plan.steps and r.latest and r.latest.last_result == "Failed"]
-                if failed:
-                    raise JobModuleError("The run of %s ended %s." % (_jobs_label(failed), ", ".join(r.latest.last_result for r in failed)))
+            self._verify_runs(running, self.params["wait_for_completion"])
 
-    def _await_effect(self, records, shows, what):
+    def _verify_runs(self, running, completion):
+        what = "the runs of %s to %s" % (_jobs_label(running), "finish" if completion else "start or stop")
+        self._wait_for(running, lambda entry, job: entry.run_ok(job, completion), what, self.remaining())
+        failed = [e for e in running if completion and START in e.plan.steps and e.latest and e.latest.last_result == "Failed"]
+        if failed:
+            raise JobModuleError("The run of %s ended %s." % (_jobs_label(failed), ", ".join(e.latest.last_result for e in failed)))
+
+    def _await_effect(self, entries, shows, what):
         """Wait for the writes to show in a read; raises WaitTimeout when the decision to write again is the caller's.
 
-        A write whose effect does not show is decided again only after the client's settle time, because an EM toggle
+        A write whose effect does not show is decided again only after the client's effect delay, because an EM toggle
         may show late and a flip sent twice undoes itself. When the budget ends first, the run fails instead.
         """
-        settle = self.settle_timeout()
+        delay = self.effect_timeout()
         try:
-            self._wait_for(records, shows, what, settle)
+            self._wait_for(entries, shows, what, delay)
         except WaitTimeout as exc:
-            if settle < self.client.settle_seconds:
+            if delay < self.client.effect_delay_seconds:
                 raise JobModuleError("%s Nothing was sent again: a write without effect is decided again only after %s seconds "
-                                     "(raise wait_timeout for that)." % (exc, format_seconds(self.client.settle_seconds)))
+                                     "(raise wait_timeout for that)." % (exc, format_seconds(self.client.effect_delay_seconds)))
             raise
 
     def _resend_unperformed_runs(self, unclear):
@@ -286,84 +277,83 @@ class JobRunner(object):
         if not unclear:
             return
         try:
-            self._await_effect(unclear, lambda record, job: record.run_ok(job, False), "the starts and stops with unclear answers to show")
+            self._await_effect(unclear, lambda entry, job: entry.run_ok(job, False), "the starts and stops with unclear answers to show")
             return
         except WaitTimeout:
             pass
         current = self._read(unclear)
-        unperformed = [record for record in unclear if current.get(record.job.id) is not None and not record.run_ok(current[record.job.id], False)]
-        self._send_each(unperformed, lambda record: record.run_action())
+        unperformed = [entry for entry in unclear if current.get(entry.job.id) is not None and not entry.run_ok(current[entry.job.id], False)]
+        self._send_each(unperformed, lambda entry: entry.run_action())
 
     def _correct_flags_once(self, flagged):
         """A flag still wrong after its change was confirmed: someone changed it meanwhile. Decide once more from a fresh read."""
         current = self._read(flagged)
-        wrong = [record for record in flagged if current.get(record.job.id) is not None and not record.flag_ok(current[record.job.id])]
-        missing = [record for record in flagged if current.get(record.job.id) is None]
+        missing = [entry for entry in flagged if current.get(entry.job.id) is None]
         if missing:
             raise JobModuleError("The server no longer has %s; it was deleted while being changed." % _jobs_label(missing))
-        for record in wrong:
-            record.job = record.job._replace(enabled=current[record.job.id].enabled)
-        self._send_each(wrong, lambda record: ENABLE if record.plan.after.enabled else DISABLE)
+        wrong = [entry for entry in flagged if not entry.flag_ok(current[entry.job.id])]
+        for entry in wrong:
+            entry.job = entry.job._replace(enabled=current[entry.job.id].enabled)
+        self._send_each(wrong, lambda entry: ENABLE if entry.plan.after.enabled else DISABLE)
         try:
-            self._wait_for(flagged, lambda record, job: record.flag_ok(job), "the schedule flags to show", self.settle_timeout())
+            self._wait_for(flagged, lambda entry, job: entry.flag_ok(job), "the schedule flags to show", self.effect_timeout())
         except WaitTimeout as exc:
             raise JobModuleError("The schedule flag of %s still differs after correcting it once; something else is changing it (%s)."
                                  % (_jobs_label(wrong or flagged), exc.last_state))
 
-    def _read(self, records):
-        wanted = set(record.job.id for record in records)
+    def _read(self, entries):
+        wanted = set(entry.job.id for entry in entries)
         return dict((job.id, job) for job in self.client.read_jobs() if job.id in wanted)
 
-    def _wait_for(self, records, done, what, timeout):
-        def fetch():
-            return self._read(records)
-
+    def _wait_for(self, entries, done, what, timeout):
         def all_done(current):
-            for record in records:
-                record.latest = current.get(record.job.id)
-                if record.latest is not None:
-                    record.after = state_of(record.latest)
-            return all(done(record, current.get(record.job.id)) for record in records)
-
-        def describe(current):
-            pending = [r for r in records if not done(r, current.get(r.job.id))]
-            seen = ", ".join("%r %s" % (r.job.name, _describe_job(current.get(r.job.id))) for r in pending[:5]) + (" ..." if len(pending) > 5 else "")
-            # Why a job may not show its change: the write's answer, with the server and status the user needs.
-            return "; ".join([seen] + [r.unclear_note() for r in pending if r.unclear])
+            for entry in entries:
+                entry.latest = current.get(entry.job.id)
+                if entry.latest is not None:
+                    entry.after = state_of(entry.latest)
+            return all(done(entry, current.get(entry.job.id)) for entry in entries)
 
         try:
-            wait_until(fetch, all_done, what, max(timeout, 0), self.params["wait_sleep"], describe=describe)
+            wait_until(lambda: self._read(entries), all_done, what, max(timeout, 0), self.params["wait_sleep"],
+                       describe=lambda current: _pending(entries, done, current))
         except WaitTimeout as exc:
             # The deadline is shared by the whole run, so name the budget the user set, not what was left of it.
             raise WaitTimeout(exc.what, self.params["wait_timeout"], exc.last_state)
 
-    def settle_timeout(self):
-        return min(self.client.settle_seconds, self.remaining())
+    def effect_timeout(self):
+        return min(self.client.effect_delay_seconds, self.remaining())
 
     def remaining(self):
         return max(self.deadline - time.monotonic(), 0)
 
     def changed(self):
-        if self.module.check_mode:
-            return any(record.planned_writes() for record in self.records)
-        return any(record.actions for record in self.records)
+        if self.check_mode:
+            return any(entry.planned_writes() for entry in self.progress)
+        return any(entry.actions for entry in self.progress)
 
     def results(self):
-        return [record.result(self.client, self.module.check_mode) for record in self.records]
+        return [entry.result(self.client, self.check_mode) for entry in self.progress]
 
     def summary(self):
-        counts = collections.Counter(action for record in self.records for action in (
-            record.planned_writes() if self.module.check_mode else record.actions))
+        counts = collections.Counter(action for entry in self.progress for action in (
+            entry.planned_writes() if self.check_mode else entry.actions))
         done = ", ".join("%s %d" % (_PAST.get(action, action), counts[action]) for action in WRITES if counts[action])
-        prefix = "Would have " if self.module.check_mode else ""
-        return "%s%s of %d selected job(s)." % (prefix, done, len(self.records)) if done else "All %d selected job(s) already %s." % (
-            len(self.records), self.params["state"])
+        if not done:
+            return "All %d selected job(s) already %s." % (len(self.progress), self.params["state"])
+        return "%s%s of %d selected job(s)." % ("Would have " if self.check_mode else "", done, len(self.progress))
 
     def diff(self):
-        def label(record):
-            return "%s (%s)" % (record.job.name, record.job.id)
-        return dict(before=dict((label(r), as_dict(r.before)) for r in self.records),
-                    after=dict((label(r), as_dict(r.after)) for r in self.records))
+        def label(entry):
+            return "%s (%s)" % (entry.job.name, entry.job.id)
+        return dict(before=dict((label(e), as_dict(e.before)) for e in self.progress),
+                    after=dict((label(e), as_dict(e.after)) for e in self.progress))
+
+
+def _pending(entries, done, current):
+    """The jobs not done yet as last read and, for each, why it may not show its change (the unclear answers)."""
+    pending = [e for e in entries if not done(e, current.get(e.job.id))]
+    seen = ", ".join("%r %s" % (e.job.name, _describe_job(current.get(e.job.id))) for e in pending[:5]) + (" ..." if len(pending) > 5 else "")
+    return "; ".join([seen] + [e.unclear_note() for e in pending if e.unclear])
 
 
 _PAST = {ENABLE: "enabled", DISABLE: "disabled", START: "started", STOP: "stopped"}

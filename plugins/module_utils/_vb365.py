@@ -8,16 +8,33 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.backupops.veeam.plugins.module_utils._http import LoggedInClient, VeeamApiError
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import Job
-from ansible_collections.backupops.veeam.plugins.module_utils._options import http_client
+import collections
 
+from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for
+from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
+
+VERSIONS = ["v2", "v3", "v4", "v5", "v6", "v7", "v8"]
 # v8 pages the job list, v6+ the session lists (default 30, at most 10,000); large pages keep a bulk read to one or two requests.
 PAGE_SIZE = 1000
 RUNNING_STATUSES = ("Running", "Queued")
-# The lowest version whose session lists are pages, and the lowest with the JobSessions?jobId= filter.
-PAGED_SESSIONS, SESSION_FILTER = 6, 7
 LOGIN_FAILED_STATUSES = (400, 401, 403)
+
+# What a version of the API offers, named once instead of comparing version numbers where it matters.
+Capabilities = collections.namedtuple("Capabilities", [
+    "action_endpoints",     # v6+: POST Jobs/{id}/enable|disable|start|stop; before: POST Jobs/{id}/Action {"<action>": null}
+    "antiforgery_opt_out",  # v7+: the token request must say disable_antiforgery_token, or a browser-only token is expected
+    "logout",               # v7+: POST token/logout
+    "paged_job_list",       # v8: GET Jobs is a page ({"results": [...]}, offset/limit)
+    "paged_sessions",       # v6+: the session lists are pages
+    "session_filter",       # v7+: GET JobSessions?jobId=
+])
+
+
+def capabilities(version):
+    number = int(version[1:])
+    return Capabilities(action_endpoints=number >= 6, antiforgery_opt_out=number >= 7, logout=number >= 7, paged_job_list=number >= 8,
+                        paged_sessions=number >= 6, session_filter=number >= 7)
 
 
 def _int(value, default):
@@ -35,28 +52,24 @@ def session_entry(raw):
                 creation_time=raw.get("creationTime"), end_time=raw.get("endTime"), details=raw.get("details"))
 
 
-class Vb365Client(LoggedInClient):
+class Vb365Client(JobClient):
     """One logged-in conversation with one VB365 server; logs in on first use, out on close()."""
 
     # enable/disable set the flag synchronously (204 after the change), so a read right after shows it.
-    settle_seconds = 2.0
-
+    effect_delay_seconds = 2.0
     refused_again = "The server refused the token again right after a new login: %s"
 
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.version = self.params["api_version"]
-        self.number = int(self.version[1:])
-        super(Vb365Client, self).__init__(http_client(self.params, replayable_posts=("%s/token" % self.version,)))
-        self.server = self.http.base_url
+    def __init__(self, url, settings, warn, register_secret):
+        self.version = settings["api_version"]
+        self.can = capabilities(self.version)
+        super(Vb365Client, self).__init__(http_for(url, settings, replayable_posts=("%s/token" % self.version,)), settings, warn,
+                                          register_secret)
 
     # -- session -----------------------------------------------------------
 
     def login(self):
-        form = dict(grant_type="password", username=self.params["username"], password=self.params["password"])
-        if self.number >= 7:
-            # Without it the server expects an antiforgery token that only a browser has.
+        form = dict(grant_type="password", username=self.settings["username"], password=self.settings["password"])
+        if self.can.antiforgery_opt_out:
             form["disable_antiforgery_token"] = "true"
         try:
             body = self.http.json(self.http.request("POST", "%s/token" % self.version, data=form))
@@ -67,27 +80,23 @@ class Vb365Client(LoggedInClient):
         if not token:
             raise VeeamApiError("Login answer carries no access_token (is this a Veeam Backup for Microsoft 365 server?).",
                                 "POST", self.http.url("%s/token" % self.version), 200)
-        self.module.no_log_values.update(v for v in (token, body.get("refresh_token")) if v)
+        for secret in (token, body.get("refresh_token")):
+            if secret:
+                self.register_secret(secret)
         self.token = token
         self.http.session.headers["Authorization"] = "Bearer " + token
 
     def _explain_login_failure(self, exc):
         if exc.status in LOGIN_FAILED_STATUSES:
-            exc.message = "Login to %s as %r failed: %s" % (self.server, self.params["username"], exc.server_message or "wrong user name or password")
+            exc.message = "Login to %s as %r failed: %s" % (self.server, self.settings["username"], exc.server_message or "wrong user name or password")
         elif exc.status == 404:
             exc.message = ("%s has no /%s/token: the server may not support api_version %s (set api_version to the newest "
                            "version it supports, e.g. v6 for Veeam Backup for Microsoft 365 version 6), or %s is not a Veeam Backup for "
-                           "Microsoft 365 REST API port (4443 by default)." % (self.server, self.version, self.version, self.params["port"]))
+                           "Microsoft 365 REST API port (4443 by default)." % (self.server, self.version, self.version, self.settings["port"]))
 
-    def close(self):
-        try:
-            if self.token and self.number >= 7:
-                self.http.request("POST", "%s/token/logout" % self.version, expect=(200, 204))
-        except VeeamApiError as exc:
-            self.module.warn("Logout from %s failed: %s" % (self.server, exc))
-        finally:
-            self.token = None
-            self.http.close()
+    def logout(self):
+        if self.can.logout:
+            self.http.request("POST", "%s/token/logout" % self.version, expect=(200, 204))
 
     def _call(self, method, path, expect=(200,), **kwargs):
         return self.call(method, "%s/%s" % (self.version, path), expect=expect, **kwargs)
@@ -99,7 +108,7 @@ class Vb365Client(LoggedInClient):
         return [self._job(raw) for raw in self._raw_jobs()]
 
     def _raw_jobs(self):
-        return self._list_or_pages("Jobs", "jobs") if self.number < 8 else self._pages("Jobs", {}, "jobs")
+        return self._pages("Jobs", {}, "jobs") if self.can.paged_job_list else self._list_or_pages("Jobs", "jobs")
 
     def _list_or_pages(self, path, what):
         """A collection documented as a plain list; some servers answer a page like v8's instead, read that too."""
@@ -147,9 +156,9 @@ class Vb365Client(LoggedInClient):
 
         The documents define no order, so every page is read before sorting by creationTime.
         """
-        if self.number >= SESSION_FILTER:
+        if self.can.session_filter:
             sessions = self._pages("JobSessions", dict(jobId=job.id), "sessions")
-        elif self.number >= PAGED_SESSIONS:
+        elif self.can.paged_sessions:
             sessions = self._pages("Jobs/%s/JobSessions" % job.id, {}, "sessions")
         else:
             sessions = self._list_or_pages("Jobs/%s/JobSessions" % job.id, "sessions")
@@ -158,7 +167,7 @@ class Vb365Client(LoggedInClient):
         return [session_entry(s) for s in sorted(sessions, key=lambda s: s.get("creationTime") or "", reverse=True)[:limit]]
 
     def send(self, job, action):
-        if self.number <= 5:
+        if not self.can.action_endpoints:
             # The seed documentation's dialect: one endpoint, the action named in the body with a null value.
             self._call("POST", "Jobs/%s/Action" % job.id, expect=(200, 204), json={action: None})
             return None
@@ -170,15 +179,7 @@ class Vb365Client(LoggedInClient):
                 return dict(session=dict(id=session.get("id"), status=session.get("status")))
         return None
 
-    @staticmethod
-    def settle(handles, timeout, sleep):
-        """VB365 acts synchronously; there is nothing to wait for beyond re-reading the job."""
-        return []
 
-    @staticmethod
-    def describe(handle):
-        return handle
-
-    @staticmethod
-    def normalize_id(value):
-        return value.strip()
+VB365 = Api(name="vb365", title="Veeam Backup for Microsoft 365", default_port=4443,
+            options=dict(api_version=dict(type="str", default="v8", choices=VERSIONS)), client=Vb365Client,
+            missing_libraries=lambda settings: [])

@@ -163,14 +163,12 @@ http:
   type: dict
 """
 
-from ansible_collections.backupops.veeam.plugins.module_utils._em import EmClient
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner
-from ansible_collections.backupops.veeam.plugins.module_utils._options import EM, job_module
+from ansible_collections.backupops.veeam.plugins.module_utils._em import EM
+from ansible_collections.backupops.veeam.plugins.module_utils._module import run_job_module
 
 
 def main():
-    module = job_module(EM)
-    JobRunner(module, EmClient(module)).run()
+    run_job_module(EM)
 
 
 if __name__ == "__main__":

@@ -150,14 +150,12 @@ jobs:
           type: str
 """
 
-from ansible_collections.backupops.veeam.plugins.module_utils._em import EmClient
-from ansible_collections.backupops.veeam.plugins.module_utils._info import run_info
-from ansible_collections.backupops.veeam.plugins.module_utils._options import EM, info_module
+from ansible_collections.backupops.veeam.plugins.module_utils._em import EM
+from ansible_collections.backupops.veeam.plugins.module_utils._module import run_info_module
 
 
 def main():
-    module = info_module(EM, sessions=dict(type="int", default=0))
-    run_info(module, EmClient(module))
+    run_info_module(EM)
 
 
 if __name__ == "__main__":

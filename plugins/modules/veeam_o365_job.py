@@ -146,14 +146,12 @@ http:
   type: dict
 """
 
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner
-from ansible_collections.backupops.veeam.plugins.module_utils._options import VB365, job_module
-from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import Vb365Client
+from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import VB365
+from ansible_collections.backupops.veeam.plugins.module_utils._module import run_job_module
 
 
 def main():
-    module = job_module(VB365)
-    JobRunner(module, Vb365Client(module)).run()
+    run_job_module(VB365)
 
 
 if __name__ == "__main__":

@@ -139,14 +139,12 @@ jobs:
           type: str
 """
 
-from ansible_collections.backupops.veeam.plugins.module_utils._info import run_info
-from ansible_collections.backupops.veeam.plugins.module_utils._options import VB365, info_module
-from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import Vb365Client
+from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import VB365
+from ansible_collections.backupops.veeam.plugins.module_utils._module import run_info_module
 
 
 def main():
-    module = info_module(VB365, sessions=dict(type="int", default=0))
-    run_info(module, Vb365Client(module))
+    run_info_module(VB365)
 
 
 if __name__ == "__main__":

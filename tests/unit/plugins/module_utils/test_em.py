@@ -12,9 +12,11 @@ import json
 import pytest
 from requests.cookies import RequestsCookieJar
 
-from ansible_collections.backupops.veeam.plugins.module_utils import _em
-from ansible_collections.backupops.veeam.plugins.module_utils._em import (
-    EmClient, entities, guid_of, items, job_from_entity, link, paging, parse, path_of, session_from_entity, task_from_body,
+from ansible_collections.backupops.veeam.plugins.module_utils import _em, _em_payload
+from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._em import EmClient
+from ansible_collections.backupops.veeam.plugins.module_utils._em_payload import (
+    entities, guid_of, items, job_from_entity, link, paging, parse, path_of, session_from_entity, task_from_body,
 )
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 
@@ -351,6 +353,8 @@ class FakeHttp(object):
 
 
 class FakeModule(object):
+    """What the module wrapper hands a client: the settings and the two callbacks."""
+
     def __init__(self, fmt="xml"):
         self.params = dict(server="em.example.com", port=9398, username="CORP\\op", password="s3cret", validate_certs=True,
                            ca_path=None, timeout=30, use_proxy=True, format=fmt)
@@ -359,9 +363,6 @@ class FakeModule(object):
 
     def warn(self, message):
         self.warnings.append(message)
-
-    def fail_json(self, **kwargs):
-        raise AssertionError(kwargs)
 
 
 LOGON = ("POST", "api/sessionMngr/")
@@ -376,7 +377,7 @@ NO_SESSIONS = (200, query_xml("BackupJobSession", ""), None)
 
 def client_with(script, fmt="xml"):
     module = FakeModule(fmt)
-    client = EmClient(module)
+    client = EmClient("https://em.example.com:9398/", module.params, warn=module.warn, register_secret=module.no_log_values.add)
     client.http = FakeHttp(script)
     return client, module
 
@@ -501,7 +502,7 @@ def test_logoff_failure_is_a_warning():
 
 
 def job(name="Fileserver Backup", guid=GUID, enabled=True):
-    return _em.Job(guid, name, enabled, False, None, None, None, {})
+    return Job(guid, name, enabled, False, None, None, None, {})
 
 
 @pytest.mark.parametrize("action, query", [("enable", "toggleScheduleEnabled"), ("disable", "toggleScheduleEnabled"),
@@ -523,10 +524,10 @@ def settle_with(answers, timeout=5, sleep=0.01):
     client, _module = client_with({LOGON: [LOGON_OK], ("POST", "api/agents/jobs/"): [(202, SEED_TASK_ACCEPTED, None)], TASK: answers,
                                    ("DELETE", "api/tasks/"): [(204, "", None)]})
     handle = client.send(job(), "disable")
-    return client, handle, client.settle([handle], timeout, sleep)
+    return client, handle, client.await_writes([handle], timeout, sleep)
 
 
-def test_settle_polls_the_href_path_until_finished():
+def test_await_writes_polls_the_href_path_until_finished():
     operation_finished = (200, SEED_TASK_ACCEPTED.replace("Running", "OperationFinished"), None)
     client, handle, failures = settle_with([(200, SEED_TASK_ACCEPTED, None), operation_finished, (200, SEED_TASK_FINISHED, None)])
     assert failures == []
@@ -534,27 +535,27 @@ def test_settle_polls_the_href_path_until_finished():
     assert EmClient.describe(handle) == {"task": dict(id="task-1", operation="UpdateJob", state="Finished", success=True, message="Ok")}
 
 
-def test_settle_reports_a_failed_task_with_the_server_message():
+def test_await_writes_reports_a_failed_task_with_the_server_message():
     failed = SEED_TASK_FINISHED.replace('Success="true"', 'Success="false"').replace("Ok", "Job is locked by another operation")
     _client, handle, failures = settle_with([(200, failed, None)])
     assert failures == [(handle, "Job 'Fileserver Backup': disable task task-1 (UpdateJob) failed: Job is locked by another operation")]
 
 
-def test_settle_names_a_stuck_task_and_deletes_it():
+def test_await_writes_names_a_stuck_task_and_deletes_it():
     client, handle, failures = settle_with([(200, SEED_TASK_ACCEPTED, None)], timeout=0.3, sleep=0.05)
     assert failures == [(handle, "Job 'Fileserver Backup': disable task task-1 (UpdateJob) did not finish within 0.3 seconds; "
                                  "last state: Running. The task was deleted.")]
     assert client.http.paths("DELETE") == ["api/tasks/task-1"]
 
 
-def test_settle_polls_many_tasks_round_by_round():
+def test_await_writes_polls_many_tasks_round_by_round():
     client, _module = client_with({LOGON: [LOGON_OK]})
     handles = []
     for n in (1, 2, 3):
         accepted = SEED_TASK_ACCEPTED.replace("task-1", "task-%d" % n)
         client.http.script[("GET", "api/tasks/task-%d" % n)] = [(200, accepted, None)] * n + [(200, SEED_TASK_FINISHED.replace("task-1", "task-%d" % n), None)]
         handles.append(dict(job="Job %d" % n, action="enable", task=task_from_body(parse(accepted))))
-    assert client.settle(handles, 5, 0.01) == []
+    assert client.await_writes(handles, 5, 0.01) == []
     polls = client.http.paths("GET")
     assert [polls.count("api/tasks/task-%d" % n) for n in (1, 2, 3)] == [2, 3, 4]
     # Round by round: every task is polled once before any is polled twice.
@@ -570,7 +571,7 @@ def test_a_task_lost_with_its_expired_logon_session_is_settled_by_the_job():
                                    JOBS: [(200, query_xml("AgentBackupJob", job_xml()), None),
                                           (200, query_xml("AgentBackupJob", job_xml(enabled="false")), None)]})
     handle = client.send(job(), "disable")
-    assert client.settle([handle], 5, 0.01) == []
+    assert client.await_writes([handle], 5, 0.01) == []
     assert EmClient.describe(handle)["task"]["state"] == "Unknown"
     assert client.http.paths("POST").count("api/agents/jobs/%s?action=toggleScheduleEnabled" % GUID) == 1
 
@@ -579,7 +580,7 @@ def test_a_lost_task_whose_job_never_shows_the_change_is_a_clear_failure():
     client, _module = client_with({LOGON: [LOGON_OK, LOGON_OK_2], ("POST", "api/agents/jobs/"): [(202, SEED_TASK_ACCEPTED, None)],
                                    TASK: LOST_TASK, SESSIONS: [NO_SESSIONS], JOBS: [(200, query_xml("AgentBackupJob", job_xml()), None)]})
     handle = client.send(job(), "disable")
-    failures = client.settle([handle], 0.3, 0.05)
+    failures = client.await_writes([handle], 0.3, 0.05)
     assert len(failures) == 1 and "was lost with the expired logon session" in failures[0][1] and "nothing was resent" in failures[0][1]
     assert client.http.paths("POST").count("api/agents/jobs/%s?action=toggleScheduleEnabled" % GUID) == 1
 
@@ -606,11 +607,9 @@ def test_an_unreadable_logon_body_still_logs_off_by_the_token():
 
 def test_without_xmltodict_the_message_says_json_works(monkeypatch):
     monkeypatch.setattr(_em, "HAS_XMLTODICT", False)
-    with pytest.raises(AssertionError) as failed:
-        EmClient(FakeModule("xml"))
-    message = failed.value.args[0]["msg"]
-    assert "xmltodict" in message and "format: json works without it" in message
-    EmClient(FakeModule("json"))  # no failure: JSON needs no XML library
+    [(library, reason, _traceback)] = _em.EM.missing_libraries(FakeModule("xml").params)
+    assert library == "xmltodict" and "format: json works without it" in reason
+    assert _em.EM.missing_libraries(FakeModule("json").params) == []  # JSON needs no XML library
 
 
 def test_a_new_logon_drops_the_old_session_cookie_and_header():

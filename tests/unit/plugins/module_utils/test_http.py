@@ -9,13 +9,12 @@ __metaclass__ = type
 
 import email.utils
 import socket
-import threading
 import time
 
 import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils._http import (
-    RATE_LIMITED_RETRIES, RETRY_AFTER_MAX, BoundedRetry, HttpClient, LoggedInClient, VeeamApiError, safe_retry,
+    RATE_LIMITED_RETRIES, RETRY_AFTER_MAX, BoundedRetry, HttpClient, VeeamApiError, safe_retry,
 )
 
 from ansible_collections.backupops.veeam.tests.unit.utils.scripted_server import RESET, Answer
@@ -228,79 +227,3 @@ def test_absolute_urls_are_followed_as_given(server):
     server.answer("/api/tasks/task-1", OK)
     client = client_for(server)
     assert client.request("GET", server.url + "api/tasks/task-1").status_code == 200
-
-
-class ExpiringServer(object):
-    """Stands in for HttpClient: answers 401 to any token but the valid one; `expire()` invalidates it."""
-
-    def __init__(self):
-        self.valid = None
-        self.logins = 0
-        self.lock = threading.Lock()
-
-    def issue(self):
-        with self.lock:
-            self.logins += 1
-            self.valid = "token-%d" % self.logins
-            return self.valid
-
-    def expire(self):
-        self.valid = "expired"
-
-    def answer(self, method, path, token):
-        time.sleep(0.01)  # let concurrent callers overlap
-        if token != self.valid:
-            raise VeeamApiError("Server answered HTTP 401.", method, "https://veeam/" + path, 401)
-        return "answer to %s" % path
-
-
-class Client(LoggedInClient):
-    """A client whose 'session header' is self.token, sent with each request as a real login's header would be."""
-
-    def __init__(self, server, renewals_allowed=None):
-        super(Client, self).__init__(self)
-        self.server = server
-        self.renewals_allowed = renewals_allowed
-
-    def login(self):
-        self.token = self.server.issue()
-
-    def request(self, method, path, expect=(200,)):
-        return self.server.answer(method, path, self.token)
-
-
-def test_a_401_is_answered_by_one_new_login_and_one_resend():
-    server = ExpiringServer()
-    client = Client(server)
-    assert client.call("GET", "Jobs") == "answer to Jobs"
-    server.expire()
-    assert client.call("GET", "Jobs") == "answer to Jobs"
-    assert server.logins == 2 and client.renewals == 1
-
-
-def test_concurrent_callers_share_one_new_login_after_an_expiry():
-    server = ExpiringServer()
-    client = Client(server)
-    client.call("GET", "warm-up")
-    server.expire()
-    answers = []
-    threads = [threading.Thread(target=lambda index=index: answers.append(client.call("GET", "job-%d" % index))) for index in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(answers) == sorted("answer to job-%d" % index for index in range(8))
-    assert server.logins == 2, "one login at first use, one after the expiry, however many callers saw the 401"
-
-
-def test_a_second_401_after_the_allowed_renewals_fails_saying_so():
-    server = ExpiringServer()
-    client = Client(server, renewals_allowed=1)
-    client.call("GET", "Jobs")
-    server.expire()
-    client.call("GET", "Jobs")
-    server.expire()
-    with pytest.raises(VeeamApiError) as caught:
-        client.call("GET", "Jobs")
-    assert str(caught.value).startswith("The server refused the session again right after a new login: Server answered HTTP 401.")
-    assert server.logins == 2

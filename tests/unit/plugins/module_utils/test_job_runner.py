@@ -13,7 +13,9 @@ import time
 import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import Job, JobModuleError, JobRunner, select_jobs
+from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobModuleError, JobRunner, select_jobs
+from ansible_collections.backupops.veeam.plugins.module_utils._module import conclude
 from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout
 
 
@@ -39,7 +41,7 @@ class FakeModule(object):
 class FlipClient(object):
     """Like Enterprise Manager: the only flag action is a toggle, so a repeated send undoes the first."""
 
-    settle_seconds = 0.05
+    effect_delay_seconds = 0.05
 
     def __init__(self, *jobs):
         self.jobs = dict((job.id, job) for job in jobs)
@@ -66,7 +68,7 @@ class FlipClient(object):
             raise VeeamApiError("Server answered HTTP 403: Access denied.", "POST", "https://em/api", 403)
         return None
 
-    def settle(self, handles, timeout, sleep):
+    def await_writes(self, handles, timeout, sleep):
         return []
 
     def describe(self, handle):
@@ -79,10 +81,13 @@ class FlipClient(object):
         self.closed = True
 
 
+def runner_for(client, module):
+    return JobRunner(client, module.params, module.check_mode, module.warn)
+
+
 def run(client, **params):
     module = FakeModule(**params)
-    runner = JobRunner(module, client)
-    return runner._run(), module  # pylint: disable=protected-access
+    return runner_for(client, module).run(), module
 
 
 JOBS = [make_job("Fileserver Backup"), make_job("Laptops", enabled=False), make_job("SQL Agents")]
@@ -242,9 +247,9 @@ def test_after_a_refused_concurrent_write_no_further_write_starts():
     client = SlowClient(*MANY)
     client.faults = ["403"]
     module = FakeModule(all_jobs=True, state="disabled", write_concurrency=4)
-    runner = JobRunner(module, client)
+    runner = runner_for(client, module)
     with pytest.raises(VeeamApiError) as caught:
-        runner._run()  # pylint: disable=protected-access
+        runner.run()
     assert "disable was refused" in str(caught.value)
     # The refusal came first; at most the three writes already in flight beside it were completed.
     assert len(client.sent) <= 4
@@ -257,9 +262,9 @@ def test_a_refused_write_fails_at_once_naming_job_and_action():
     client = FlipClient(*JOBS)
     client.faults = ["403"]
     module = FakeModule(name=["SQL Agents"], state="disabled")
-    runner = JobRunner(module, client)
+    runner = runner_for(client, module)
     with pytest.raises(VeeamApiError) as caught:
-        runner._run()  # pylint: disable=protected-access
+        runner.run()
     assert str(caught.value).startswith("Job 'SQL Agents': disable was refused: Server answered HTTP 403: Access denied.")
     assert caught.value.status == 403
     assert client.sent == [("SQL Agents", "disable")]
@@ -278,6 +283,6 @@ def test_the_client_is_closed_on_failure_too():
     module = FakeModule(name=["Missing"], state="disabled")
     module.fail_json = fail_json
     with pytest.raises(Exit) as caught:
-        JobRunner(module, client).run()
+        conclude(module, client, runner_for(client, module))
     assert client.closed is True
     assert "no job is named 'Missing'" in str(caught.value)

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 
-from ansible_collections.backupops.veeam.plugins.module_utils import _em
+from ansible_collections.backupops.veeam.plugins.module_utils import _em_payload as _em
 from ansible_collections.backupops.veeam.plugins.module_utils import _vb365
 
 RUNS = 300

@@ -9,17 +9,15 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import Job
 from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import PAGE_SIZE, Vb365Client, session_entry
 
 GUID = "3396ba22-21b1-4666-a631-0edfc12a59cd"
 
 
-class FakeModule(object):
-    def __init__(self, version):
-        self.params = dict(server="vb365.example.com", port=4443, username="op", password="s3cret", validate_certs=True, ca_path=None,
-                           timeout=30, use_proxy=True, api_version=version)
-        self.no_log_values = set()
+def settings(version):
+    return dict(server="vb365.example.com", port=4443, username="op", password="s3cret", validate_certs=True, ca_path=None,
+                timeout=30, use_proxy=True, api_version=version)
 
 
 class FakeResponse(object):
@@ -48,7 +46,7 @@ class FakeHttp(object):
 
 
 def client_with(version, script):
-    client = Vb365Client(FakeModule(version))
+    client = Vb365Client("https://vb365.example.com:4443/", settings(version), warn=lambda message: None, register_secret=lambda value: None)
     client.http = FakeHttp(script)
     client.token = "TOKEN"  # logged in: the tests are about reading
     return client

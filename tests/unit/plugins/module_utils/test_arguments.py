@@ -10,14 +10,16 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.backupops.veeam.plugins.module_utils._options import (
-    EM, VB365, base_url, ignored_options, insecure_connection_warnings, option_problems,
+from ansible_collections.backupops.veeam.plugins.module_utils._arguments import (
+    base_url, ignored_options, insecure_connection_warnings, option_problems, url_problems,
 )
+from ansible_collections.backupops.veeam.plugins.module_utils._em import EM
+from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import VB365
 
 
 def params(**changes):
     base = dict(server="vb365.example.com", port=4443, username="op", password="secret", validate_certs=True, ca_path=None,
-                timeout=30, id=None, name=None, all_jobs=True, state="enabled", if_running="leave", enable_if_disabled=False,
+                timeout=30, sessions=0, id=None, name=None, all_jobs=True, state="enabled", if_running="leave", enable_if_disabled=False,
                 wait=True, wait_timeout=600, wait_sleep=3.0, wait_for_completion=False, write_concurrency=1)
     base.update(changes)
     return base
@@ -34,9 +36,8 @@ def params(**changes):
     ("https://[fe80::1]:9399", 9398, "https://[fe80::1]:9399/"),
 ])
 def test_base_url(server, port, url):
-    problems = []
-    assert base_url(dict(server=server, port=port), problems) == url
-    assert problems == []
+    assert base_url(dict(server=server, port=port)) == url
+    assert url_problems(dict(server=server, port=port)) == []
 
 
 @pytest.mark.parametrize("server, port, problem", [
@@ -48,9 +49,8 @@ def test_base_url(server, port, url):
     ("vb365.example.com", 70000, "port 70000 is out of range"),
     ("https://vb365.example.com:99999", 4443, "is not a host name or URL"),
 ])
-def test_base_url_problems(server, port, problem):
-    problems = []
-    base_url(dict(server=server, port=port), problems)
+def test_url_problems(server, port, problem):
+    problems = url_problems(dict(server=server, port=port))
     assert [p for p in problems if problem in p], problems
 
 
@@ -72,6 +72,7 @@ def test_base_url_problems(server, port, problem):
     (dict(write_concurrency=0), "write_concurrency must be between 1 and 8, got 0"),
     (dict(write_concurrency=9), "write_concurrency must be between 1 and 8, got 9"),
     (dict(server="https://h/api"), "must not contain a path"),
+    (dict(sessions=-1), "sessions must be 0 or more, got -1"),
 ])
 def test_option_problems(changes, problem):
     problems = option_problems(params(**changes), VB365, selection_required=True)

@@ -2,7 +2,10 @@
 # Copyright: (c) 2026, backupops.veeam contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Option groups shared by the modules (they mirror plugins/doc_fragments) and their validation. Private to the collection."""
+"""The modules' argument spec, composed from shared pieces (they mirror plugins/doc_fragments), and its validation.
+
+Pure functions of the options: unit-tested without a module. Private to the collection.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,28 +14,23 @@ __metaclass__ = type
 import os
 import re
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import IF_RUNNING, STATES
-from ansible_collections.backupops.veeam.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, HttpClient
-
-VB365 = "vb365"
-EM = "em"
-DEFAULT_PORTS = {VB365: 4443, EM: 9398}
-VB365_VERSIONS = ["v2", "v3", "v4", "v5", "v6", "v7", "v8"]
 
 
 def _env(name):
     return dict(fallback=(env_fallback, [name]))
 
 
-def connection_spec(api):
-    prefix = "VEEAM_%s_" % api.upper()
-    # Required, but checked by _check: an empty value (an AWX credential field left blank) needs the same advice as a missing one.
-    spec = dict(
+def connection_options(api):
+    """server, port, credentials (from VEEAM_<API>_* when unset), TLS, timeout, proxy, and the API's own options."""
+    prefix = "VEEAM_%s_" % api.name.upper()
+    # Required, but checked by option_problems: a blank value (an AWX credential field left empty) needs the same advice as a missing one.
+    options = dict(
         server=dict(type="str", **_env(prefix + "SERVER")),
-        port=dict(type="int", default=DEFAULT_PORTS[api]),
+        port=dict(type="int", default=api.default_port),
         username=dict(type="str", **_env(prefix + "USERNAME")),
         password=dict(type="str", no_log=True, **_env(prefix + "PASSWORD")),
         validate_certs=dict(type="bool", default=True, **_env("VEEAM_VALIDATE_CERTS")),
@@ -40,20 +38,17 @@ def connection_spec(api):
         timeout=dict(type="int", default=30),
         use_proxy=dict(type="bool", default=True),
     )
-    if api == VB365:
-        spec["api_version"] = dict(type="str", default="v8", choices=VB365_VERSIONS)
-    else:
-        spec["format"] = dict(type="str", default="xml", choices=["xml", "json"])
-    return spec
+    options.update(api.options)
+    return options
 
 
-SELECTION_SPEC = dict(
+SELECTION_OPTIONS = dict(
     id=dict(type="list", elements="str"),
     name=dict(type="list", elements="str"),
     all_jobs=dict(type="bool", default=False),
 )
 
-STATE_SPEC = dict(
+JOB_OPTIONS = dict(
     state=dict(type="str", required=True, choices=list(STATES)),
     if_running=dict(type="str", default="leave", choices=list(IF_RUNNING)),
     enable_if_disabled=dict(type="bool", default=False),
@@ -66,35 +61,13 @@ STATE_SPEC = dict(
 # More would exceed the HTTP connection pool (10) and what a Veeam server should be asked to take from one client.
 MAX_WRITE_CONCURRENCY = 8
 
-
-def job_module(api):
-    """The AnsibleModule of a job module: connection, selection, declared state."""
-    spec = connection_spec(api)
-    spec.update(SELECTION_SPEC)
-    spec.update(STATE_SPEC)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
-                           mutually_exclusive=[("id", "name", "all_jobs")], required_one_of=[("id", "name", "all_jobs")])
-    _check(module, api, selection_required=True)
-    for warning in ignored_options(module.params):
-        module.warn(warning)
-    return module
-
-
-def info_module(api, **own):
-    """The AnsibleModule of an info module: connection and an optional selection."""
-    spec = connection_spec(api)
-    spec.update(SELECTION_SPEC)
-    spec.update(own)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, mutually_exclusive=[("id", "name", "all_jobs")])
-    _check(module, api, selection_required=False)
-    if (module.params.get("sessions") or 0) < 0:
-        module.fail_json(msg="Invalid options: sessions must be 0 or more, got %s." % module.params["sessions"])
-    return module
+INFO_OPTIONS = dict(
+    sessions=dict(type="int", default=0),
+)
 
 
 # Where each connection setting can come from, for the message that says it is missing.
 INVENTORY_VARIABLES = dict(server="veeam_server", username="veeam_username", password="veeam_password")
-API_NAMES = {VB365: "Veeam Backup for Microsoft 365", EM: "Veeam Backup Enterprise Manager"}
 
 
 def missing_connection_settings(params, api):
@@ -107,7 +80,8 @@ def missing_connection_settings(params, api):
                 "%s is %s: set the option %s (or module_defaults for group/backupops.veeam.%s), the environment variable "
                 "VEEAM_%s_%s (what the AWX credential type '%s' injects; fill in its field), or, for the maintenance_window role "
                 "and the playbooks, the inventory variable %s" % (
-                    option, "missing" if value is None else "empty", option, api, api.upper(), option.upper(), API_NAMES[api], variable))
+                    option, "missing" if value is None else "empty", option, api.name, api.name.upper(), option.upper(), api.title,
+                    variable))
     return problems
 
 
@@ -137,30 +111,22 @@ def insecure_connection_warnings(params, url):
     return []
 
 
-def _check(module, api, selection_required):
-    """Reject what makes no sense before any request, saying what to change; warn about an unprotected connection."""
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    problems = option_problems(module.params, api, selection_required)
-    if problems:
-        module.fail_json(msg="Invalid options: %s." % "; ".join(problems))
-    for warning in insecure_connection_warnings(module.params, base_url(module.params)):
-        module.warn(warning)
-
-
 def option_problems(params, api, selection_required):
     """Every problem with the options, each saying what to change (empty when they make sense)."""
     problems = missing_connection_settings(params, api)
     if not problems:
-        base_url(params, problems)
-    for option in ("id", "name"):
-        if any(not value or not value.strip() for value in params[option] or []):
-            problems.append("%s must not contain empty values" % option)
-    if selection_required and not (params["id"] or params["name"] or params["all_jobs"]):
-        problems.append("select jobs with id, name or all_jobs: true")
+        problems.extend(url_problems(params))
     if params["ca_path"] and not os.path.isfile(params["ca_path"]):
         problems.append("ca_path %s is not a readable file" % params["ca_path"])
-    return problems + _number_problems(params)
+    return problems + _selection_problems(params, selection_required) + _number_problems(params)
+
+
+def _selection_problems(params, selection_required):
+    problems = ["%s must not contain empty values" % option for option in ("id", "name")
+                if any(not (value or "").strip() for value in params[option] or [])]
+    if selection_required and not (params["id"] or params["name"] or params["all_jobs"]):
+        problems.append("select jobs with id, name or all_jobs: true")
+    return problems
 
 
 def _number_problems(params):
@@ -170,38 +136,42 @@ def _number_problems(params):
         problems.append("wait_sleep (%s) must not exceed wait_timeout (%s)" % (params["wait_sleep"], params["wait_timeout"]))
     if "write_concurrency" in params and not 1 <= params["write_concurrency"] <= MAX_WRITE_CONCURRENCY:
         problems.append("write_concurrency must be between 1 and %d, got %s" % (MAX_WRITE_CONCURRENCY, params["write_concurrency"]))
+    if params.get("sessions", 0) < 0:
+        problems.append("sessions must be 0 or more, got %s" % params["sessions"])
     return problems
 
 
-def base_url(params, problems=None):
-    """https://host:port/ from `server` (a host name or a URL without a path) and `port`."""
+def _split(params):
+    """(urlsplit parts, port) of `server` (a host name gets https://), or (None, the reason) when it is no URL."""
     server = params["server"].strip()
-    if "://" not in server:
-        server = "https://" + server
     try:
-        parts = urlsplit(server)
-        port = parts.port or params["port"]
+        parts = urlsplit(server if "://" in server else "https://" + server)
+        return parts, parts.port or params["port"]
     except ValueError as exc:
-        parts, port = None, None
-        if problems is not None:
-            problems.append("server %r is not a host name or URL: %s" % (params["server"], exc))
-    if parts is not None and problems is not None:
-        if parts.scheme not in ("https", "http"):
-            problems.append("server %r must use https:// (or http://)" % params["server"])
-        if parts.path not in ("", "/") or parts.query or parts.fragment:
-            problems.append("server %r must not contain a path; give the host name (the module adds /api or /vN itself)" % params["server"])
-        if not parts.hostname or not re.match(r"^[A-Za-z0-9.:\-\[\]_]+$", parts.netloc.rsplit("@", 1)[-1]):
-            problems.append("server %r has no valid host name" % params["server"])
-        if "@" in parts.netloc:
-            problems.append("server must not contain credentials; use username and password")
-        if not 0 < port < 65536:
-            problems.append("port %s is out of range" % port)
+        return None, str(exc)
+
+
+def url_problems(params):
+    """What is wrong with `server` and `port`, each saying what to change."""
+    server = params["server"]
+    parts, port = _split(params)
+    if parts is None:
+        return ["server %r is not a host name or URL: %s" % (server, port)]
+    checks = [
+        (parts.scheme not in ("https", "http"), "server %r must use https:// (or http://)" % server),
+        (parts.path not in ("", "/") or parts.query or parts.fragment,
+         "server %r must not contain a path; give the host name (the module adds /api or /vN itself)" % server),
+        (not parts.hostname or not re.match(r"^[A-Za-z0-9.:\-\[\]_]+$", parts.netloc.rsplit("@", 1)[-1]), "server %r has no valid host name" % server),
+        ("@" in parts.netloc, "server must not contain credentials; use username and password"),
+        (not 0 < port < 65536, "port %s is out of range" % port),
+    ]
+    return [problem for failed, problem in checks if failed]
+
+
+def base_url(params):
+    """scheme://host:port/ from `server` (a host name, https:// assumed, or a URL without a path) and `port`; None if unusable."""
+    parts, port = _split(params)
     if parts is None or not parts.hostname:
         return None
     host = "[%s]" % parts.hostname if ":" in parts.hostname else parts.hostname
     return "%s://%s:%d/" % (parts.scheme, host, port)
-
-
-def http_client(params, replayable_posts=(), headers=None):
-    return HttpClient(base_url(params), validate_certs=params["validate_certs"], ca_path=params["ca_path"],
-                      timeout=params["timeout"], use_proxy=params["use_proxy"], replayable_posts=replayable_posts, headers=headers)

@@ -1,0 +1,138 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, backupops.veeam contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The contract every API client follows, and the description of an API that the module wrapper builds modules from.
+
+Adding an API is one new client file: a JobClient subclass plus an Api naming its options. Clients never see the
+Ansible module: they receive the connection settings and two callbacks (warn, register_secret). Private to the collection.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import abc
+import collections
+import threading
+
+from ansible_collections.backupops.veeam.plugins.module_utils._http import HttpClient, VeeamApiError
+
+# What the module wrapper needs to know about an API: its name (the action group and the VEEAM_<NAME>_* variables), a
+# title for messages, its default port, its own options (argument spec), the client class (called with the base URL,
+# the settings, warn= and register_secret=) and missing_libraries(settings) -> [(library, reason, import traceback)].
+Api = collections.namedtuple("Api", "name title default_port options client missing_libraries")
+
+
+class JobClient(abc.ABC):
+    """One logged-in conversation with one server: log in at first use, read jobs, send writes, await them, log out.
+
+    A request refused with 401 was not processed, so after one new login it is sent once more. Concurrent writers share
+    the login: the first to see an expiry logs in again, the others resend with the new one.
+    """
+
+    # How long a write the server confirmed may take to show in a read. Only after this long does a write without
+    # effect count as undone by someone else and get decided again (an EM toggle sent twice undoes itself).
+    effect_delay_seconds = 2.0
+    # How many new logins one run may make after expiries (None: one per expiry, however many).
+    renewals_allowed = None
+    refused_again = "The server refused the session again right after a new login: %s"
+    logout_name = "Logout"
+
+    def __init__(self, http, settings, warn, register_secret):
+        """`http`: the HttpClient bound to the server; `settings`: the module's options; `warn(message)` adds a warning
+        to the result; `register_secret(value)` keeps a token or session id out of every output."""
+        self.http = http
+        self.settings = settings
+        self.warn = warn
+        self.register_secret = register_secret
+        self.server = http.base_url
+        self.token = None
+        self.renewals = 0
+        self._login_lock = threading.Lock()
+
+    # -- what each API implements ------------------------------------------------
+
+    @abc.abstractmethod
+    def login(self):
+        """Log in; set self.token and the header that carries it (register it as a secret)."""
+
+    @abc.abstractmethod
+    def logout(self):
+        """End the session self.token names; close() calls it on every path."""
+
+    @abc.abstractmethod
+    def read_jobs(self, last_runs=False):
+        """Every job ([Job]) with its enabled flag and running state, in as few requests as the API allows.
+
+        last_runs: also the last run and result of idle jobs where the job list lacks them (the info modules ask; the job
+        modules do not need them and keep their request count).
+        """
+
+    @abc.abstractmethod
+    def read_sessions(self, job, limit):
+        """The newest `limit` sessions of a job, newest first, in the shape every info module returns."""
+
+    @abc.abstractmethod
+    def send(self, job, action):
+        """Send one write (an action of _desired_state.WRITES); return a handle to await, or None. Never replayed."""
+
+    def await_writes(self, handles, timeout, sleep):
+        """Wait for what the writes started (tasks, sessions); return [(handle, failure message)]. Synchronous APIs: []."""
+        return []
+
+    def describe(self, handle):
+        """What a write started, for the job's entry in the result."""
+        return dict(handle or {})
+
+    def normalize_id(self, value):
+        """A job id as the user may write it, in the form read_jobs returns."""
+        return value.strip()
+
+    # -- shared ----------------------------------------------------------------------
+
+    def call(self, method, path, expect=(200,), **kwargs):
+        """One request on behalf of the login (made at first use), renewed once when the server says it expired."""
+        with self._login_lock:
+            if self.token is None:
+                self.login()
+            used = self.token
+        try:
+            return self.http.request(method, path, expect=expect, **kwargs)
+        except VeeamApiError as exc:
+            if exc.status != 401:
+                raise
+            self._renew_login(used, exc)
+        try:
+            return self.http.request(method, path, expect=expect, **kwargs)
+        except VeeamApiError as exc:
+            if exc.status == 401:
+                exc.message = self.refused_again % exc.message
+            raise
+
+    def _renew_login(self, used, refusal):
+        with self._login_lock:
+            if self.token != used:
+                return  # another writer has logged in again meanwhile
+            if self.renewals_allowed is not None and self.renewals >= self.renewals_allowed:
+                refusal.message = self.refused_again % refusal.message
+                raise refusal
+            self.renewals += 1
+            self.login()
+
+    def close(self):
+        """Log out (a failure becomes a warning, so it still reaches the result) and close the connection pool."""
+        try:
+            if self.token:
+                self.logout()
+        except VeeamApiError as exc:
+            self.warn("%s from %s failed: %s" % (self.logout_name, self.server, exc))
+        finally:
+            self.token = None
+            self.http.close()
+
+
+def http_for(url, settings, replayable_posts=(), headers=None):
+    """The HttpClient of one server, with the TLS, timeout and proxy settings every module shares."""
+    return HttpClient(url, validate_certs=settings["validate_certs"], ca_path=settings["ca_path"], timeout=settings["timeout"],
+                      use_proxy=settings["use_proxy"], replayable_posts=replayable_posts, headers=headers)
