@@ -166,11 +166,14 @@ class EmClient(JobClient):
         found, cut = self._query("BackupJobSession", "JobType==AgentBackup;State==%s" % IDLE_SESSION_STATE, "&sortDesc=CreationTime",
                                  enough=lambda found: idle <= set(newest_by_job(found)), max_pages=NEWEST_SESSION_PAGES)
         newest = newest_by_job(found)
-        missing = [job.name for job in jobs if job.id.lower() in idle and job.id.lower() not in newest]
-        if cut and missing:
-            self.warn("No last run found for %d job(s) among the newest %d finished agent sessions: %s." % (
-                len(missing), NEWEST_SESSION_PAGES * PAGE_SIZE, ", ".join(missing)))
+        if cut:
+            self._warn_unfound([job.name for job in jobs if job.id.lower() in idle - set(newest)])
         return [self._last_run(job, newest.get(job.id.lower())) if job.id.lower() in idle else job for job in jobs]
+
+    def _warn_unfound(self, names):
+        if names:
+            self.warn("No last run found for %d job(s) among the newest %d finished agent sessions: %s." % (
+                len(names), NEWEST_SESSION_PAGES * PAGE_SIZE, ", ".join(names)))
 
     @staticmethod
     def _last_run(job, session):

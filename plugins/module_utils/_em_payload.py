@@ -67,6 +67,12 @@ def parse(text, content_type=""):
     if text[0] in "{[" or ("json" in content_type and text[0] != "<"):
         body = json.loads(text)
         return body if isinstance(body, dict) else {"Items": body}
+    root = plain(list(_xml_tree(text, content_type).values())[0])
+    return root if isinstance(root, dict) else {"Value": root}
+
+
+def _xml_tree(text, content_type):
+    """The xmltodict tree of an XML answer with one root element that is not an HTML page; ValueError otherwise."""
     if not HAS_XMLTODICT:
         raise ValueError("an XML answer, but the Python library xmltodict is missing")
     try:
@@ -78,8 +84,7 @@ def parse(text, content_type=""):
     if list(tree)[0].lower() == "html" or "html" in content_type:
         # Well-formed XHTML parses as XML too: a proxy's or IIS's page, not an EM answer.
         raise ValueError("an HTML page")
-    root = plain(list(tree.values())[0])
-    return root if isinstance(root, dict) else {"Value": root}
+    return tree
 
 
 def items(container, *names):
@@ -88,20 +93,25 @@ def items(container, *names):
     XML: {"Link": {...}} or {"Link": [...]}; JSON: [...] or, in some answers, {"Links": [...]};
     a single bare entity is a list of one. `names` are the item element names to look for.
     """
-    if container is None or container == "":
-        return []
     if isinstance(container, list):
         return [item for item in container if item is not None]
     if not isinstance(container, dict):
         return []
+    inner = _inner(container, names)
+    if inner is not None:
+        return items(inner, *names)
+    return [container] if _looks_like_entity(container) else []
+
+
+def _inner(container, names):
+    """What a container element holds: the child named like an item, or the one child of a wrapper; None for an entity."""
     for name in names:
         if name in container:
-            return items(container[name], *names)
-    if len(container) == 1:
-        only = list(container.values())[0]
-        if isinstance(only, (list, dict)) and not _looks_like_entity(container):
-            return items(only, *names)
-    return [container] if _looks_like_entity(container) else []
+            return container[name]
+    if len(container) != 1 or _looks_like_entity(container):
+        return None
+    only = list(container.values())[0]
+    return only if isinstance(only, (list, dict)) else None
 
 
 def _looks_like_entity(value):

@@ -146,26 +146,26 @@ def excerpt(text, length=EXCERPT_LENGTH):
 
 
 def server_message(response):
-    """The message a Veeam server put in an error body, in any of the shapes both APIs use, or None."""
+    """The message a Veeam server put in an error body, in any of the shapes the APIs use, or None."""
     content_type = response.headers.get("Content-Type", "")
     text = response.text or ""
     if "json" in content_type or text.lstrip().startswith("{"):
-        try:
-            body = json.loads(text)
-        except ValueError:
-            return None
-        if isinstance(body, dict):
-            for key in ("message", "Message", "error_description", "error"):
-                if isinstance(body.get(key), str) and body[key]:
-                    return body[key]
-        return None
+        return _json_message(text)
     if "html" in content_type or text.lstrip().lower().startswith(("<!doctype html", "<html")):
         title = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
         return "an HTML page%s instead of a Veeam API answer" % (": %r" % excerpt(title.group(1), 80) if title else "")
     found = re.search(r"""<Error\b[^>]*\bMessage=(["'])(.*?)\1""", text, re.DOTALL) or re.search(r"<Message>(.*?)</Message>", text, re.DOTALL)
-    if found:
-        return found.groups()[-1]
-    return None
+    return found.groups()[-1] if found else None
+
+
+def _json_message(text):
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    return next((body[key] for key in ("message", "Message", "error_description", "error") if isinstance(body.get(key), str) and body[key]), None)
 
 
 class HttpClient(object):
@@ -206,25 +206,8 @@ class HttpClient(object):
         kwargs["verify"] = self.verify
         try:
             response = self.session.request(method, url, **kwargs)
-        except requests.exceptions.SSLError as exc:
-            if PLAIN_HTTP_ANSWER.search(str(exc)):
-                raise VeeamApiError(
-                    "The scheme does not match the port: this port answered an https:// request in plain HTTP, without TLS. "
-                    "Use the port where the API serves HTTPS (check server and port).", method, url)
-            raise VeeamApiError(
-                "TLS certificate verification failed: %s. If the server uses a private or self-signed CA, "
-                "set ca_path to that CA's PEM file." % _reason(exc), method, url)
         except requests.exceptions.RequestException as exc:
-            reason = _root_cause(exc)
-            if url.startswith("http://") and HUNG_UP.search(str(exc)):
-                raise VeeamApiError(
-                    "Request failed: %s. The scheme may not match the port: a TLS port hangs up on a plain http:// request, "
-                    "so if this port serves HTTPS (the Veeam APIs do), use https://." % _reason(exc), method, url)
-            if isinstance(exc, requests.exceptions.Timeout) or "timed out" in str(reason).lower():
-                raise VeeamApiError("No answer within %s seconds (timeout)." % kwargs["timeout"], method, url)
-            if isinstance(exc, requests.exceptions.ConnectionError) and "connection" in str(reason).lower() + type(reason).__name__.lower():
-                raise VeeamApiError("Cannot connect: %s." % _reason(exc), method, url)
-            raise VeeamApiError("Request failed: %s." % _reason(exc), method, url)
+            raise VeeamApiError(_unanswered(exc, url, kwargs["timeout"]), method, url)
         if response.status_code not in expect:
             if response.status_code == 400 and "plain HTTP request was sent to HTTPS port" in (response.text or ""):
                 # A proxy in front of the API (nginx wording) says so instead of hanging up.
@@ -248,6 +231,25 @@ class HttpClient(object):
 
     def close(self):
         self.session.close()
+
+
+def _unanswered(exc, url, timeout):
+    """Why a request got no HTTP answer, and what to change, for a requests exception."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        if PLAIN_HTTP_ANSWER.search(str(exc)):
+            return ("The scheme does not match the port: this port answered an https:// request in plain HTTP, without TLS. "
+                    "Use the port where the API serves HTTPS (check server and port).")
+        return ("TLS certificate verification failed: %s. If the server uses a private or self-signed CA, "
+                "set ca_path to that CA's PEM file." % _reason(exc))
+    reason = _root_cause(exc)
+    if url.startswith("http://") and HUNG_UP.search(str(exc)):
+        return ("Request failed: %s. The scheme may not match the port: a TLS port hangs up on a plain http:// request, "
+                "so if this port serves HTTPS (the Veeam APIs do), use https://." % _reason(exc))
+    if isinstance(exc, requests.exceptions.Timeout) or "timed out" in str(reason).lower():
+        return "No answer within %s seconds (timeout)." % timeout
+    if isinstance(exc, requests.exceptions.ConnectionError) and "connection" in str(reason).lower() + type(reason).__name__.lower():
+        return "Cannot connect: %s." % _reason(exc)
+    return "Request failed: %s." % _reason(exc)
 
 
 def _root_cause(exc):
