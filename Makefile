@@ -33,7 +33,7 @@ ANSIBLE_CORE_VERSION := $(shell sed -n 's/^ansible-core==//p' requirements-dev.t
 # The pip version ansible-test bootstraps into its venvs names the cached get-pip script it looks for.
 PIP_VERSION_FOR_ANSIBLE_TEST = $(shell sed -n "s/^ *pip='\([0-9.]*\)',/\1/p" $(VENV)/lib/python*/site-packages/ansible_test/_internal/python_requirements.py)
 
-.PHONY: help venv demo test compat bench bench-smoke gates changelog-lint lint docs-lint docs sanity units pytest build galaxy-import simulator clean
+.PHONY: help venv demo test compat bench bench-smoke gates changelog-lint lint complexity docs-lint docs sanity units pytest build galaxy-import simulator clean
 
 help:
 	@echo "make demo       run the maintenance window end to end against the bundled Veeam API simulator"
@@ -66,10 +66,14 @@ test: venv
 	$(MAKE) --no-print-directory gates pytest compat bench-smoke; \
 	echo "make test: all gates and tests passed in $$(( $$(date +%s) - start )) s"
 
-gates: changelog-lint lint docs-lint docs sanity units galaxy-import
+gates: changelog-lint lint complexity docs-lint docs sanity units galaxy-import
 
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
+
+# Every function in plugins/ within 40 lines and a cyclomatic complexity of 10 (radon); prints the most complex ones.
+complexity: venv
+	$(BIN)/python tests/complexity.py
 
 lint: venv
 	$(BIN)/ansible-lint --profile production --offline
