@@ -326,8 +326,8 @@ def test_awx_credential_types_inject_what_the_modules_read(name, prefix):
     values = {"server": "veeam.example.com", "username": "CORP\\backup", "password": "pw"}
     env = {key: jinja2.Template(value).render(**values) for key, value in definition["injectors"]["env"].items()}
     assert env == {prefix + "SERVER": "veeam.example.com", prefix + "USERNAME": "CORP\\backup", prefix + "PASSWORD": "pw"}
-    module = (REPO / "plugins" / "module_utils" / "_options.py").read_text()
-    assert 'prefix = "VEEAM_%s_" % api.upper()' in module
+    module = (REPO / "plugins" / "module_utils" / "_arguments.py").read_text()
+    assert 'prefix = "VEEAM_%s_" % api.name.upper()' in module
 
 
 def test_awx_tls_credential_type_injects_the_ca_file():
