@@ -55,3 +55,11 @@ attributes:
     membership: [backupops.veeam.em, backupops.veeam.all]
     description: Use C(group/backupops.veeam.em) in C(module_defaults) to set the connection options once.
 """
+
+    VBR_GROUP = r"""
+attributes:
+  action_group:
+    support: full
+    membership: [backupops.veeam.vbr, backupops.veeam.all]
+    description: Use C(group/backupops.veeam.vbr) in C(module_defaults) to set the connection options once.
+"""

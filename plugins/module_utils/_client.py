@@ -19,9 +19,10 @@ import threading
 from ansible_collections.backupops.veeam.plugins.module_utils._http import HttpClient, VeeamApiError
 
 # What the module wrapper needs to know about an API: its name (the action group and the VEEAM_<NAME>_* variables), a
-# title for messages, its default port, its own options (argument spec), the client class (called with the base URL,
-# the settings, warn= and register_secret=) and missing_libraries(settings) -> [(library, reason, import traceback)].
-Api = collections.namedtuple("Api", "name title default_port options client missing_libraries")
+# title for messages, its default port, its own options (argument spec) for every module and for job modules only, the
+# client class (called with the base URL, the settings, warn= and register_secret=) and
+# missing_libraries(settings) -> [(library, reason, import traceback)].
+Api = collections.namedtuple("Api", "name title default_port options job_options client missing_libraries")
 
 
 class JobClient(abc.ABC):

@@ -315,5 +315,5 @@ def _missing_libraries(settings):
 
 
 EM = Api(name="em", title="Veeam Backup Enterprise Manager", default_port=9398,
-         options=dict(format=dict(type="str", default="xml", choices=["xml", "json"])), client=EmClient,
+         options=dict(format=dict(type="str", default="xml", choices=["xml", "json"])), job_options={}, client=EmClient,
          missing_libraries=_missing_libraries)

@@ -31,8 +31,9 @@ EXPECTED_FAILURES = (JobModuleError, VeeamApiError, WaitTimeout)
 
 def run_job_module(api):
     """A job module: declare the state of the selected jobs."""
-    module = AnsibleModule(argument_spec=dict(connection_options(api), **dict(SELECTION_OPTIONS, **JOB_OPTIONS)), supports_check_mode=True,
-                           mutually_exclusive=[SELECTORS], required_one_of=[SELECTORS])
+    spec = dict(connection_options(api), **dict(SELECTION_OPTIONS, **JOB_OPTIONS))
+    spec.update(api.job_options)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, mutually_exclusive=[SELECTORS], required_one_of=[SELECTORS])
     _prepare(module, api, selection_required=True)
     for warning in ignored_options(module.params):
         module.warn(warning)

@@ -181,5 +181,5 @@ class Vb365Client(JobClient):
 
 
 VB365 = Api(name="vb365", title="Veeam Backup for Microsoft 365", default_port=4443,
-            options=dict(api_version=dict(type="str", default="v8", choices=VERSIONS)), client=Vb365Client,
+            options=dict(api_version=dict(type="str", default="v8", choices=VERSIONS)), job_options={}, client=Vb365Client,
             missing_libraries=lambda settings: [])
