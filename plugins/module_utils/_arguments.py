@@ -88,17 +88,19 @@ def missing_connection_settings(params, api):
 def ignored_options(params):
     """A warning for each option set to something the declared state does not use."""
     state = params["state"]
-    warnings = []
-    if params["if_running"] != "leave" and state != "disabled":
-        warnings.append("if_running=%s is ignored with state=%s: it applies only to state=disabled%s" % (
-            params["if_running"], state, " (state=stopped always stops the running session)" if state == "stopped" else ""))
-    if params["enable_if_disabled"] and state != "running":
-        warnings.append("enable_if_disabled is ignored with state=%s: it applies only to state=running" % state)
-    if params["wait_for_completion"] and state != "running":
-        warnings.append("wait_for_completion is ignored with state=%s: it applies only to state=running" % state)
-    elif params["wait_for_completion"] and not params["wait"]:
-        warnings.append("wait_for_completion is ignored with wait=false: nothing is waited for")
-    return warnings
+    rules = [
+        (params["if_running"] != "leave" and state != "disabled",
+         "if_running=%s is ignored with state=%s: it applies only to state=disabled%s" % (
+             params["if_running"], state, " (state=stopped always stops the running session)" if state == "stopped" else "")),
+        (params["enable_if_disabled"] and state != "running",
+         "enable_if_disabled is ignored with state=%s: it applies only to state=running" % state),
+        (params["wait_for_completion"] and state != "running",
+         "wait_for_completion is ignored with state=%s: it applies only to state=running" % state),
+        (params["wait_for_completion"] and state == "running" and not params["wait"],
+         "wait_for_completion is ignored with wait=false: nothing is waited for"),
+        (params.get("active_full") and state != "running", "active_full is ignored with state=%s: it applies only to state=running" % state),
+    ]
+    return [message for applies, message in rules if applies]
 
 
 def insecure_connection_warnings(params, url):

@@ -104,6 +104,8 @@ def test_an_info_module_needs_no_selection():
     (dict(state="running", wait_for_completion=True), []),
     (dict(state="stopped", wait_for_completion=True), ["wait_for_completion is ignored with state=stopped"]),
     (dict(state="running", wait_for_completion=True, wait=False), ["wait_for_completion is ignored with wait=false"]),
+    (dict(state="running", active_full=True), []),
+    (dict(state="disabled", active_full=True), ["active_full is ignored with state=disabled"]),
     (dict(state="enabled", if_running="wait", enable_if_disabled=True),
      ["if_running=wait is ignored with state=enabled", "enable_if_disabled is ignored with state=enabled"]),
 ])
