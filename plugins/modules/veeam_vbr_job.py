@@ -49,8 +49,8 @@ options:
     default: false
   graceful_stop:
     description:
-      - When a running job is stopped, stop it gracefully (C(JobStopSpec.gracefulStop)): a restore point is produced for the
-        machines already processed and being processed. V(false) stops at once.
+      - When a running job is stopped, stop it gracefully (C(JobStopSpec.gracefulStop)), so that a restore point is produced for
+        the machines already processed and being processed. V(false) stops at once.
     type: bool
     default: true
 notes:

@@ -99,8 +99,8 @@ def test_enable_and_disable_accept_both_revisions_answers(server, status):
 
 
 @pytest.mark.parametrize("answer, expected", [
-    (Answer(400, JSON, json.dumps({"errorCode": "UnexpectedContent", "message": "Unsupported RESTAPI version. The following versions are "
-                                                                               "supported: v1.2-rev1."})),
+    (Answer(400, JSON, json.dumps({"errorCode": "UnexpectedContent",
+                                   "message": "Unsupported RESTAPI version. The following versions are supported: v1.2-rev1."})),
      "does not serve x-api-version 1.3-rev1: Unsupported RESTAPI version. The following versions are supported: v1.2-rev1. Set api_version"),
     (Answer(401, JSON, json.dumps({"errorCode": "AccessDenied", "message": "Access is denied."})), "Login to http://127.0.0.1:"),
     (Answer(404, {}, ""), "has no /api/oauth2/token: check server and port"),
