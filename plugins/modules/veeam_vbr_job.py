@@ -49,7 +49,7 @@ options:
     default: false
   graceful_stop:
     description:
-      - When a running job is stopped, stop it gracefully (C(JobStopSpec.gracefulStop)): a restore point is produced for the
+      - When a running job is stopped, stop it gracefully (C(JobStopSpec.gracefulStop)); a restore point is produced for the
         machines already processed and being processed. V(false) stops at once.
     type: bool
     default: true
