@@ -1,7 +1,8 @@
 """`make demo`: a maintenance window end to end against the bundled Veeam API simulator.
 
-Starts the simulator (VB365 and Enterprise Manager over HTTPS, its default scenario: enabled, disabled and running jobs
-on both APIs), writes an inventory with one VB365 server and one Enterprise Manager, and runs, the way AWX runs them
+Starts the simulator (VB365, Enterprise Manager and Veeam Backup & Replication over HTTPS, its default scenario: enabled,
+disabled and running jobs on every API), writes an inventory with one VB365 server, one Enterprise Manager and one Veeam
+Backup & Replication server, and runs, the way AWX runs them
 (ansible-runner, credentials and CA injected as VEEAM_* environment variables):
 
     job_report.yml -> maintenance_begin.yml -> job_report.yml -> maintenance_end.yml -> job_report.yml
@@ -26,7 +27,7 @@ import ansible_runner  # noqa: E402  pylint: disable=wrong-import-position
 import yaml  # noqa: E402  pylint: disable=wrong-import-position
 from veeam_sim.testing import SimProcess  # noqa: E402  pylint: disable=wrong-import-position
 
-HOSTS = (("vb365-sim", "vb365", "VB365"), ("em-sim", "em", "EM"))
+HOSTS = (("vb365-sim", "vb365", "VB365"), ("em-sim", "em", "EM"), ("vbr-sim", "vbr", "VBR"))
 HOST_NAMES = [host for host, _api, _label in HOSTS]
 API_OF_HOST = dict((host, api) for host, api, _label in HOSTS)
 LABEL_OF_API = dict((api, label) for _host, api, label in HOSTS)
@@ -49,6 +50,7 @@ def write_inventory(workdir, sim):
     inventory = {"all": {"children": {
         "vb365_servers": {"hosts": {"vb365-sim": {"veeam_api": "vb365", "veeam_server": sim.host, "veeam_port": sim.vb365_port}}},
         "enterprise_managers": {"hosts": {"em-sim": {"veeam_api": "em", "veeam_server": sim.host, "veeam_port": sim.em_port}}},
+        "vbr_servers": {"hosts": {"vbr-sim": {"veeam_api": "vbr", "veeam_server": sim.host, "veeam_port": sim.vbr_port}}},
     }}}
     path = workdir / "inventory.yml"
     path.write_text(yaml.safe_dump(inventory, sort_keys=False))
@@ -128,6 +130,7 @@ def simulator_states(sim):
     state = sim.state()
     jobs = {("vb365", j["id"]): (j["name"], j["isEnabled"], j["running"]) for j in state["vb365"]["jobs"]}
     jobs.update({("em", j["id"]): (j["name"], j["enabled"], j["running"]) for j in state["em"]["jobs"]})
+    jobs.update({("vbr", j["id"]): (j["name"], j["enabled"], j["running"]) for j in state["vbr"]["jobs"]})
     return jobs
 
 
@@ -154,14 +157,16 @@ def main():
     process = SimProcess(state_dir=str(workdir / "simulator"))
     try:
         sim = process.start()
-        print("Veeam API simulator: VB365 %s  Enterprise Manager %s" % (sim.vb365_url, sim.em_url))
-        print("Inventory: vb365-sim (vb365_servers), em-sim (enterprise_managers); credentials and CA from VEEAM_* environment")
-        print("variables, as the AWX credential types inject them; playbooks run through ansible-runner, as AWX runs them.")
+        print("Veeam API simulator: VB365 %s  Enterprise Manager %s  VBR %s" % (sim.vb365_url, sim.em_url, sim.vbr_url))
+        print("Inventory: vb365-sim (vb365_servers), em-sim (enterprise_managers), vbr-sim (vbr_servers); credentials and CA")
+        print("from VEEAM_* environment variables, as the AWX credential types inject them; playbooks run through ansible-runner,")
+        print("as AWX runs them.")
         print()
         inventory = write_inventory(workdir, sim)
         env = dict(
             VEEAM_VB365_USERNAME=sim.username, VEEAM_VB365_PASSWORD=sim.password,
-            VEEAM_EM_USERNAME=sim.username, VEEAM_EM_PASSWORD=sim.password, VEEAM_CA_PATH=sim.ca_path,
+            VEEAM_EM_USERNAME=sim.username, VEEAM_EM_PASSWORD=sim.password,
+            VEEAM_VBR_USERNAME=sim.username, VEEAM_VBR_PASSWORD=sim.password, VEEAM_CA_PATH=sim.ca_path,
             ANSIBLE_COLLECTIONS_PATH=str(collections_path(workdir)), ANSIBLE_PYTHON_INTERPRETER=str(BIN / "python"),
             ANSIBLE_NOCOLOR="true", ANSIBLE_RETRY_FILES_ENABLED="false",
             PATH=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]))

@@ -321,7 +321,7 @@ def test_cell(ansible, sim, api, op, fault):
     OUTCOMES.append((api, op, fault, outcome.replace("|", "/")[:160]))
 
 
-ROLE_HOSTS = {"vb365": "vb365-sim", "em": "em-sim"}
+ROLE_HOSTS = {"vb365": "vb365-sim", "em": "em-sim", "vbr": "vbr-sim"}
 
 
 @pytest.mark.parametrize("api, op, fault", ROLE_CELLS, ids=[cell_id(cell) for cell in ROLE_CELLS])

@@ -1,7 +1,7 @@
 """The maintenance_window role and the playbooks in playbooks/, run the way AWX runs them (ansible-runner) against the simulator.
 
-Inventory: one VB365 host and one Enterprise Manager host pointing at the simulator; credentials and the CA come from
-VEEAM_* environment variables, as the AWX credential types inject them.
+Inventory: one VB365 host, one Enterprise Manager host and one Veeam Backup & Replication host pointing at the simulator;
+credentials and the CA come from VEEAM_* environment variables, as the AWX credential types inject them.
 """
 
 import json
@@ -20,7 +20,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 PLAYBOOKS = REPO / "playbooks"
 BIN = Path(sys.executable).parent
-HOSTS = ("vb365-sim", "em-sim")
+HOSTS = ("vb365-sim", "em-sim", "vbr-sim")
 HELD_SECONDS = 3  # how long the simulator holds the request during which begin is killed
 
 
@@ -72,13 +72,15 @@ class Window:
         self.inventory.write_text(yaml.safe_dump({"all": {"children": {
             "vb365_servers": {"hosts": {"vb365-sim": {"veeam_api": "vb365", "veeam_server": sim.host, "veeam_port": sim.vb365_port}}},
             "enterprise_managers": {"hosts": {"em-sim": {"veeam_api": "em", "veeam_server": sim.host, "veeam_port": sim.em_port}}},
+            "vbr_servers": {"hosts": {"vbr-sim": {"veeam_api": "vbr", "veeam_server": sim.host, "veeam_port": sim.vbr_port}}},
         }}}))
         self.count = 0
 
     def credentials(self):
         """What the AWX credential types inject."""
         return dict(VEEAM_VB365_USERNAME=self.sim.username, VEEAM_VB365_PASSWORD=self.sim.password,
-                    VEEAM_EM_USERNAME=self.sim.username, VEEAM_EM_PASSWORD=self.sim.password, VEEAM_CA_PATH=self.sim.ca_path)
+                    VEEAM_EM_USERNAME=self.sim.username, VEEAM_EM_PASSWORD=self.sim.password, VEEAM_CA_PATH=self.sim.ca_path,
+                    VEEAM_VBR_USERNAME=self.sim.username, VEEAM_VBR_PASSWORD=self.sim.password)
 
     def env(self):
         return dict(self.credentials(),
@@ -126,6 +128,7 @@ def snapshot(sim):
     state = sim.state()
     jobs = {("vb365", j["id"]): (j["name"], j["isEnabled"], j["running"]) for j in state["vb365"]["jobs"]}
     jobs.update({("em", j["id"]): (j["name"], j["enabled"], j["running"]) for j in state["em"]["jobs"]})
+    jobs.update({("vbr", j["id"]): (j["name"], j["enabled"], j["running"]) for j in state["vbr"]["jobs"]})
     return jobs
 
 
@@ -143,8 +146,8 @@ def writes_mentioning(sim, ids):
 
 def test_round_trip_check_mode_and_idempotence(window, sim):
     before = snapshot(sim)
-    assert names(before, "vb365", True) and names(before, "vb365", False) and names(before, "em", False)
-    assert any(v[2] for k, v in before.items() if k[0] == "vb365") and any(v[2] for k, v in before.items() if k[0] == "em")
+    assert names(before, "vb365", True) and names(before, "vb365", False) and names(before, "em", False) and names(before, "vbr", False)
+    assert all(any(v[2] for k, v in before.items() if k[0] == api) for api in ("vb365", "em", "vbr"))
     disabled_before = [key[1] for key, value in before.items() if not value[1]]
 
     # Check mode: nothing written, on the servers or on the controller; the plan is reported.
@@ -155,20 +158,20 @@ def test_round_trip_check_mode_and_idempotence(window, sim):
     assert not window.record_dir.exists()
     assert check.custom_stats == {}
     assert check.msgs("Summarize the begin")["vb365-sim"].startswith("Would disable 4 job(s)")
-    running = {api: [v[0] for k, v in before.items() if k[0] == api and v[1] and v[2]] for api in ("vb365", "em")}
+    running = {api: [v[0] for k, v in before.items() if k[0] == api and v[1] and v[2]] for api in ("vb365", "em", "vbr")}
     assert "would stop the running session of %d job(s): %s;" % (len(running["vb365"]), ", ".join(running["vb365"])) \
         in check.msgs("Summarize the begin")["vb365-sim"]
 
     begin = window.run("maintenance_begin.yml")
     assert begin.status == "successful", begin
-    for host, api in (("vb365-sim", "vb365"), ("em-sim", "em")):
+    for host, api in (("vb365-sim", "vb365"), ("em-sim", "em"), ("vbr-sim", "vbr")):
         summary = begin.msgs("Summarize the begin")[host]
         assert "stopped the running session of %d job(s): %s;" % (len(running[api]), ", ".join(running[api])) in summary, summary
     during = snapshot(sim)
     assert not any(v[1] for v in during.values()), "every job is disabled during the window"
     assert not any(v[2] for v in during.values()), "if_running=stop stopped the running sessions"
     assert writes_mentioning(sim, disabled_before) == [], "jobs disabled before begin are not touched"
-    for host, api in (("vb365-sim", "vb365"), ("em-sim", "em")):
+    for host, api in (("vb365-sim", "vb365"), ("em-sim", "em"), ("vbr-sim", "vbr")):
         record = window.record(host)
         assert record["state"] == "active" and record["api"] == api
         assert sorted(j["name"] for j in record["jobs"]) == names(before, api, True)
@@ -176,7 +179,7 @@ def test_round_trip_check_mode_and_idempotence(window, sim):
 
     sim.clear_requests()
     again = window.run("maintenance_begin.yml")
-    assert again.status == "successful" and again.changed() == {"vb365-sim": 0, "em-sim": 0}, again
+    assert again.status == "successful" and again.changed() == {"vb365-sim": 0, "em-sim": 0, "vbr-sim": 0}, again
     assert sim.writes() == []
     assert sorted(j["name"] for j in window.record("vb365-sim")["jobs"]) == names(before, "vb365", True), "a second begin keeps the record"
 
@@ -185,18 +188,19 @@ def test_round_trip_check_mode_and_idempotence(window, sim):
     assert check_end.status == "successful", check_end
     assert sim.writes() == [] and window.record("vb365-sim")["state"] == "active"
     assert check_end.msgs("Summarize the end")["em-sim"].startswith("Would re-enable 4 of 4")
+    assert check_end.msgs("Summarize the end")["vbr-sim"].startswith("Would re-enable 6 of 6")
 
     end = window.run("maintenance_end.yml")
     assert end.status == "successful", end
     after = snapshot(sim)
     assert enabled(after) == enabled(before), "every job is back to its enabled state of before the window"
     assert writes_mentioning(sim, disabled_before) == []
-    assert window.record("em-sim")["state"] == "restored"
+    assert window.record("em-sim")["state"] == "restored" and window.record("vbr-sim")["state"] == "restored"
     assert end.custom_stats["maintenance_window_records"]["vb365-sim"]["state"] == "restored"
 
     sim.clear_requests()
     end_again = window.run("maintenance_end.yml")
-    assert end_again.status == "successful" and end_again.changed() == {"vb365-sim": 0, "em-sim": 0}, end_again
+    assert end_again.status == "successful" and end_again.changed() == {"vb365-sim": 0, "em-sim": 0, "vbr-sim": 0}, end_again
     assert sim.writes() == []
     message = end_again.msgs("nothing to restore")["vb365-sim"]
     assert message.startswith("The record of this host is already restored (20") and message.endswith("); nothing to restore.")
@@ -229,6 +233,7 @@ def test_begin_failing_halfway_then_end_restores_what_was_recorded_and_reports_a
     em_record = window.record("em-sim")
     assert em_record["state"] == "restored" and [j["name"] for j in em_record["missing"]] == [deleted]
     assert window.record("vb365-sim")["state"] == "restored" and window.record("vb365-sim")["missing"] == []
+    assert window.record("vbr-sim")["state"] == "restored" and window.record("vbr-sim")["missing"] == []
 
 
 def test_begin_killed_halfway_then_end_restores(window, sim, tmp_path):
@@ -277,7 +282,8 @@ def test_awx_style_run_passes_the_record_through_set_stats_without_secrets(windo
     # The end job runs in a fresh execution environment: no record file, only the handed-over extra var.
     fresh = tmp_path / "fresh-ee-records"
     end = window.run("maintenance_end.yml", record_dir=fresh,
-                     extravars={"maintenance_window_records": records, "maintenance_window_start_after": ["Exchange Online Daily", "Finance Laptops"]})
+                     extravars={"maintenance_window_records": records,
+                                "maintenance_window_start_after": ["Exchange Online Daily", "Finance Laptops", "VMware Production VMs"]})
     assert end.status == "successful", end
     after = snapshot(sim)
     assert enabled(after) == enabled(before)
@@ -286,17 +292,47 @@ def test_awx_style_run_passes_the_record_through_set_stats_without_secrets(windo
     assert "Finance Laptops" in started["em-sim"] and started["em-sim"].startswith("Started 0 job(s)")
     assert sim.vb365_job("Exchange Online Daily")["running"] is False  # the run was awaited
     assert sim.count("POST", "/v8/Jobs/{id}/start") == 1
+    assert started["vbr-sim"].startswith("Started 1 job(s) after the window: VMware Production VMs")
+    assert sim.vbr_job("VMware Production VMs")["running"] is False and sim.count("POST", "/api/v1/jobs/{id}/start") == 1
 
 
 def test_job_report_prints_one_table_per_server(window, sim):
     report = window.run("job_report.yml")
-    assert report.status == "successful" and report.changed() == {"vb365-sim": 0, "em-sim": 0}, report
+    assert report.status == "successful" and report.changed() == {"vb365-sim": 0, "em-sim": 0, "vbr-sim": 0}, report
     tables = report.msgs("Show the jobs as a table")
     assert tables["vb365-sim"][0] == "VB365 vb365-sim: 6 job(s), 4 enabled, 1 running"
     assert tables["em-sim"][0] == "Enterprise Manager em-sim: 6 job(s), 4 enabled, 1 running"
+    assert tables["vbr-sim"][0] == "Veeam Backup & Replication vbr-sim: 7 job(s), 6 enabled, 1 running"
     assert tables["vb365-sim"][1].split() == ["JOB", "ENABLED", "RUNNING", "LAST", "STATUS", "NEXT", "RUN"]
     assert len(tables["em-sim"]) == 2 + 6
     assert [line for line in tables["vb365-sim"] if line.startswith("Teams and Groups")][0].split()[3:5] == ["yes", "yes"]
+
+
+def test_vbr_types_select_what_begin_pauses_and_end_restores_every_recorded_job(window, sim):
+    """maintenance_window_vbr_types narrows begin and report on VBR servers; the record, not the types, drives end."""
+    before = snapshot(sim)
+    types = ["VSphereBackup", "BackupCopy"]
+    vbr_jobs = sim.state()["vbr"]["jobs"]
+    chosen = sorted(j["name"] for j in vbr_jobs if j["type"] in types and j["enabled"])
+    others = sorted(j["name"] for j in vbr_jobs if j["type"] not in types and j["enabled"])
+    assert chosen and others
+
+    report = window.run("job_report.yml", extravars={"maintenance_window_vbr_types": types})
+    assert report.status == "successful", report
+    shown = [j for j in vbr_jobs if j["type"] in types]
+    assert report.msgs("Show the jobs as a table")["vbr-sim"][0] == "Veeam Backup & Replication vbr-sim: %d job(s), %d enabled, %d running" % (
+        len(shown), len([j for j in shown if j["enabled"]]), len([j for j in shown if j["running"]]))
+
+    begin = window.run("maintenance_begin.yml", extravars={"maintenance_window_vbr_types": types})
+    assert begin.status == "successful", begin
+    assert sorted(j["name"] for j in window.record("vbr-sim")["jobs"]) == chosen
+    assert sorted(n for n in chosen + others if sim.vbr_job(n)["enabled"]) == others, "jobs of other types are not touched"
+
+    # Other types at the end: every recorded job is still restored, none is reported missing.
+    end = window.run("maintenance_end.yml", extravars={"maintenance_window_vbr_types": ["HyperVBackup"]})
+    assert end.status == "successful", end
+    assert enabled(snapshot(sim)) == enabled(before)
+    assert window.record("vbr-sim")["state"] == "restored" and window.record("vbr-sim")["missing"] == []
 
 
 def test_ansible_builder_create_makes_a_build_context(tmp_path):
@@ -317,7 +353,7 @@ def test_ansible_builder_create_makes_a_build_context(tmp_path):
     assert meta["version"] == 1 and (REPO / meta["dependencies"]["python"]).is_file()
 
 
-@pytest.mark.parametrize("name, prefix", [("vb365", "VEEAM_VB365_"), ("em", "VEEAM_EM_")])
+@pytest.mark.parametrize("name, prefix", [("vb365", "VEEAM_VB365_"), ("em", "VEEAM_EM_"), ("vbr", "VEEAM_VBR_")])
 def test_awx_credential_types_inject_what_the_modules_read(name, prefix):
     definition = yaml.safe_load((REPO / "awx" / "credential_types" / ("%s.yml" % name)).read_text())
     fields = {f["id"]: f for f in definition["inputs"]["fields"]}
@@ -351,11 +387,11 @@ def test_awx_tls_credential_type_injects_the_ca_file():
 
 def test_main_entry_point_dispatches_and_end_without_a_record_changes_nothing(window, sim, tmp_path):
     playbook = tmp_path / "main_entry.yml"
-    playbook.write_text(yaml.safe_dump([{"name": "Main entry point", "hosts": "vb365_servers:enterprise_managers", "gather_facts": False,
+    playbook.write_text(yaml.safe_dump([{"name": "Main entry point", "hosts": "vb365_servers:enterprise_managers:vbr_servers", "gather_facts": False,
                                          "roles": [{"role": "backupops.veeam.maintenance_window", "vars": {"maintenance_window_action": "end"}}]}]))
     sim.clear_requests()
     run = window.run(str(playbook))
-    assert run.status == "successful" and run.changed() == {"vb365-sim": 0, "em-sim": 0}, run
+    assert run.status == "successful" and run.changed() == {"vb365-sim": 0, "em-sim": 0, "vbr-sim": 0}, run
     assert "No record of a begin for this host" in run.msgs("nothing to restore")["em-sim"]
     assert sim.writes() == [] and sim.requests()["requests"] == []
     bad = window.run(str(playbook), extravars={"maintenance_window_action": "pause"})
@@ -369,6 +405,7 @@ def test_example_inventory_and_playbooks_parse(collections_path):
     graph = subprocess.run([str(BIN / "ansible-inventory"), "-i", inventory, "--graph"], env=env, capture_output=True, text=True,
                            timeout=120, check=True).stdout
     assert "@vb365_servers:" in graph and "@enterprise_managers:" in graph and "em-01.corp.example.com" in graph
+    assert "@vbr_servers:" in graph and "vbr-01.corp.example.com" in graph
     for playbook in ("job_report.yml", "maintenance_begin.yml", "maintenance_end.yml"):
         subprocess.run([str(BIN / "ansible-playbook"), "-i", inventory, "--syntax-check", str(PLAYBOOKS / playbook)], env=env,
                        capture_output=True, text=True, timeout=120, check=True)
@@ -376,10 +413,11 @@ def test_example_inventory_and_playbooks_parse(collections_path):
 
 @pytest.mark.parametrize("playbook", ["job_report.yml", "maintenance_begin.yml", "maintenance_end.yml"])
 def test_every_playbook_honours_the_per_host_connection_settings(window, sim, playbook):
-    """One mapping of inventory variables to module options: an API-v6 VB365 server and a JSON Enterprise Manager."""
+    """One mapping of inventory variables to module options: an API-v6 VB365 server, a JSON Enterprise Manager, a 1.2-rev1 VBR server."""
     window.inventory.write_text(yaml.safe_dump({"all": {"children": {
         "vb365_servers": {"hosts": {"vb365-sim": {"veeam_server": sim.host, "veeam_port": sim.vb365_port, "veeam_vb365_api_version": "v6"}}},
         "enterprise_managers": {"hosts": {"em-sim": {"veeam_server": sim.host, "veeam_port": sim.em_port, "veeam_em_format": "json"}}},
+        "vbr_servers": {"hosts": {"vbr-sim": {"veeam_server": sim.host, "veeam_port": sim.vbr_port, "veeam_vbr_api_version": "1.2-rev1"}}},
     }}}))
     if playbook == "maintenance_end.yml":
         assert window.run("maintenance_begin.yml").status == "successful"
@@ -387,18 +425,22 @@ def test_every_playbook_honours_the_per_host_connection_settings(window, sim, pl
     run = window.run(playbook)
     assert run.status == "successful", run
     logged = sim.requests()["requests"]
-    vb365 = [r["path"] for r in logged if not r["path"].startswith("/api")]
-    em = [r for r in logged if r["path"].startswith("/api")]
+    vb365 = [r["path"] for r in logged if r["api"] == "vb365"]
+    em = [r for r in logged if r["api"] == "em"]
+    vbr = [r for r in logged if r["api"] == "vbr"]
     assert vb365 and all(path.startswith("/v6/") for path in vb365), vb365
     assert em and all(dict((k.lower(), v) for k, v in r["headers"].items()).get("accept") == "application/json" for r in em)
+    assert vbr and all(dict((k.lower(), v) for k, v in r["headers"].items()).get("x-api-version") == "1.2-rev1" for r in vbr)
 
 
 def test_a_record_written_from_environment_credentials_names_the_server_used(window, sim):
     """AWX: the server comes from the credential's environment variable, not from the inventory."""
     window.inventory.write_text(yaml.safe_dump({"all": {"children": {
-        "vb365_servers": {"hosts": {"vb365-sim": {}}}, "enterprise_managers": {"hosts": {"em-sim": {}}}}}}))
-    servers = {"vb365-sim": "https://%s:%d" % (sim.host, sim.vb365_port), "em-sim": "https://%s:%d" % (sim.host, sim.em_port)}
-    run = window.run("maintenance_begin.yml", env={"VEEAM_VB365_SERVER": servers["vb365-sim"], "VEEAM_EM_SERVER": servers["em-sim"]})
+        "vb365_servers": {"hosts": {"vb365-sim": {}}}, "enterprise_managers": {"hosts": {"em-sim": {}}}, "vbr_servers": {"hosts": {"vbr-sim": {}}}}}}))
+    servers = {"vb365-sim": "https://%s:%d" % (sim.host, sim.vb365_port), "em-sim": "https://%s:%d" % (sim.host, sim.em_port),
+               "vbr-sim": "https://%s:%d" % (sim.host, sim.vbr_port)}
+    run = window.run("maintenance_begin.yml", env={"VEEAM_VB365_SERVER": servers["vb365-sim"], "VEEAM_EM_SERVER": servers["em-sim"],
+                                                   "VEEAM_VBR_SERVER": servers["vbr-sim"]})
     assert run.status == "successful", run
     for host, server in servers.items():
         assert window.record(host)["server"] == server + "/"

@@ -49,7 +49,7 @@ FAULTS = {
 EM_SLOW = {"503 on a write, not applied", "dropped connection on a write, not applied", "flag flipped behind a toggle"}
 WINDOW_FAULTS = dict(FAULTS)
 WINDOW_FAULTS["task_fail on a toggle"] = ("toggle", "task_fail", dict(message="Job is locked by another operation"))
-HOST_OF = {"vb365": "vb365-sim", "em": "em-sim"}
+HOST_OF = {"vb365": "vb365-sim", "em": "em-sim", "vbr": "vbr-sim"}
 
 
 def planned_writes(job, state):
