@@ -14,14 +14,13 @@ The table printed at the end of the module (and kept in docs/fault-matrix.md) is
 """
 
 import os
-import re
 import socket
 import time
 from contextlib import contextmanager
 
 import pytest
 
-from test_maintenance_window import enabled, names, snapshot, window  # noqa: F401  pylint: disable=unused-import
+from helpers import accepted, enabled, job_id_of, logoffs, logons, matching, names, requests_of, snapshot, toggles
 
 VB365_OPS = {
     # op: (method, path regex on path?query, declared state, which job)
@@ -144,42 +143,6 @@ def fault_table(tmp_path_factory):
     path = tmp_path_factory.getbasetemp() / ("fault-matrix-%s.md" % os.environ.get("PYTEST_XDIST_WORKER", "main"))
     path.write_text(table)
     print("\nFault matrix (%d cells run by this worker, table in %s):\n%s" % (len(OUTCOMES), path, table))
-
-
-def requests_of(sim, api):
-    return [r for r in sim.requests()["requests"] if r["api"] == api]
-
-
-def matching(requests, method, pattern):
-    return [r for r in requests if r["method"] == method and re.search(pattern, r["path"] + ("?" + r["query"] if r.get("query") else ""))]
-
-
-# The requests that set (VB365) or flip (EM) a job's enabled flag, and those that open and close a session.
-TOGGLE_REQUESTS = {"vb365": ("POST", r"/(enable|disable)$"), "em": ("POST", r"action=toggleScheduleEnabled")}
-LOGON_REQUESTS = {"vb365": ("POST", r"/v8/token$"), "em": ("POST", r"/api/sessionMngr/")}
-LOGOFF_REQUESTS = {"vb365": ("POST", r"/v8/token/logout$"), "em": ("DELETE", r"/api/logonSessions/")}
-ACCEPTED = (200, 201, 202, 204)
-
-
-def toggles(requests, api):
-    return matching(requests, *TOGGLE_REQUESTS[api])
-
-
-def logons(requests, api):
-    return matching(requests, *LOGON_REQUESTS[api])
-
-
-def logoffs(requests, api):
-    return matching(requests, *LOGOFF_REQUESTS[api])
-
-
-def accepted(requests):
-    return [r for r in requests if r["status"] in ACCEPTED]
-
-
-def job_id_of(request):
-    """The job a request acts on: VB365 /vN/Jobs/{id}/..., EM /api/agents/jobs/{id}."""
-    return re.search(r"/jobs/([0-9a-f-]{36})", request["path"], re.I).group(1).lower()
 
 
 def pick(sim, api, which):
@@ -325,7 +288,7 @@ ROLE_HOSTS = {"vb365": "vb365-sim", "em": "em-sim", "vbr": "vbr-sim"}
 
 
 @pytest.mark.parametrize("api, op, fault", ROLE_CELLS, ids=[cell_id(cell) for cell in ROLE_CELLS])
-def test_role_cell(window, sim, api, op, fault):  # noqa: F811  pylint: disable=redefined-outer-name
+def test_role_cell(window, sim, api, op, fault):
     """maintenance_begin with one fault on the disable of one recorded job, then maintenance_end."""
     kind, spec, _status = FAULTS[fault]
     job = pick(sim, api, "enabled")

@@ -16,8 +16,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from conftest import ANSIBLE_BIN, PlaybookRun
-from test_fault_matrix import accepted, job_id_of, logoffs, logons, toggles
+from helpers import ANSIBLE_BIN, PlaybookRun, accepted, job_id_of, logoffs, logons, toggles
 
 FORKS = 20
 JOBS_PER_SLICE = 3

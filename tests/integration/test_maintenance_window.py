@@ -8,140 +8,15 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
-import ansible_runner
 import jinja2
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
-PLAYBOOKS = REPO / "playbooks"
-BIN = Path(sys.executable).parent
-HOSTS = ("vb365-sim", "em-sim", "vbr-sim")
+from helpers import BIN, HOSTS, PLAYBOOKS, REPO, enabled, names, snapshot, writes_mentioning
+
 HELD_SECONDS = 3  # how long the simulator holds the request during which begin is killed
-
-
-class Run:
-    """One ansible-runner run: status, rc, every task result by host, changed counts and the set_stats data."""
-
-    def __init__(self, runner, private_data_dir):
-        self.status = runner.status
-        self.rc = runner.rc
-        self.private_data_dir = Path(private_data_dir)
-        self.artifact_dir = Path(runner.config.artifact_dir)
-        self.events = list(runner.events)
-        self.stdout = runner.stdout.read()
-        stats = [e["event_data"] for e in self.events if e["event"] == "playbook_on_stats"]
-        self.stats = stats[-1] if stats else {}
-        self.custom_stats = self.stats.get("artifact_data") or {}
-
-    def changed(self):
-        return {host: self.stats.get("changed", {}).get(host, 0) for host in HOSTS}
-
-    def failed_hosts(self):
-        return sorted(set(self.stats.get("failures", {})) | set(self.stats.get("dark", {})))
-
-    def results(self, task):
-        """{host: result} of the task whose name contains `task` (ok or failed, not skipped)."""
-        found = {}
-        for event in self.events:
-            data = event.get("event_data", {})
-            if event["event"] in ("runner_on_ok", "runner_on_failed") and task in (data.get("task") or ""):
-                found[data["host"]] = dict(data["res"], failed=event["event"] == "runner_on_failed")
-        return found
-
-    def msgs(self, task):
-        return {host: res.get("msg") for host, res in self.results(task).items()}
-
-    def __repr__(self):
-        return "Run(status=%s, rc=%s, stdout=...%s)" % (self.status, self.rc, self.stdout[-4000:])
-
-
-class Window:
-    """Runs the playbooks of playbooks/ with an inventory for the simulator, through ansible-runner."""
-
-    def __init__(self, sim, collections_path, tmp_path):
-        self.sim = sim
-        self.collections_path = collections_path
-        self.tmp_path = tmp_path
-        self.record_dir = tmp_path / "records"
-        self.inventory = tmp_path / "inventory.yml"
-        self.inventory.write_text(yaml.safe_dump({"all": {"children": {
-            "vb365_servers": {"hosts": {"vb365-sim": {"veeam_api": "vb365", "veeam_server": sim.host, "veeam_port": sim.vb365_port}}},
-            "enterprise_managers": {"hosts": {"em-sim": {"veeam_api": "em", "veeam_server": sim.host, "veeam_port": sim.em_port}}},
-            "vbr_servers": {"hosts": {"vbr-sim": {"veeam_api": "vbr", "veeam_server": sim.host, "veeam_port": sim.vbr_port}}},
-        }}}))
-        self.count = 0
-
-    def credentials(self):
-        """What the AWX credential types inject."""
-        return dict(VEEAM_VB365_USERNAME=self.sim.username, VEEAM_VB365_PASSWORD=self.sim.password,
-                    VEEAM_EM_USERNAME=self.sim.username, VEEAM_EM_PASSWORD=self.sim.password, VEEAM_CA_PATH=self.sim.ca_path,
-                    VEEAM_VBR_USERNAME=self.sim.username, VEEAM_VBR_PASSWORD=self.sim.password)
-
-    def env(self):
-        return dict(self.credentials(),
-                    ANSIBLE_COLLECTIONS_PATH=str(self.collections_path),
-                    ANSIBLE_PYTHON_INTERPRETER=str(BIN / "python"),
-                    ANSIBLE_NOCOLOR="true", ANSIBLE_RETRY_FILES_ENABLED="false", ANSIBLE_FORKS="5",
-                    # ansible-runner starts the ansible-playbook it finds first on PATH: this virtualenv's.
-                    PATH=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]))
-
-    def run(self, playbook, check=False, extravars=None, record_dir=None, verbosity=0, env=None):
-        self.count += 1
-        private_data_dir = self.tmp_path / ("runner-%d" % self.count)
-        private_data_dir.mkdir()
-        extravars = dict(extravars or {}, maintenance_window_record_dir=str(record_dir or self.record_dir))
-        options = {}
-        if check:
-            options["cmdline"] = "--check"
-        if verbosity:
-            options["verbosity"] = verbosity
-        runner = ansible_runner.run(
-            private_data_dir=str(private_data_dir), playbook=str(PLAYBOOKS / playbook), inventory=str(self.inventory),
-            envvars=dict(self.env(), **(env or {})), extravars=extravars, quiet=True, suppress_env_files=True,
-            **options)
-        return Run(runner, private_data_dir)
-
-    def record(self, host, record_dir=None):
-        path = Path(record_dir or self.record_dir) / ("%s.json" % host)
-        return json.loads(path.read_text()) if path.exists() else None
-
-    def popen(self, playbook, log):
-        """ansible-playbook as a plain process (to be killed halfway), in its own process group."""
-        env = dict(os.environ, **self.env())
-        command = [str(BIN / "ansible-playbook"), "-i", str(self.inventory), str(PLAYBOOKS / playbook),
-                   "-e", json.dumps({"maintenance_window_record_dir": str(self.record_dir)})]
-        return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # pylint: disable=consider-using-with
-
-
-@pytest.fixture
-def window(sim, collections_path, tmp_path):
-    return Window(sim, collections_path, tmp_path)
-
-
-def snapshot(sim):
-    """(api, id) -> (name, enabled, running) of every simulated job."""
-    state = sim.state()
-    jobs = {("vb365", j["id"]): (j["name"], j["isEnabled"], j["running"]) for j in state["vb365"]["jobs"]}
-    jobs.update({("em", j["id"]): (j["name"], j["enabled"], j["running"]) for j in state["em"]["jobs"]})
-    jobs.update({("vbr", j["id"]): (j["name"], j["enabled"], j["running"]) for j in state["vbr"]["jobs"]})
-    return jobs
-
-
-def enabled(jobs):
-    return {key: value[1] for key, value in jobs.items()}
-
-
-def names(jobs, api, flag):
-    return sorted(value[0] for key, value in jobs.items() if key[0] == api and value[1] is flag)
-
-
-def writes_mentioning(sim, ids):
-    return [w for w in sim.writes() if any(i in w["path"] or i in (w.get("query") or "") or i in (w.get("body") or "") for i in ids)]
 
 
 def test_round_trip_check_mode_and_idempotence(window, sim):

@@ -14,8 +14,7 @@ import random
 
 import pytest
 
-from test_fault_matrix import ACCEPTED, accepted, job_id_of, logoffs, logons, matching, requests_of, toggles
-from test_maintenance_window import enabled, names, snapshot, window  # noqa: F401  pylint: disable=unused-import
+from helpers import ACCEPTED, accepted, enabled, job_id_of, logoffs, logons, matching, names, requests_of, snapshot, toggles
 
 STEPS = 6
 JOBS = 5
@@ -224,7 +223,7 @@ def window_scenario(rng):
 
 
 @pytest.mark.parametrize("seed", WINDOW_SEEDS, ids=["seed%d" % seed for seed in WINDOW_SEEDS])
-def test_maintenance_window_restores_the_pre_window_flags(window, sim, seed):  # noqa: F811  pylint: disable=redefined-outer-name
+def test_maintenance_window_restores_the_pre_window_flags(window, sim, seed):
     rng = random.Random("window-%d" % seed)
     sim.reset(window_scenario(rng))
     before = snapshot(sim)

@@ -113,11 +113,8 @@ def test_self_signed_server_without_ca_path_suggests_ca_path_not_validate_certs_
     assert sim.state()["em"]["logon_sessions"] == 0
 
 
-def test_the_maintenance_window_role_leaks_nothing_at_vvvv_into_runner_artifacts_or_records(sim, collections_path, tmp_path):
+def test_the_maintenance_window_role_leaks_nothing_at_vvvv_into_runner_artifacts_or_records(window, sim):
     """The role as AWX runs it (ansible-runner, credentials injected as environment variables), with faults on both APIs."""
-    from test_maintenance_window import Window  # pylint: disable=import-outside-toplevel
-
-    window = Window(sim, collections_path, tmp_path)
     sim.inject("expire", api="vb365", method="GET", path=r"/v8/Jobs\?", count=1)
     sim.inject("status", api="em", method="POST", path=r"action=toggleScheduleEnabled", status=503, apply=True, count=1)
     begin = window.run("maintenance_begin.yml", verbosity=4)
