@@ -55,7 +55,7 @@ class Ansible:
         self.count = 0
 
     def connection(self, api):
-        port = self.sim.vb365_port if api == "vb365" else self.sim.em_port
+        port = getattr(self.sim, "%s_port" % api)
         return dict(server=self.sim.host, port=port, username=self.sim.username, password=self.sim.password, ca_path=self.sim.ca_path)
 
     def env(self, results_file, extra=None):
@@ -79,7 +79,8 @@ class Ansible:
         play = dict(hosts=hosts, connection="local", gather_facts=False, tasks=tasks)
         if defaults:
             play["module_defaults"] = {"group/backupops.veeam.vb365": self.connection("vb365"),
-                                       "group/backupops.veeam.em": self.connection("em")}
+                                       "group/backupops.veeam.em": self.connection("em"),
+                                       "group/backupops.veeam.vbr": self.connection("vbr")}
         path = self.workdir / ("playbook-%d.yml" % self.count)
         path.write_text(yaml.safe_dump([play], sort_keys=False))
         command = [str(ANSIBLE_BIN / "ansible-playbook"), "-i", str(inventory), str(path)]
@@ -219,9 +220,10 @@ def matching(requests, method, pattern):
 
 
 # The requests that set (VB365) or flip (EM) a job's enabled flag, and those that open and close a session.
-TOGGLE_REQUESTS = {"vb365": ("POST", r"/(enable|disable)$"), "em": ("POST", r"action=toggleScheduleEnabled")}
-LOGON_REQUESTS = {"vb365": ("POST", r"/v8/token$"), "em": ("POST", r"/api/sessionMngr/")}
-LOGOFF_REQUESTS = {"vb365": ("POST", r"/v8/token/logout$"), "em": ("DELETE", r"/api/logonSessions/")}
+TOGGLE_REQUESTS = {"vb365": ("POST", r"/(enable|disable)$"), "em": ("POST", r"action=toggleScheduleEnabled"),
+                   "vbr": ("POST", r"/api/v1/jobs/[^/]+/(enable|disable)$")}
+LOGON_REQUESTS = {"vb365": ("POST", r"/v8/token$"), "em": ("POST", r"/api/sessionMngr/"), "vbr": ("POST", r"/api/oauth2/token$")}
+LOGOFF_REQUESTS = {"vb365": ("POST", r"/v8/token/logout$"), "em": ("DELETE", r"/api/logonSessions/"), "vbr": ("POST", r"/api/oauth2/logout$")}
 ACCEPTED = (200, 201, 202, 204)
 
 

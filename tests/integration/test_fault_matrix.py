@@ -43,6 +43,20 @@ EM_OPS = {
     "logoff": ("DELETE", r"/api/logonSessions/", "disabled", "enabled"),
 }
 
+VBR_OPS = {
+    "read": ("GET", r"/api/v1/jobs\?", "disabled", "enabled"),
+    # Runs are followed through the job states (one request for every job), not through each session.
+    "states read": ("GET", r"/api/v1/jobs/states", "stopped", "running"),
+    "enable": ("POST", r"/enable$", "enabled", "disabled"),
+    "disable": ("POST", r"/disable$", "disabled", "enabled"),
+    "start": ("POST", r"/start$", "running", "enabled"),
+    "stop": ("POST", r"/stop$", "stopped", "running"),
+    "logon": ("POST", r"/api/oauth2/token$", "disabled", "enabled"),
+    "logoff": ("POST", r"/api/oauth2/logout$", "disabled", "enabled"),
+}
+OPS = {"vb365": VB365_OPS, "em": EM_OPS, "vbr": VBR_OPS}
+MODULES = {"vb365": "veeam_o365_job", "em": "veeam_agent_job", "vbr": "veeam_vbr_job"}
+
 FAULTS = {
     # name: (kind, spec, HTTP status the message must name or None)
     "500": ("status", dict(status=500), 500),
@@ -87,6 +101,16 @@ PLAN = {
         "logon": LOGON + ["connection refused"],
         "logoff": LOGOFF + ["429+Retry-After"],
     },
+    "vbr": {
+        "read": READ,
+        "states read": ["500", "503", "truncated", "reset", "expire (401)"],
+        "disable": WRITE + ["429+Retry-After"],
+        "enable": ["503"],
+        "start": ["503", "reset"],
+        "stop": ["503", "reset"],
+        "logon": LOGON + ["connection refused"],
+        "logoff": LOGOFF + ["429+Retry-After"],
+    },
     "em-json": {
         "read": ["503", "truncated"],
         "disable": ["503", "html", "task_fail"],
@@ -95,10 +119,11 @@ PLAN = {
 }
 CELLS = [(api, op, fault) for api, ops in PLAN.items() for op, faults in ops.items() for fault in faults]
 # Matrix API -> (the simulator's API, module options selecting it)
-APIS = {"vb365": ("vb365", {}), "em": ("em", {}), "em-json": ("em", dict(format="json"))}
+APIS = {"vb365": ("vb365", {}), "em": ("em", {}), "vbr": ("vbr", {}), "em-json": ("em", dict(format="json"))}
 ROLE_OP = "maintenance begin: disable"
 ROLE_CELLS = [("vb365", ROLE_OP, "503 applied"), ("vb365", ROLE_OP, "reset"),
-              ("em", ROLE_OP, "503 applied"), ("em", ROLE_OP, "reset"), ("em", ROLE_OP, "task_fail")]
+              ("em", ROLE_OP, "503 applied"), ("em", ROLE_OP, "reset"), ("em", ROLE_OP, "task_fail"),
+              ("vbr", ROLE_OP, "503 applied"), ("vbr", ROLE_OP, "reset")]
 
 OUTCOMES = []
 
@@ -116,7 +141,7 @@ def expected_outcome(api, op, fault):
         return "one-line failure naming the server and the method, no traceback"
     if status == 429:
         return "declared state (sent again after Retry-After)" + ("; the session closed" if op == "logoff" else "")
-    method = (VB365_OPS if api == "vb365" else EM_OPS)[op][0]
+    method = OPS[APIS[api][0]][op][0]
     if op == "logoff":
         return "declared state; logoff tried for every session (a failed logoff is at most a warning)"
     if kind in ("task_fail", "task_stuck", "delete_behind"):
@@ -185,20 +210,19 @@ def wait_until_answered(sim, timeout=10):
 @pytest.mark.parametrize("api, op, fault", CELLS, ids=[cell_id(cell) for cell in CELLS])
 def test_cell(ansible, sim, api, op, fault):
     sim_api, options = APIS[api]
-    ops = VB365_OPS if sim_api == "vb365" else EM_OPS
-    method, pattern, state, which = ops[op]
+    method, pattern, state, which = OPS[sim_api][op]
     kind, spec, status = FAULTS[fault]
-    sim.configure(vb365_run_seconds=60, em_run_seconds=60)
+    sim.configure(vb365_run_seconds=60, em_run_seconds=60, vbr_run_seconds=60)
     job = pick(sim, sim_api, which)
     before = dict(job)
     spec = dict(spec)
     if kind in ("flip_behind", "delete_behind"):
-        spec["job"] = job["id"] if sim_api == "vb365" else job["name"]
+        spec["job"] = job["name"] if sim_api == "em" else job["id"]
     sim.clear_requests()
     if kind != "refused":
         sim.inject(kind, api=sim_api, method=method, path=pattern, count=1, **spec)
 
-    module = "veeam_o365_job" if sim_api == "vb365" else "veeam_agent_job"
+    module = MODULES[sim_api]
     args = dict(options, name=job["name"], state=state, timeout=2, wait_timeout=6, wait_sleep=0.3)
     if kind == "task_stuck":
         args.update(wait_timeout=2, wait_sleep=0.5)
@@ -219,7 +243,7 @@ def test_cell(ansible, sim, api, op, fault):
     text = str(result)
     log = requests_of(sim, sim_api)
     after = job_state(sim, sim_api, job["id"])
-    server = "%s:%d" % (sim.host, args.get("port") or (sim.vb365_port if sim_api == "vb365" else sim.em_port))
+    server = "%s:%d" % (sim.host, args.get("port") or getattr(sim, "%s_port" % sim_api))
 
     # Never a traceback, whatever happened.
     assert "Traceback" not in text and "Traceback" not in run.stdout, run
@@ -293,7 +317,7 @@ def test_role_cell(window, sim, api, op, fault):
     kind, spec, _status = FAULTS[fault]
     job = pick(sim, api, "enabled")
     before = snapshot(sim)
-    pattern = "%s/disable$" % job["id"] if api == "vb365" else r"%s\?action=toggleScheduleEnabled" % job["id"]
+    pattern = r"%s\?action=toggleScheduleEnabled" % job["id"] if api == "em" else "%s/disable$" % job["id"]
     sim.clear_requests()
     sim.inject(kind, api=api, method="POST", path=pattern, count=1, **spec)
 

@@ -1,7 +1,7 @@
 """Load (issue 9, part 4): 20 forks of one playbook run declare job states against one simulator at the same time, as an
 AWX job with 20 forks would.
 
-Each fork (inventory host) owns a disjoint slice of jobs on both APIs and declares one state for both its slices; slices
+Each fork (inventory host) owns a disjoint slice of jobs on each of the three APIs and declares one state for all its slices; slices
 mix jobs already in that state with jobs that must change. Checked on the simulator's state and request log: every fork
 ok, every job in its declared state, one accepted toggle per job that differed and none for the others, every logon
 logged off, and a second identical run that changes and writes nothing. The throttled case has the simulator answer
@@ -22,9 +22,9 @@ FORKS = 20
 JOBS_PER_SLICE = 3
 WAIT_TIMEOUT = 90
 SCENARIO_SEED = 20261123
-APIS = ("vb365", "em")
+APIS = ("vb365", "em", "vbr")
 RECAP = re.compile(r"^(fork\d+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
-# 20 clients exceed this on both APIs (asserted); a deadline of WAIT_TIMEOUT leaves room for every request at this rate.
+# 20 clients exceed this on every API (asserted); a deadline of WAIT_TIMEOUT leaves room for every request at this rate.
 THROTTLED = 20
 
 
@@ -43,7 +43,7 @@ def slice_names(api, number):
 def scenario():
     """Every slice has a job that is enabled and one that is disabled, the rest at random (seeded: reproducible)."""
     rng = random.Random(SCENARIO_SEED)
-    jobs = {"vb365": [], "em": []}
+    jobs = dict((api, []) for api in APIS)
     for number in range(1, FORKS + 1):
         for api in APIS:
             flags = [True, False] + [rng.random() < 0.5 for _index in range(JOBS_PER_SLICE - 2)]
@@ -62,15 +62,16 @@ class Forks:
         self.playbook = workdir / "declare.yml"
         hosts = dict((fork_name(number), {"ansible_connection": "local", "ansible_python_interpreter": str(ANSIBLE_BIN / "python"),
                                           "declared_state": declared_state(number),
-                                          "vb365_slice": slice_names("vb365", number), "em_slice": slice_names("em", number)})
+                                          "vb365_slice": slice_names("vb365", number), "em_slice": slice_names("em", number),
+                                          "vbr_slice": slice_names("vbr", number)})
                      for number in range(1, FORKS + 1))
         self.inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}, sort_keys=False))
         declaration = dict(state="{{ declared_state }}", wait_timeout=WAIT_TIMEOUT, wait_sleep=0.5)
         play = dict(name="Declare the state of this fork's jobs", hosts="all", gather_facts=False,
-                    module_defaults={"group/backupops.veeam.vb365": ansible.connection("vb365"),
-                                     "group/backupops.veeam.em": ansible.connection("em")},
+                    module_defaults=dict(("group/backupops.veeam.%s" % api, ansible.connection(api)) for api in APIS),
                     tasks=[{"name": "VB365 slice", "backupops.veeam.veeam_o365_job": dict(declaration, name="{{ vb365_slice }}")},
-                           {"name": "EM slice", "backupops.veeam.veeam_agent_job": dict(declaration, name="{{ em_slice }}")}])
+                           {"name": "EM slice", "backupops.veeam.veeam_agent_job": dict(declaration, name="{{ em_slice }}")},
+                           {"name": "VBR slice", "backupops.veeam.veeam_vbr_job": dict(declaration, name="{{ vbr_slice }}")}])
         self.playbook.write_text(yaml.safe_dump([play], sort_keys=False))
         self.count = 0
 
@@ -89,7 +90,7 @@ class Forks:
 def flags(state):
     """(api, job name) -> enabled, for every simulated job."""
     found = dict((("vb365", job["name"]), job["isEnabled"]) for job in state["vb365"]["jobs"])
-    found.update((("em", job["name"]), job["enabled"]) for job in state["em"]["jobs"])
+    found.update(((api, job["name"]), job["enabled"]) for api in ("em", "vbr") for job in state[api]["jobs"])
     return found
 
 
@@ -132,7 +133,7 @@ def test_twenty_forks_reach_their_declared_states(ansible, sim, tmp_path, rate_l
         else:
             assert not limited
     assert sorted(first.recap) == [fork_name(number) for number in range(1, FORKS + 1)], first
-    failed = dict((host, counts) for host, counts in first.recap.items() if counts["ok"] != 2 or counts["failed"] or counts["unreachable"])
+    failed = dict((host, counts) for host, counts in first.recap.items() if counts["ok"] != len(APIS) or counts["failed"] or counts["unreachable"])
     assert first.rc == 0 and not failed, "%s\n%s" % (failed, "\n".join(r["msg"] for r in first.results if r.get("failed")))
     assert not [r for r in first.results if r.get("warnings")], [r["warnings"] for r in first.results if r.get("warnings")]
     assert "Traceback" not in first.stdout + first.stderr

@@ -21,14 +21,16 @@ JOBS = 5
 # Any seed is a valid case (add one to explore further). These were picked, by drawing the cases without running them, so that
 # together they draw every fault of the catalogues: flip_behind on both APIs, an EM fault that needs the settle time,
 # and a begin that fails (task_fail) with and without a second begin.
-SEQUENCE_SEEDS = {"vb365": (2, 4, 5), "em": (2, 8, 21)}
-WINDOW_SEEDS = (2, 3, 30, 33)
-MODULES = {"vb365": "veeam_o365_job", "em": "veeam_agent_job"}
-STATES = {"vb365": ("enabled", "disabled", "running", "stopped"), "em": ("enabled", "disabled")}
-FLAG = {"vb365": "isEnabled", "em": "enabled"}
-# Enough budget to decide again after the client's settle time (VB365 2 s, EM 15 s) and to correct once.
-BUDGETS = {"vb365": dict(wait_timeout=15, wait_sleep=0.3, timeout=5), "em": dict(wait_timeout=40, wait_sleep=0.3, timeout=5)}
-READS = {"vb365": r"/v8/Jobs\?", "em": r"type=AgentBackupJob\b"}
+SEQUENCE_SEEDS = {"vb365": (2, 4, 5), "em": (2, 8, 21), "vbr": (1, 2, 3)}
+# (seed, the API whose begin gets the fault: None draws vb365 or em from the seed, as before VBR joined the window).
+WINDOW_CASES = ((2, None), (3, None), (30, None), (33, None), (1, "vbr"), (2, "vbr"))
+MODULES = {"vb365": "veeam_o365_job", "em": "veeam_agent_job", "vbr": "veeam_vbr_job"}
+STATES = {"vb365": ("enabled", "disabled", "running", "stopped"), "em": ("enabled", "disabled"), "vbr": ("enabled", "disabled", "running", "stopped")}
+FLAG = {"vb365": "isEnabled", "em": "enabled", "vbr": "enabled"}
+# Enough budget to decide again after the client's settle time (VB365 and VBR 2 s, EM 15 s) and to correct once.
+BUDGETS = {"vb365": dict(wait_timeout=15, wait_sleep=0.3, timeout=5), "em": dict(wait_timeout=40, wait_sleep=0.3, timeout=5),
+           "vbr": dict(wait_timeout=15, wait_sleep=0.3, timeout=5)}
+READS = {"vb365": r"/v8/Jobs\?", "em": r"type=AgentBackupJob\b", "vbr": r"/api/v1/jobs\?"}
 EM_ACTIONS = {"enable": "toggleScheduleEnabled", "disable": "toggleScheduleEnabled", "start": "start", "stop": "stop"}
 FAULT_CHANCE = 0.75
 WRITE_SHARE = 0.7
@@ -70,7 +72,7 @@ def declared(job, state):
 
 
 def write_pattern(api, job_id, action):
-    if api == "vb365":
+    if api in ("vb365", "vbr"):
         return r"(?i)/Jobs/%s/%s$" % (job_id, action)
     return r"(?i)/jobs/%s\?action=%s$" % (job_id, EM_ACTIONS[action])
 
@@ -158,7 +160,7 @@ def test_declared_states_in_sequence(ansible, sim, api, seed):
     sim.reset({api: {"jobs": [{"name": "Round trip %s %d" % (api.upper(), number), "enabled": rng.random() < 0.5}
                               for number in range(1, JOBS + 1)]}})
     # Started runs last until stopped, so `running` holds between steps.
-    sim.configure(vb365_run_seconds=3600)
+    sim.configure(vb365_run_seconds=3600, vbr_run_seconds=3600)
     ids = job_ids(sim, api)
     model = server_jobs(sim, api)
     slow_left = 1
@@ -177,7 +179,7 @@ def test_declared_states_in_sequence(ansible, sim, api, seed):
         if fault is not None:
             fault.inject(sim, api)
         args = dict(BUDGETS[api], name=selected, state=state)
-        if api == "vb365":
+        if "running" in STATES[api]:
             args["enable_if_disabled"] = True
         result = ansible.task(MODULES[api], **args)
         sim.clear_faults()  # an unused fault must not hit the next step
@@ -211,23 +213,31 @@ def test_declared_states_in_sequence(ansible, sim, api, seed):
     print("\n".join(history))  # shown with -rP: what the seed did
 
 
-def window_scenario(rng):
-    """Random pre-window flags on both APIs; now and then a running job, which begin stops."""
-    scenario = {}
-    for api in ("vb365", "em"):
-        jobs = [{"name": "Window %s %d" % (api.upper(), number), "enabled": rng.random() < 0.6} for number in range(1, JOBS + 1)]
-        if rng.random() < 0.5:
-            rng.choice(jobs)["running"] = True
-        scenario[api] = {"jobs": jobs}
+def window_jobs(rng, api):
+    jobs = [{"name": "Window %s %d" % (api.upper(), number), "enabled": rng.random() < 0.6} for number in range(1, JOBS + 1)]
+    if rng.random() < 0.5:
+        rng.choice(jobs)["running"] = True
+    return jobs
+
+
+def window_scenario(rng, seed):
+    """Random pre-window flags on every API; now and then a running job, which begin stops.
+
+    VBR's jobs come from their own generator, so the cases drawn for the other two APIs stay what they were.
+    """
+    scenario = dict((api, {"jobs": window_jobs(rng, api)}) for api in ("vb365", "em"))
+    scenario["vbr"] = {"jobs": window_jobs(random.Random("window-vbr-%d" % seed), "vbr")}
     return scenario
 
 
-@pytest.mark.parametrize("seed", WINDOW_SEEDS, ids=["seed%d" % seed for seed in WINDOW_SEEDS])
-def test_maintenance_window_restores_the_pre_window_flags(window, sim, seed):
+@pytest.mark.parametrize("seed, faulted_api", WINDOW_CASES, ids=["%sseed%d" % ("vbr-" if api else "", seed) for seed, api in WINDOW_CASES])
+def test_maintenance_window_restores_the_pre_window_flags(window, sim, seed, faulted_api):
     rng = random.Random("window-%d" % seed)
-    sim.reset(window_scenario(rng))
+    sim.reset(window_scenario(rng, seed))
     before = snapshot(sim)
     api = rng.choice(("vb365", "em"))
+    if faulted_api:
+        api = faulted_api
     disables = [(name, "disable") for name in names(before, api, True)]
     fault = choose_fault(rng, api, WINDOW_FAULTS, disables, job_ids(sim, api), allow_slow=False, chance=1.0)
     rerun = rng.random() < 0.5

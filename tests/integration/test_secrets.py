@@ -113,9 +113,32 @@ def test_self_signed_server_without_ca_path_suggests_ca_path_not_validate_certs_
     assert sim.state()["em"]["logon_sessions"] == 0
 
 
+def test_vbr_modules_leak_nothing_at_vvvv(ansible, sim):
+    jobs = sim.state()["vbr"]["jobs"]
+    enabled = next(job for job in jobs if job["enabled"] and not job["running"])
+    disabled = next(job for job in jobs if not job["enabled"] and not job["running"])
+    sim.inject("expire", api="vbr", method="POST", path=r"/disable$", count=1)
+    sim.inject("status", api="vbr", method="POST", path=r"/enable$", status=500, count=1)
+    sim.inject("expire", api="vbr", method="GET", path=r"/api/v1/sessions", count=1)
+    run = ansible.run([
+        task("veeam_vbr_job", name=enabled["name"], state="disabled"),
+        task("veeam_vbr_job", name=disabled["name"], state="enabled"),
+        task("veeam_vbr_job_info", name=enabled["name"], sessions=2),
+        task("veeam_vbr_job", name=enabled["name"], state="enabled", password=WRONG),
+        task("veeam_vbr_job_info", password=WRONG),
+    ], verbosity=4, env=WRONG_ENV)
+    assert len(run.results) == 5, run
+    assert not run.results[0].get("failed") and not run.results[2].get("failed"), run.results
+    assert run.results[3]["failed"] is True and run.results[4]["failed"] is True
+    assert "Traceback" not in run.stdout + run.stderr
+    # Two re-logins after the expiries, a login for each of the first three tasks: at least 5 bearer tokens issued.
+    assert_nothing_leaked(run, sim, minimum_tokens=5)
+
+
 def test_the_maintenance_window_role_leaks_nothing_at_vvvv_into_runner_artifacts_or_records(window, sim):
-    """The role as AWX runs it (ansible-runner, credentials injected as environment variables), with faults on both APIs."""
+    """The role as AWX runs it (ansible-runner, credentials injected as environment variables), with faults on every API."""
     sim.inject("expire", api="vb365", method="GET", path=r"/v8/Jobs\?", count=1)
+    sim.inject("expire", api="vbr", method="POST", path=r"/disable$", count=1)
     sim.inject("status", api="em", method="POST", path=r"action=toggleScheduleEnabled", status=503, apply=True, count=1)
     begin = window.run("maintenance_begin.yml", verbosity=4)
     sim.inject("expire", api="em", method="GET", path=r"type=AgentBackupJob", count=1)

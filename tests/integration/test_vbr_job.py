@@ -153,3 +153,28 @@ def test_module_defaults_group_vbr(ansible, sim):
     play = [{"name": "read", "backupops.veeam.veeam_vbr_job_info": {}, "module_defaults": {"group/backupops.veeam.vbr": connection(sim)}}]
     run_ = ansible.run(play, defaults=False)
     assert run_.rc == 0 and run_.result["jobs"], run_
+
+
+BAD_INPUT = [
+    ({"state": "enabled"}, "select jobs with id, name or all_jobs: true"),
+    ({"state": "enabled", "all_jobs": True, "api_version": "1.1-rev0"}, "value of api_version must be one of: 1.2-rev1, 1.3-rev1"),
+    ({"state": "enabled", "all_jobs": True, "type": ["VMwareBackup"]}, "value of type must be one or more of"),
+    ({"state": "enabled", "all_jobs": True, "server": ""},
+     "server is empty: set the option server (or module_defaults for group/backupops.veeam.vbr), the environment variable VEEAM_VBR_SERVER"),
+    ({"state": "enabled", "all_jobs": True, "graceful_stop": "maybe"}, "graceful_stop"),
+    ({"state": "enabled", "all_jobs": True, "wait_timeout": 5, "wait_sleep": 10}, "wait_sleep (10.0) must not exceed wait_timeout (5)"),
+]
+
+
+def test_bad_input_fails_before_any_request(ansible, sim):
+    """Every nonsensical VBR option fails with a message that says what to change, and sends nothing."""
+    sim.clear_requests()
+    run = ansible.run([{"name": "bad input %d" % index, "backupops.veeam." + MODULE: dict(connection(sim), **args), "ignore_errors": True}
+                       for index, (args, _message) in enumerate(BAD_INPUT)], defaults=False)
+    assert len(run.results) == len(BAD_INPUT), run
+    for (args, message), result in zip(BAD_INPUT, run.results):
+        assert result.get("failed") is True, (args, result)
+        assert message in result["msg"], (args, result["msg"])
+    info = ansible.task("veeam_vbr_job_info", defaults=False, **dict(connection(sim), sessions=-1))
+    assert info["failed"] is True and "sessions must be 0 or more, got -1" in info["msg"], info
+    assert sim.requests()["requests"] == []
