@@ -185,6 +185,7 @@ def case_em(bench, count, fmt):
     return toggled, noop
 
 
+DEFAULT_CASES = "disable-500,noop-500,vbr-disable-500,vbr-noop-500,em-toggle-200,latency-500,rss-5000,fleet-50x20,wait-latency,scaling"
 FLEET_SERVERS, FLEET_JOBS, FLEET_FORKS = 50, 20, 10
 # A round trip to a real server across a network, for the write_concurrency case.
 LATENCY_SECONDS = 0.02
@@ -296,7 +297,7 @@ def check_smoke_vbr(bench):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per case; the median is reported (default 3)")
-    parser.add_argument("--cases", default="disable-500,noop-500,vbr-disable-500,vbr-noop-500,em-toggle-200,latency-500,rss-5000,fleet-50x20,wait-latency,scaling",
+    parser.add_argument("--cases", default=DEFAULT_CASES,
                         help="comma-separated cases (default: %(default)s)")
     parser.add_argument("--uri-runs", type=int, default=1,
                         help="runs per uri baseline measurement (default 1: it is the slow side, and its spread is small next to the gap)")
