@@ -4,7 +4,7 @@ Starts the simulator with generated scenarios, runs each case a few times with r
 a table (median wall seconds, HTTP requests counted by the simulator, peak RSS of the module processes), writes the
 results as JSON and, with --plot, draws the scaling curves as a PNG.
 
-    .venv/bin/python tests/benchmark/bench.py [--runs 3] [--cases disable-500,noop-500,...] [--smoke]
+    .venv/bin/python tests/benchmark/bench.py [--runs 3] [--cases disable-500,noop-500,...] [--smoke] [--merge]
 """
 
 import argparse
@@ -49,7 +49,7 @@ class Bench(object):
         self.rows = []
         self.uri_runs = runs
 
-    def inventory(self, vb365_ports=None, em=False, fmt="xml"):
+    def inventory(self, vb365_ports=None, em=False, fmt="xml", vbr=False):
         hosts = {}
         for index, port in enumerate(vb365_ports or [self.sim.vb365_port]):
             hosts["vb365-%02d" % index] = dict(veeam_server=self.sim.host, veeam_port=port, veeam_ca_path=self.sim.ca_path, veeam_api="vb365")
@@ -57,6 +57,9 @@ class Bench(object):
         if em:
             groups = {"enterprise_managers": {"hosts": {"em-00": dict(veeam_server=self.sim.host, veeam_port=self.sim.em_port,
                                                                       veeam_ca_path=self.sim.ca_path, veeam_api="em", veeam_format=fmt)}}}
+        if vbr:
+            groups = {"vbr_servers": {"hosts": {"vbr-00": dict(veeam_server=self.sim.host, veeam_port=self.sim.vbr_port,
+                                                               veeam_ca_path=self.sim.ca_path, veeam_api="vbr")}}}
         path = self.workdir / "inventory.json"
         path.write_text(json.dumps({"all": {"children": groups}}))
         return path
@@ -67,7 +70,8 @@ class Bench(object):
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(self.collections), ANSIBLE_PYTHON_INTERPRETER=str(self.interpreter),
                    BENCH_RSS_FILE=str(rss_file), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default", ANSIBLE_LOCALHOST_WARNING="false",
                    VEEAM_VB365_USERNAME=self.sim.username, VEEAM_VB365_PASSWORD=self.sim.password,
-                   VEEAM_EM_USERNAME=self.sim.username, VEEAM_EM_PASSWORD=self.sim.password)
+                   VEEAM_EM_USERNAME=self.sim.username, VEEAM_EM_PASSWORD=self.sim.password,
+                   VEEAM_VBR_USERNAME=self.sim.username, VEEAM_VBR_PASSWORD=self.sim.password)
         command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), "-f", str(forks), str(playbook)]
         # As an extra var too, so that tasks delegated to localhost (the role's) run through the RSS wrapper as well.
         command += ["-e", json.dumps(dict(extra_vars or {}, ansible_python_interpreter=str(self.interpreter)))]
@@ -82,6 +86,8 @@ class Bench(object):
     def measure(self, case, variant, prepare, playbook, inventory, forks=5, requests_of=None, extra_vars=None, runs=None):
         runs = runs or self.runs
         walls, requests, rss = [], [], []
+        # The machine's 1-minute load average as the case starts (the benchmark shares its cores with whatever else runs).
+        load_before = round(os.getloadavg()[0], 2)
         for _run in range(runs):
             prepare()
             self.sim.clear_requests()
@@ -90,9 +96,9 @@ class Bench(object):
             rss.append(peak)
             requests.append(requests_of() if requests_of else len(self.sim.requests()["requests"]))
         row = dict(case=case, variant=variant, wall_s=round(statistics.median(walls), 3), requests=int(statistics.median(requests)),
-                   peak_rss_mb=round(max(rss), 1), runs=runs)
+                   peak_rss_mb=round(max(rss), 1), runs=runs, load_1m=load_before)
         self.rows.append(row)
-        print("  %-14s %-22s %8.2f s %8d requests %7.1f MB" % (case, variant, row["wall_s"], row["requests"], row["peak_rss_mb"]), flush=True)
+        print("  %-18s %-24s %8.2f s %8d requests %7.1f MB" % (case, variant, row["wall_s"], row["requests"], row["peak_rss_mb"]), flush=True)
         return row
 
 
@@ -102,6 +108,11 @@ def vb365_jobs(count, enabled):
 
 def em_jobs(count, enabled):
     return {"generate": {"vb365_jobs": 0, "em_jobs": count, "enabled": enabled}, "vb365": {"jobs": []}, "em": {"jobs": []}}
+
+
+def vbr_jobs(count, enabled):
+    return {"generate": {"vb365_jobs": 0, "em_jobs": 0, "vbr_jobs": count, "enabled": enabled},
+            "vb365": {"jobs": []}, "em": {"jobs": []}, "vbr": {"jobs": []}}
 
 
 def case_disable(bench, count, label=None):
@@ -135,6 +146,27 @@ def case_noop(bench, count):
     return collection, floor
 
 
+def case_vbr_disable(bench, count, label=None):
+    """disable-N against Veeam Backup & Replication: the collection (with and without wait) and the uri baseline."""
+    inventory = bench.inventory(vbr=True)
+    label = label or "vbr-disable-%d" % count
+    collection = bench.measure(label, "collection", reset(bench, vbr_jobs(count, True)), HERE / "collection_disable_vbr.yml", inventory)
+    without_wait = bench.measure(label, "collection, wait: false", reset(bench, vbr_jobs(count, True)), HERE / "collection_disable_vbr.yml",
+                                 inventory, extra_vars={"bench_wait": False})
+    baseline = bench.measure(label, "uri baseline", reset(bench, vbr_jobs(count, True)), HERE / "uri_disable_vbr.yml", inventory,
+                             runs=min(bench.runs, bench.uri_runs))
+    return collection, without_wait, baseline
+
+
+def case_vbr_noop(bench, count, label=None):
+    """noop-N against Veeam Backup & Replication (every job already disabled) next to Ansible's floor."""
+    inventory = bench.inventory(vbr=True)
+    label = label or "vbr-noop-%d" % count
+    collection = bench.measure(label, "collection", reset(bench, vbr_jobs(count, False)), HERE / "collection_disable_vbr.yml", inventory)
+    floor = bench.measure(label, "ping floor", lambda: None, HERE / "ping.yml", inventory, requests_of=lambda: 0)
+    return collection, floor
+
+
 def reset(bench, scenario, **config):
     """A prepare step: the scenario, then its settings (a reset restores the default settings)."""
     def prepare():
@@ -153,6 +185,7 @@ def case_em(bench, count, fmt):
     return toggled, noop
 
 
+DEFAULT_CASES = "disable-500,noop-500,vbr-disable-500,vbr-noop-500,em-toggle-200,latency-500,rss-5000,fleet-50x20,wait-latency,scaling"
 FLEET_SERVERS, FLEET_JOBS, FLEET_FORKS = 50, 20, 10
 # A round trip to a real server across a network, for the write_concurrency case.
 LATENCY_SECONDS = 0.02
@@ -191,7 +224,7 @@ def case_fleet(runs, uri_runs, workdir):
                 requests_sent.append(sum(len(answer.json()["requests"]) for answer in control("GET", "requests")))
             row = dict(case="fleet-50x20", variant=variant, wall_s=round(statistics.median(walls), 3), requests=int(statistics.median(requests_sent)),
                        peak_rss_mb=round(max(rss), 1), runs=runs)
-            print("  %-14s %-22s %8.2f s %8d requests %7.1f MB" % (row["case"], variant, row["wall_s"], row["requests"], row["peak_rss_mb"]), flush=True)
+            print("  %-18s %-24s %8.2f s %8d requests %7.1f MB" % (row["case"], variant, row["wall_s"], row["requests"], row["peak_rss_mb"]), flush=True)
             return row
 
         playbooks = REPO / "playbooks"
@@ -215,13 +248,56 @@ def check_smoke(bench):
         expect(case_disable_without_wait(bench, count), count + 3, "token, list, a POST per job, logout")
         expect(case_noop(bench, count)[0], 3, "token, list, logout")
         expect(case_em(bench, count, "json")[1], 4, "logon, jobs query, sessions query, logoff")
+    failures += check_smoke_vbr(bench)
+    return failures
+
+
+def vbr_requests(count, pages, wait=True):
+    """The requests of a VBR disable-N (count jobs to change; pages: the read pages of each list, 1,000 jobs a page)."""
+    reads = 2 * pages * (2 if wait else 1)  # jobs and job states; read again to verify with wait
+    expected = {"POST /api/oauth2/token": 1, "GET /api/v1/jobs": reads // 2, "GET /api/v1/jobs/states": reads // 2, "POST /api/oauth2/logout": 1}
+    if count:
+        expected["POST /api/v1/jobs/{id}/disable"] = count
+    return expected
+
+
+def check_smoke_vbr(bench):
+    """VBR at tiny N: every request counted by endpoint. With N <= 1,000 each list is one page."""
+    failures = []
+
+    def expect(row, wanted, why):
+        counts = dict((key, value) for key, value in bench.sim.counts().items() if value)
+        if row["requests"] != sum(wanted.values()) or counts != wanted:
+            failures.append("%s %s: %d requests %s, expected %d %s (%s)" % (
+                row["case"], row["variant"], row["requests"], counts, sum(wanted.values()), wanted, why))
+
+    for count in (3, 12):
+        label = "smoke-vbr-disable-%d" % count
+        inventory = bench.inventory(vbr=True)
+        expect(bench.measure(label, "collection", reset(bench, vbr_jobs(count, True)), HERE / "collection_disable_vbr.yml", inventory),
+               vbr_requests(count, 1), "N + 6: token, jobs + states, a POST per job, the verifying jobs + states, logout")
+        expect(bench.measure(label, "collection, wait: false", reset(bench, vbr_jobs(count, True)), HERE / "collection_disable_vbr.yml",
+                             inventory, extra_vars={"bench_wait": False}),
+               vbr_requests(count, 1, wait=False), "N + 4: token, jobs + states, a POST per job, logout")
+        expect(bench.measure(label, "uri baseline", reset(bench, vbr_jobs(count, True)), HERE / "uri_disable_vbr.yml", inventory),
+               {"POST /api/oauth2/token": 1, "GET /api/v1/jobs": 1, "POST /api/v1/jobs/{id}/disable": count, "POST /api/oauth2/logout": 1},
+               "N + 3: token, one page of jobs, a POST per job, logout")
+        expect(bench.measure("smoke-vbr-noop-%d" % count, "collection", reset(bench, vbr_jobs(count, False)),
+                             HERE / "collection_disable_vbr.yml", inventory), vbr_requests(0, 1, wait=False),
+               "4: token, jobs + states, logout")
+    # Past one page (1,000 jobs): reads grow by a page per list and per read; nothing to change, so no writes.
+    inventory = bench.inventory(vbr=True)
+    expect(bench.measure("smoke-vbr-noop-1001", "collection", reset(bench, vbr_jobs(1001, False)), HERE / "collection_disable_vbr.yml",
+                         inventory), vbr_requests(0, 2, wait=False), "6: token, 2 pages of jobs + 2 of states, logout")
+    expect(bench.measure("smoke-vbr-noop-1001", "uri baseline", reset(bench, vbr_jobs(1001, False)), HERE / "uri_disable_vbr.yml", inventory),
+           {"POST /api/oauth2/token": 1, "GET /api/v1/jobs": 2, "POST /api/oauth2/logout": 1}, "4: token, 2 pages of jobs, logout")
     return failures
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per case; the median is reported (default 3)")
-    parser.add_argument("--cases", default="disable-500,noop-500,em-toggle-200,latency-500,rss-5000,fleet-50x20,wait-latency,scaling",
+    parser.add_argument("--cases", default=DEFAULT_CASES,
                         help="comma-separated cases (default: %(default)s)")
     parser.add_argument("--uri-runs", type=int, default=1,
                         help="runs per uri baseline measurement (default 1: it is the slow side, and its spread is small next to the gap)")
@@ -229,12 +305,14 @@ def main():
     parser.add_argument("--scaling-runs", type=int, default=1, help="runs per point of the scaling case (default 1: the uri baseline is slow)")
     parser.add_argument("--smoke", action="store_true", help="tiny N, assert request-count invariants, exit non-zero on a violation")
     parser.add_argument("--output", default=str(HERE / "results"), help="directory for results.json and scaling.png")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the rows of an existing results.json and replace only the cases measured now (same case and variant)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as workdir, SimProcess(state_dir=workdir) as sim:
         bench = Bench(sim, workdir, 1 if args.smoke else args.runs)
         bench.uri_runs = args.uri_runs
-        print("%-16s %-22s %10s %17s %10s" % ("case", "variant", "wall", "requests", "peak RSS"))
+        print("%-20s %-24s %10s %17s %10s" % ("case", "variant", "wall", "requests", "peak RSS"))
         if args.smoke:
             failures = check_smoke(bench)
             print("\n".join(failures) or "smoke: request-count invariants hold")
@@ -242,7 +320,11 @@ def main():
         cases = args.cases.split(",")
         scaling = []
         for case in cases:
-            if case.startswith("disable-"):
+            if case.startswith("vbr-disable-"):
+                case_vbr_disable(bench, int(case.split("-")[2]))
+            elif case.startswith("vbr-noop-"):
+                case_vbr_noop(bench, int(case.split("-")[2]))
+            elif case.startswith("disable-"):
                 case_disable(bench, int(case.split("-")[1]))
                 case_disable_without_wait(bench, int(case.split("-")[1]))
             elif case.startswith("latency-"):
@@ -267,7 +349,8 @@ def main():
                     scaling.append((count,) + (tuple(earlier) if len(earlier) == 2 else case_disable(bench, count, "scaling-%d" % count)))
         output = Path(args.output)
         output.mkdir(parents=True, exist_ok=True)
-        (output / "results.json").write_text(json.dumps(dict(machine=machine(), rows=bench.rows), indent=2) + "\n")
+        rows = merged(output / "results.json", bench.rows) if args.merge else bench.rows
+        (output / "results.json").write_text(json.dumps(dict(machine=machine(), rows=rows), indent=2) + "\n")
         if scaling:
             plot(scaling, output / "scaling.png")
         print("results written to %s" % output)
@@ -284,6 +367,14 @@ def case_wait_latency(bench):
     latency = rows[3.0]["wall_s"] - rows[0.0]["wall_s"] - 3.0
     bench.rows.append(dict(case="wait-latency", variant="latency after task end", wall_s=round(latency, 3), requests=0, peak_rss_mb=0, runs=bench.runs))
     print("  %-14s %-22s %8.2f s (wait_sleep 1 s)" % ("wait-latency", "after task end", latency))
+
+
+def merged(path, rows):
+    """The rows of an earlier results.json with those measured now in place of the same case and variant, new ones at the end."""
+    earlier = json.loads(path.read_text())["rows"] if path.exists() else []
+    fresh = dict(((row["case"], row["variant"]), row) for row in rows)
+    kept = [fresh.pop((row["case"], row["variant"]), row) for row in earlier]
+    return kept + [row for row in rows if (row["case"], row["variant"]) in fresh]
 
 
 def machine():
