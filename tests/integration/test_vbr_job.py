@@ -65,10 +65,11 @@ def test_type_filter_combines_with_all_jobs(ansible, sim):
     assert all(j["enabled"] for j in sim.state()["vbr"]["jobs"] if j["type"] == "HyperVBackup"), "other types are not touched"
 
 
-def test_a_running_job_is_stopped_gracefully_before_it_is_disabled(ansible, sim):
-    running = jobs(sim, running=True, enabled=True)[0]["name"]
+@pytest.mark.parametrize("revision", REVISIONS)
+def test_a_running_job_is_stopped_gracefully_before_it_is_disabled(ansible, sim, revision):
+    running = jobs(sim, revision, running=True, enabled=True)[0]["name"]
     sim.clear_requests()
-    result = run(ansible, MODULE, name=running, state="disabled", if_running="stop")
+    result = run(ansible, MODULE, name=running, state="disabled", if_running="stop", api_version=revision)
     assert result["changed"] is True and result["jobs"][0]["actions"] == ["stop", "disable"], result
     assert result["jobs"][0]["session"]["id"]
     stops = [r for r in sim.requests()["requests"] if r["path"].endswith("/stop")]
@@ -78,14 +79,16 @@ def test_a_running_job_is_stopped_gracefully_before_it_is_disabled(ansible, sim)
     assert final["enabled"] is False and final["running"] is False
 
 
-def test_start_waits_for_completion_and_stopped_is_reached(ansible, sim):
-    target = jobs(sim, enabled=True, running=False)[0]["name"]
+@pytest.mark.parametrize("revision", REVISIONS)
+def test_start_waits_for_completion_and_stopped_is_reached(ansible, sim, revision):
+    target = jobs(sim, revision, enabled=True, running=False)[0]["name"]
     sim.clear_requests()
-    started = run(ansible, MODULE, name=target, state="running", wait_for_completion=True, active_full=True, wait_timeout=60, wait_sleep=0.5)
+    started = run(ansible, MODULE, name=target, state="running", wait_for_completion=True, active_full=True, wait_timeout=60, wait_sleep=0.5,
+                  api_version=revision)
     assert started["changed"] is True and started["jobs"][0]["actions"] == ["start"], started
     starts = [r for r in sim.requests()["requests"] if r["path"].endswith("/start")]
     assert [r["body"] for r in starts] == ['{"performActiveFull": true}']
-    again = run(ansible, MODULE, name=target, state="stopped")
+    again = run(ansible, MODULE, name=target, state="stopped", api_version=revision)
     assert again["changed"] is False
 
 
