@@ -92,6 +92,30 @@ class JobClient(abc.ABC):
 
     # -- shared ----------------------------------------------------------------------
 
+    def password_grant(self, path, api_title, **extra):
+        """An OAuth2 password login (VB365, VBR): POST the form to `path`, keep the bearer token, register both tokens as secrets.
+
+        A refused login goes through explain_login_failure first, so its message says what to change.
+        """
+        form = dict(grant_type="password", username=self.settings["username"], password=self.settings["password"])
+        form.update(extra)
+        try:
+            body = self.http.json(self.http.request("POST", path, data=form))
+        except VeeamApiError as exc:
+            self.explain_login_failure(exc)
+            raise
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not token:
+            raise VeeamApiError("Login answer carries no access_token (is this a %s server?)." % api_title, "POST", self.http.url(path), 200)
+        for secret in (token, body.get("refresh_token")):
+            if secret:
+                self.register_secret(secret)
+        self.token = token
+        self.http.session.headers["Authorization"] = "Bearer " + token
+
+    def explain_login_failure(self, exc):
+        """Rewrite the message of a refused login to say what to change (a hook; by default nothing)."""
+
     def call(self, method, path, expect=(200,), **kwargs):
         """One request on behalf of the login (made at first use), renewed once when the server says it expired."""
         with self._login_lock:

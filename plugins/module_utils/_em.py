@@ -68,7 +68,7 @@ class EmClient(JobClient):
             response = self.http.request("POST", LOGON_PATH + "?v=latest", expect=(200, 201),
                                          auth=(self.settings["username"], self.settings["password"]))
         except VeeamApiError as exc:
-            self._explain_logon_failure(exc)
+            self.explain_login_failure(exc)
             raise
         token = response.headers.get(SESSION_HEADER)
         if not token:
@@ -98,7 +98,7 @@ class EmClient(JobClient):
         for cookie in [cookie for cookie in jar if cookie.name.lower() == SESSION_HEADER.lower()]:
             jar.clear(cookie.domain, cookie.path, cookie.name)
 
-    def _explain_logon_failure(self, exc):
+    def explain_login_failure(self, exc):
         if exc.status in LOGON_FAILED_STATUSES:
             exc.message = "Logon to %s as %r failed: %s" % (
                 self.server, self.settings["username"], exc.server_message or "wrong user name or password (HTTP %s)" % exc.status)

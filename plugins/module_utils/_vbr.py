@@ -20,6 +20,7 @@ from ansible_collections.backupops.veeam.plugins.module_utils._http import Veeam
 REVISIONS = ["1.2-rev1", "1.3-rev1"]
 # The lowest revision whose EJobType names backup copy, Hyper-V and agent jobs (1.2-rev1 only knows vSphere backups).
 DEFAULT_REVISION = "1.3-rev1"
+VBR_TITLE = "Veeam Backup & Replication"
 TOKEN_PATH = "api/oauth2/token"
 # The documents' default page is 200; larger pages keep a bulk read of thousands of jobs to a few requests.
 PAGE_SIZE = 1000
@@ -72,23 +73,9 @@ class VbrClient(JobClient):
     # -- session -----------------------------------------------------------
 
     def login(self):
-        form = dict(grant_type="password", username=self.settings["username"], password=self.settings["password"])
-        try:
-            body = self.http.json(self.http.request("POST", TOKEN_PATH, data=form))
-        except VeeamApiError as exc:
-            self._explain_login_failure(exc)
-            raise
-        token = body.get("access_token") if isinstance(body, dict) else None
-        if not token:
-            raise VeeamApiError("Login answer carries no access_token (is this a Veeam Backup & Replication server?).",
-                                "POST", self.http.url(TOKEN_PATH), 200)
-        for secret in (token, body.get("refresh_token")):
-            if secret:
-                self.register_secret(secret)
-        self.token = token
-        self.http.session.headers["Authorization"] = "Bearer " + token
+        self.password_grant(TOKEN_PATH, VBR_TITLE)
 
-    def _explain_login_failure(self, exc):
+    def explain_login_failure(self, exc):
         message = exc.server_message or ""
         if exc.status == 400 and "version" in message.lower():
             exc.message = "%s does not serve x-api-version %s: %s Set api_version to a revision it lists." % (
@@ -143,7 +130,7 @@ class VbrClient(JobClient):
         return None
 
 
-VBR = Api(name="vbr", title="Veeam Backup & Replication", default_port=9419,
+VBR = Api(name="vbr", title=VBR_TITLE, default_port=9419,
           options=dict(api_version=dict(type="str", default=DEFAULT_REVISION, choices=REVISIONS),
                        type=dict(type="list", elements="str", choices=JOB_TYPES)),
           job_options=dict(active_full=dict(type="bool", default=False), graceful_stop=dict(type="bool", default=True)),
