@@ -31,9 +31,8 @@ EXPECTED_FAILURES = (JobModuleError, VeeamApiError, WaitTimeout)
 
 def run_job_module(api):
     """A job module: declare the state of the selected jobs."""
-    spec = dict(connection_options(api), **dict(SELECTION_OPTIONS, **JOB_OPTIONS))
-    spec.update(api.job_options)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, mutually_exclusive=[SELECTORS], required_one_of=[SELECTORS])
+    module = AnsibleModule(argument_spec=_spec(connection_options(api), SELECTION_OPTIONS, JOB_OPTIONS, api.job_options),
+                           supports_check_mode=True, mutually_exclusive=[SELECTORS], required_one_of=[SELECTORS])
     _prepare(module, api, selection_required=True)
     for warning in ignored_options(module.params):
         module.warn(warning)
@@ -43,11 +42,19 @@ def run_job_module(api):
 
 def run_info_module(api):
     """An info module: read the jobs (all, or a selection) and optionally their newest sessions."""
-    module = AnsibleModule(argument_spec=dict(connection_options(api), **dict(SELECTION_OPTIONS, **INFO_OPTIONS)), supports_check_mode=True,
-                           mutually_exclusive=[SELECTORS])
+    module = AnsibleModule(argument_spec=_spec(connection_options(api), SELECTION_OPTIONS, INFO_OPTIONS),
+                           supports_check_mode=True, mutually_exclusive=[SELECTORS])
     _prepare(module, api, selection_required=False)
     client = _client(module, api)
     conclude(module, client, InfoReader(client, module.params))
+
+
+def _spec(*pieces):
+    """One argument spec from the shared pieces (each piece adds its own options)."""
+    spec = {}
+    for piece in pieces:
+        spec.update(piece)
+    return spec
 
 
 def _prepare(module, api, selection_required):
