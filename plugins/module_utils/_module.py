@@ -29,23 +29,32 @@ SELECTORS = ("id", "name", "all_jobs")
 EXPECTED_FAILURES = (JobModuleError, VeeamApiError, WaitTimeout)
 
 
+JOB, INFO = "job", "info"
+
+
+def module_spec(api, kind):
+    """The AnsibleModule (or ArgumentSpecValidator) keywords of this API's job or info module."""
+    if kind == JOB:
+        return dict(argument_spec=_spec(connection_options(api), SELECTION_OPTIONS, JOB_OPTIONS, api.job_options),
+                    mutually_exclusive=[SELECTORS], required_one_of=[SELECTORS])
+    return dict(argument_spec=_spec(connection_options(api), SELECTION_OPTIONS, INFO_OPTIONS), mutually_exclusive=[SELECTORS])
+
+
 def run_job_module(api):
     """A job module: declare the state of the selected jobs."""
-    module = AnsibleModule(argument_spec=_spec(connection_options(api), SELECTION_OPTIONS, JOB_OPTIONS, api.job_options),
-                           supports_check_mode=True, mutually_exclusive=[SELECTORS], required_one_of=[SELECTORS])
+    module = AnsibleModule(supports_check_mode=True, **module_spec(api, JOB))
     _prepare(module, api, selection_required=True)
     for warning in ignored_options(module.params):
         module.warn(warning)
-    client = _client(module, api)
+    client = new_client(api, module.params, module.warn, module.no_log_values.add)
     conclude(module, client, JobRunner(client, module.params, module.check_mode, module.warn))
 
 
 def run_info_module(api):
     """An info module: read the jobs (all, or a selection) and optionally their newest sessions."""
-    module = AnsibleModule(argument_spec=_spec(connection_options(api), SELECTION_OPTIONS, INFO_OPTIONS),
-                           supports_check_mode=True, mutually_exclusive=[SELECTORS])
+    module = AnsibleModule(supports_check_mode=True, **module_spec(api, INFO))
     _prepare(module, api, selection_required=False)
-    client = _client(module, api)
+    client = new_client(api, module.params, module.warn, module.no_log_values.add)
     conclude(module, client, InfoReader(client, module.params))
 
 
@@ -58,33 +67,48 @@ def _spec(*pieces):
 
 
 def _prepare(module, api, selection_required):
-    """Fail before any request when a library is missing or the options make no sense; warn about an unprotected connection."""
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    for library, reason, import_error in api.missing_libraries(module.params):
-        module.fail_json(msg=missing_required_lib(library, reason=reason), exception=import_error)
-    problems = option_problems(module.params, api, selection_required)
-    if problems:
-        module.fail_json(msg="Invalid options: %s." % "; ".join(problems))
-    for warning in insecure_connection_warnings(module.params, base_url(module.params)):
+    failure, warnings = preflight(api, module.params, selection_required)
+    if failure:
+        module.fail_json(**failure)
+    for warning in warnings:
         module.warn(warning)
 
 
-def _client(module, api):
-    return api.client(base_url(module.params), module.params, warn=module.warn, register_secret=module.no_log_values.add)
+def preflight(api, params, selection_required):
+    """(failure, warnings) before any request: a missing library or options that make no sense are a failure result; an
+    unprotected connection is a warning."""
+    if not HAS_REQUESTS:
+        return dict(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR), []
+    for library, reason, import_error in api.missing_libraries(params):
+        return dict(msg=missing_required_lib(library, reason=reason), exception=import_error), []
+    problems = option_problems(params, api, selection_required)
+    if problems:
+        return dict(msg="Invalid options: %s." % "; ".join(problems)), []
+    return None, insecure_connection_warnings(params, base_url(params))
+
+
+def new_client(api, params, warn, register_secret):
+    return api.client(base_url(params), params, warn=warn, register_secret=register_secret)
 
 
 def conclude(module, client, work):
     """Run the work, always close the client (before exiting, so a failed logout still reaches the result), exit or fail."""
     try:
-        result, failed = work.run(), False
-    except EXPECTED_FAILURES as exc:
-        result, failed = failure_result(exc, work.partial_result()), True
+        result, failed = attempt(work)
     finally:
         client.close()
     if failed:
         module.fail_json(**result)
     module.exit_json(**result)
+
+
+def attempt(work):
+    """(result, failed): the work's result, or the failure result of an expected failure (anything else is a bug and
+    keeps its traceback)."""
+    try:
+        return work.run(), False
+    except EXPECTED_FAILURES as exc:
+        return failure_result(exc, work.partial_result()), True
 
 
 def failure_result(exc, partial):

@@ -162,7 +162,7 @@ class Window:
                     # ansible-runner starts the ansible-playbook it finds first on PATH: this virtualenv's.
                     PATH=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]))
 
-    def run(self, playbook, check=False, extravars=None, record_dir=None, verbosity=0, env=None):
+    def run(self, playbook, check=False, extravars=None, record_dir=None, verbosity=0, env=None, limit=None):
         self.count += 1
         private_data_dir = self.tmp_path / ("runner-%d" % self.count)
         private_data_dir.mkdir()
@@ -172,6 +172,8 @@ class Window:
             options["cmdline"] = "--check"
         if verbosity:
             options["verbosity"] = verbosity
+        if limit:
+            options["limit"] = limit
         runner = ansible_runner.run(
             private_data_dir=str(private_data_dir), playbook=str(PLAYBOOKS / playbook), inventory=str(self.inventory),
             envvars=dict(self.env(), **(env or {})), extravars=extravars, quiet=True, suppress_env_files=True,

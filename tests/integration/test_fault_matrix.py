@@ -335,7 +335,7 @@ def test_role_cell(window, sim, api, op, fault):
         outcome = "begin ok"
     else:
         assert begin.failed_hosts() == [ROLE_HOSTS[api]], begin
-        messages = [result["msg"] for result in begin.results("Disable").values() if result.get("failed")]
+        messages = [result["msg"] for result in begin.results("Record and disable").values() if result.get("failed")]
         assert len(messages) == 1 and "\n" not in messages[0], messages
         assert job["name"] in messages[0], messages
         assert [value[0] for value in during.values() if value[1]] in ([], [job["name"]]), "only the faulted job may still be enabled"

@@ -32,15 +32,15 @@ def test_round_trip_check_mode_and_idempotence(window, sim):
     assert sim.writes() == []
     assert not window.record_dir.exists()
     assert check.custom_stats == {}
-    assert check.msgs("Summarize the begin")["vb365-sim"].startswith("Would disable 4 job(s)")
+    assert check.msgs("Record and disable the enabled jobs")["vb365-sim"].startswith("Would disable 4 job(s)")
     running = {api: [v[0] for k, v in before.items() if k[0] == api and v[1] and v[2]] for api in ("vb365", "em", "vbr")}
     assert "would stop the running session of %d job(s): %s;" % (len(running["vb365"]), ", ".join(running["vb365"])) \
-        in check.msgs("Summarize the begin")["vb365-sim"]
+        in check.msgs("Record and disable the enabled jobs")["vb365-sim"]
 
     begin = window.run("maintenance_begin.yml")
     assert begin.status == "successful", begin
     for host, api in (("vb365-sim", "vb365"), ("em-sim", "em"), ("vbr-sim", "vbr")):
-        summary = begin.msgs("Summarize the begin")[host]
+        summary = begin.msgs("Record and disable the enabled jobs")[host]
         assert "stopped the running session of %d job(s): %s;" % (len(running[api]), ", ".join(running[api])) in summary, summary
     during = snapshot(sim)
     assert not any(v[1] for v in during.values()), "every job is disabled during the window"
@@ -62,8 +62,8 @@ def test_round_trip_check_mode_and_idempotence(window, sim):
     check_end = window.run("maintenance_end.yml", check=True)
     assert check_end.status == "successful", check_end
     assert sim.writes() == [] and window.record("vb365-sim")["state"] == "active"
-    assert check_end.msgs("Summarize the end")["em-sim"].startswith("Would re-enable 4 of 4")
-    assert check_end.msgs("Summarize the end")["vbr-sim"].startswith("Would re-enable 6 of 6")
+    assert check_end.msgs("Re-enable the recorded jobs")["em-sim"].startswith("Would re-enable 4 of 4")
+    assert check_end.msgs("Re-enable the recorded jobs")["vbr-sim"].startswith("Would re-enable 6 of 6")
 
     end = window.run("maintenance_end.yml")
     assert end.status == "successful", end
@@ -77,7 +77,7 @@ def test_round_trip_check_mode_and_idempotence(window, sim):
     end_again = window.run("maintenance_end.yml")
     assert end_again.status == "successful" and end_again.changed() == {"vb365-sim": 0, "em-sim": 0, "vbr-sim": 0}, end_again
     assert sim.writes() == []
-    message = end_again.msgs("nothing to restore")["vb365-sim"]
+    message = end_again.msgs("Re-enable the recorded jobs")["vb365-sim"]
     assert message.startswith("The record of this host is already restored (20") and message.endswith("); nothing to restore.")
     assert "\n" not in message, "one line, no folded newline"
 
@@ -88,7 +88,7 @@ def test_begin_failing_halfway_then_end_restores_what_was_recorded_and_reports_a
     sim.inject("status", api="vb365", method="POST", path=third + "/disable", status=500, count=50)
     begin = window.run("maintenance_begin.yml")
     assert begin.status == "failed" and begin.failed_hosts() == ["vb365-sim"], begin
-    assert "still differs" in begin.results("Disable the jobs")["vb365-sim"]["msg"]
+    assert "still differs" in begin.results("Record and disable the enabled jobs")["vb365-sim"]["msg"]
     assert snapshot(sim)[("vb365", third)][1] is True, "the job whose disable failed is still enabled"
     record = window.record("vb365-sim")
     assert sorted(j["name"] for j in record["jobs"]) == names(before, "vb365", True), "the record was written before any change"
@@ -101,8 +101,9 @@ def test_begin_failing_halfway_then_end_restores_what_was_recorded_and_reports_a
     sim.inject("delete_behind", api="em", method="POST", path="sessionMngr", job=deleted, count=1)
     end = window.run("maintenance_end.yml")
     assert end.status == "successful", end
-    report = end.msgs("Report recorded jobs that no longer exist")
-    assert list(report) == ["em-sim"] and report["em-sim"].startswith("1 recorded job(s) no longer exist") and deleted in report["em-sim"]
+    results = end.results("Re-enable the recorded jobs")
+    assert [host for host in sorted(results) if results[host]["missing"]] == ["em-sim"]
+    assert "1 recorded job(s) no longer exist on this server and were not restored: %s." % deleted in results["em-sim"]["msg"]
     expected = {key: flag for key, flag in enabled(before).items() if before[key][0] != deleted}
     assert enabled(snapshot(sim)) == expected
     em_record = window.record("em-sim")
@@ -162,7 +163,7 @@ def test_awx_style_run_passes_the_record_through_set_stats_without_secrets(windo
     assert end.status == "successful", end
     after = snapshot(sim)
     assert enabled(after) == enabled(before)
-    started = end.msgs("Report the jobs that were not started")
+    started = dict((host, msg[msg.index("Started"):]) for host, msg in end.msgs("Re-enable the recorded jobs").items())
     assert started["vb365-sim"].startswith("Started 1 job(s) after the window: Exchange Online Daily")
     assert "Finance Laptops" in started["em-sim"] and started["em-sim"].startswith("Started 0 job(s)")
     assert sim.vb365_job("Exchange Online Daily")["running"] is False  # the run was awaited
@@ -267,7 +268,7 @@ def test_main_entry_point_dispatches_and_end_without_a_record_changes_nothing(wi
     sim.clear_requests()
     run = window.run(str(playbook))
     assert run.status == "successful" and run.changed() == {"vb365-sim": 0, "em-sim": 0, "vbr-sim": 0}, run
-    assert "No record of a begin for this host" in run.msgs("nothing to restore")["em-sim"]
+    assert "No record of a begin for this host" in run.msgs("Re-enable the recorded jobs")["em-sim"]
     assert sim.writes() == [] and sim.requests()["requests"] == []
     bad = window.run(str(playbook), extravars={"maintenance_window_action": "pause"})
     assert bad.status == "failed"
@@ -320,3 +321,38 @@ def test_a_record_written_from_environment_credentials_names_the_server_used(win
     for host, server in servers.items():
         assert window.record(host)["server"] == server + "/"
         assert run.custom_stats["maintenance_window_records"][host]["server"] == server + "/"
+
+
+def test_the_window_action_takes_its_connection_from_the_plays_module_defaults(ansible, sim):
+    """Settings left unset fall back, as for the job modules, to module_defaults for the API's group (here the vbr group)."""
+    run = ansible.run([{"name": "report", "backupops.veeam.maintenance_window": {"phase": "report", "api": "vbr"}}])
+    assert run.result["msg"][0].startswith("Veeam Backup & Replication localhost: 7 job(s)"), run.result
+    assert ansible.sim.password not in json.dumps(run.results)
+    without = ansible.run([{"name": "report", "backupops.veeam.maintenance_window": {"phase": "report", "api": "vbr"}, "ignore_errors": True}],
+                          defaults=False)
+    assert without.result["failed"] and "server is missing" in without.result["msg"], without.result
+
+
+def test_awx_job_slices_each_publish_their_records_and_the_end_job_restores_every_host(window, sim, tmp_path):
+    """AWX job slicing, as AWX runs it: each slice is a job of its own (its own awx_job_id, a fresh execution environment, so
+    its own record directory) over hosts[n-1::count] of the sorted inventory; the next workflow node receives the slices'
+    artifacts combined key by key, the last finished slice overwriting the others' keys (WorkflowJob.get_effective_artifacts)."""
+    before = snapshot(sim)
+    hosts = sorted(HOSTS)
+    artifacts = {}
+    for number, job_id in ((1, 101), (2, 102)):
+        part = hosts[number - 1::2]
+        begin = window.run("maintenance_begin.yml", extravars={"awx_job_id": job_id}, limit=",".join(part),
+                           record_dir=tmp_path / ("slice-%d" % number))
+        assert begin.status == "successful", begin
+        assert sorted(begin.custom_stats) == ["maintenance_window_records_%d" % job_id]
+        assert sorted(begin.custom_stats["maintenance_window_records_%d" % job_id]) == part
+        artifacts.update(begin.custom_stats)  # what AWX hands to the next node: a plain dict.update over the slices
+    assert not any(flag for flag in enabled(snapshot(sim)).values())
+    # The end job runs sliced too, in fresh environments with no record file: every host's record comes from the artifacts.
+    for number, job_id in ((1, 201), (2, 202)):
+        end = window.run("maintenance_end.yml", extravars=dict(artifacts, awx_job_id=job_id), limit=",".join(hosts[number - 1::2]),
+                         record_dir=tmp_path / ("end-slice-%d" % number))
+        assert end.status == "successful", end
+        assert all(result["msg"].startswith("Re-enabled") for result in end.results("Re-enable the recorded jobs").values()), end
+    assert enabled(snapshot(sim)) == enabled(before)

@@ -258,7 +258,7 @@ def test_maintenance_window_restores_the_pre_window_flags(window, sim, seed, fau
         assert not any(value[1] for value in during.values()), context
     else:
         assert begin.failed_hosts() == [HOST_OF[api]], begin
-        messages = [result["msg"] for result in begin.results("Disable").values() if result.get("failed")]
+        messages = [result["msg"] for result in begin.results("Record and disable").values() if result.get("failed")]
         assert len(messages) == 1 and "\n" not in messages[0], (messages, context)
         faulted = [value[0] for key, value in before.items() if key[0] == api and key[1].lower() == fault.job]
         if fault.kind == "task_fail":

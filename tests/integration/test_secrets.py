@@ -133,7 +133,7 @@ def test_the_maintenance_window_role_leaks_nothing_at_vvvv_into_runner_artifacts
     sim.inject("expire", api="em", method="GET", path=r"type=AgentBackupJob", count=1)
     end = window.run("maintenance_end.yml", verbosity=4)
     assert begin.status == "successful" and end.status == "successful", (begin, end)
-    assert "ESTABLISH LOCAL CONNECTION" in begin.stdout, "the run was not verbose"
+    assert "task path:" in begin.stdout and "PLAYBOOK: maintenance_begin.yml" in begin.stdout, "the run was not verbose"
     assert any("unclear" in str(event) for event in begin.events), "the injected EM fault was not met"
 
     secrets = issued_secrets(sim)

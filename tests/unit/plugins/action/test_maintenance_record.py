@@ -13,7 +13,7 @@ import os
 import stat
 import threading
 
-from ansible_collections.backupops.veeam.plugins.action.maintenance_record import render, write_atomically
+from ansible_collections.backupops.veeam.plugins.plugin_utils._record import render, write_atomically
 
 
 def mode(path):

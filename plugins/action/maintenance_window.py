@@ -1,0 +1,211 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, backupops.veeam contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""One phase of the maintenance window for one server, in the controller's process (documented in plugins/modules)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import IF_RUNNING
+from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobModuleError
+from ansible_collections.backupops.veeam.plugins.module_utils._module import failure_result
+from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout
+from ansible_collections.backupops.veeam.plugins.plugin_utils import _window as window
+from ansible_collections.backupops.veeam.plugins.plugin_utils._controller import (
+    APIS, JOB_MODULES, ControllerSession, SessionError, connection_option_names,
+)
+from ansible_collections.backupops.veeam.plugins.plugin_utils._record import RecordError, load, read_text, render, write_atomically
+
+ARGUMENT_SPEC = dict(
+    phase=dict(type="str", required=True, choices=["begin", "end", "report"]),
+    api=dict(type="str", required=True, choices=sorted(APIS)),
+    server=dict(type="str"),
+    port=dict(type="int"),
+    username=dict(type="str"),
+    password=dict(type="str", no_log=True),
+    ca_path=dict(type="path"),
+    validate_certs=dict(type="bool"),
+    vb365_api_version=dict(type="str"),
+    em_format=dict(type="str"),
+    vbr_api_version=dict(type="str"),
+    vbr_types=dict(type="list", elements="str", default=[]),
+    names=dict(type="list", elements="str", default=[]),
+    ids=dict(type="list", elements="str", default=[]),
+    if_running=dict(type="str", default="stop", choices=list(IF_RUNNING)),
+    wait_timeout=dict(type="int", default=600),
+    record_dir=dict(type="path", default="~/.ansible/backupops.veeam/maintenance-window"),
+    start_after=dict(type="list", elements="str", default=[]),
+    start_timeout=dict(type="int", default=3600),
+)
+# The option each API's own setting comes from.
+API_OPTIONS = dict(vb365=("api_version", "vb365_api_version"), em=("format", "em_format"), vbr=("api_version", "vbr_api_version"))
+EXPECTED_FAILURES = (JobModuleError, VeeamApiError, WaitTimeout, RecordError)
+
+
+def utc_now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class PhaseFailed(Exception):
+    """A declaration the job runner could not complete: its failure result, with what the phase did before."""
+
+    def __init__(self, result):
+        super(PhaseFailed, self).__init__(result["msg"])
+        self.result = result
+
+
+class ActionModule(ActionBase):
+    """Reads, records, acts and summarizes for one host, so a fleet costs one task per host and phase."""
+
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        task_vars = task_vars or {}
+        if args["names"] and args["ids"]:
+            return dict(result, failed=True, msg="Select jobs with names or ids, not both (maintenance_window_names, maintenance_window_ids).")
+        try:
+            session = ControllerSession(APIS[args["api"]], self._session_options(args), self._task.check_mode)
+        except SessionError as exc:
+            return dict(result, failed=True, msg=str(exc))
+        phase = Phase(session, args, task_vars["inventory_hostname"], task_vars, self._task.check_mode, self._task.diff)
+        try:
+            outcome = phase.run()
+        except PhaseFailed as exc:
+            outcome = dict(phase.done, failed=True, **exc.result)
+        except EXPECTED_FAILURES as exc:
+            outcome = dict(phase.done, failed=True, **failure_result(exc, {}))
+        finally:
+            session.close()
+        result.update(outcome)
+        result["warnings"] = result.get("warnings", []) + session.warnings
+        # The summary is the point of the task: shown without -v, as debug shows its msg.
+        result["_ansible_verbose_always"] = True
+        return session.scrub(result)
+
+    def _session_options(self, args):
+        """The job modules' connection options: this task's, over the play's module_defaults for the API's job module."""
+        api = args["api"]
+        option, source = API_OPTIONS[api]
+        explicit = dict((name, args[name]) for name in ("server", "port", "username", "password", "ca_path", "validate_certs"))
+        explicit[option] = args[source]
+        if api == "vbr" and args["phase"] != "end":
+            # end restores every recorded job whatever its type: the record is the selection.
+            explicit["type"] = args["vbr_types"]
+        options = self._module_defaults(JOB_MODULES[api], connection_option_names(APIS[api]))
+        # A value left unset (or blank, an AWX field left empty) falls back to module_defaults, then the VEEAM_* variables.
+        options.update((name, value) for name, value in explicit.items() if value not in (None, "", []))
+        return options
+
+    def _module_defaults(self, module, allowed):
+        """The play's module_defaults for `module` (its groups first, then its own name), limited to `allowed` options."""
+        groups = (self._task._parent._play._action_groups or {}).get(module, [])
+        merged = {}
+        for defaults in self._task.module_defaults or []:
+            merged.update(defaults)
+        options = {}
+        for key, values in merged.items():
+            if key.startswith("group/") and key[len("group/"):] in groups:
+                options.update(values or {})
+        options.update(merged.get(module) or {})
+        options = self._templar.template(dict((name, value) for name, value in options.items() if name in allowed))
+        return dict((name, value) for name, value in options.items() if value is not None)
+
+
+class Phase(object):
+    """begin, end or report for one host; `done` keeps what the result must show even when a later step fails."""
+
+    def __init__(self, session, args, host, variables, check_mode, diff):
+        self.session = session
+        self.args = args
+        self.host = host
+        self.api = args["api"]
+        self.path = window.record_path(args["record_dir"], host)
+        self.handed_over = window.handed_over_records(variables).get(host)
+        self.publish_as = window.publication_key(variables.get("awx_job_id"))
+        self.check_mode = check_mode
+        self.diff = diff
+        self.done = dict(changed=False, record_path=self.path)
+        self.diffs = []
+
+    def run(self):
+        outcome = getattr(self, self.args["phase"])()
+        if self.diff and self.diffs:
+            outcome["diff"] = self.diffs
+        return outcome
+
+    def begin(self):
+        earlier = window.unrestored(self.api, [load(self.path), self.handed_over])
+        jobs = self.session.read_jobs(self.args["names"], self.args["ids"])
+        record, to_disable = window.begin_record(self.host, self.api, self.session.server, jobs, earlier, utc_now())
+        self._write(record)
+        stopped = []
+        if to_disable:
+            result = self._declare([entry["id"] for entry in to_disable], "disabled", if_running=self.args["if_running"],
+                                   wait_timeout=self.args["wait_timeout"])
+            stopped = [job["name"] for job in result["jobs"] if "stop" in job["actions"]]
+        disabled = [entry["name"] for entry in to_disable]
+        left = [job.name for job in jobs if not job.enabled]
+        return dict(self.done, disabled=disabled, stopped=stopped, left_disabled=left, recorded=len(record["jobs"]),
+                    msg=window.begin_summary(disabled, stopped, left, len(record["jobs"]), self.path, self.check_mode))
+
+    def end(self):
+        record = window.record_for_end(load(self.path), self.handed_over)
+        reason = window.nothing_to_restore(record, self.api, self.path)
+        messages = [reason] if reason else [self._restore(record)]
+        if self.args["start_after"]:
+            messages.append(self._start_after())
+        return dict(self.done, msg=" ".join(messages))
+
+    def report(self):
+        entries = self.session.read_entries()
+        return dict(self.done, msg=window.report_table(self.api, self.host, entries))
+
+    def _restore(self, record):
+        to_enable, missing = window.split_recorded(record, self.session.read_jobs())
+        enabled = []
+        if to_enable:
+            result = self._declare([entry["id"] for entry in to_enable], "enabled")
+            enabled = [job["name"] for job in result["jobs"] if not job["before"]["enabled"]]
+        self._write(window.restored_record(record, missing, utc_now()))
+        self.done.update(enabled=enabled, missing=[entry["name"] for entry in missing])
+        return window.end_summary(enabled, to_enable, record, missing, self.check_mode)
+
+    def _start_after(self):
+        to_start, not_started = window.jobs_to_start(self.session.read_jobs(), self.args["start_after"])
+        if to_start:
+            self._declare([job.id for job in to_start], "running", wait_for_completion=True, wait_timeout=self.args["start_timeout"])
+        started = [job.name for job in to_start]
+        self.done.update(started=started, not_started=not_started)
+        return window.start_summary(started, not_started, self.check_mode)
+
+    def _declare(self, ids, state, **options):
+        result, failed = self.session.declare(ids, state, **options)
+        self.done["changed"] = self.done["changed"] or result.get("changed", False)
+        if result.get("diff"):
+            self.diffs.append(result["diff"])
+        if failed:
+            raise PhaseFailed(dict(result, changed=self.done["changed"]))
+        return result
+
+    def _write(self, record):
+        """Write-ahead: the record is on disk before the first write to a job (in check mode only compared)."""
+        text = render(record)
+        before = read_text(self.path)
+        if before == text:
+            return
+        self.done["changed"] = True
+        if self.diff:
+            self.diffs.append(dict(before=before or "", after=text, before_header=self.path, after_header=self.path))
+        if not self.check_mode:
+            write_atomically(self.path, text)
+            self.done["publish_as"] = self.publish_as

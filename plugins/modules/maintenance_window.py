@@ -1,0 +1,237 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, backupops.veeam contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: maintenance_window
+short_description: One phase of a maintenance window on one Veeam server, run on the controller
+version_added: 0.2.0
+description:
+  - The engine of the P(backupops.veeam.maintenance_window#role) role; playbooks use the role, which passes the inventory
+    variables. One task per host and phase does all the work, so a fleet of servers costs one task execution per host.
+  - V(begin) reads the jobs (all, or O(names) / O(ids); on Veeam Backup & Replication only the O(vbr_types)), records the
+    enabled ones together with the jobs of an unrestored earlier begin, writes that record to a file on the controller
+    B(before) any change, disables exactly the jobs enabled now (with O(if_running)), and summarizes.
+  - V(end) takes the record handed over by an AWX workflow (the variables C(maintenance_window_records) and
+    C(maintenance_window_records_<AWX job id>)), else the record file; re-enables the recorded jobs that still exist, reports the
+    deleted ones, marks the record C(restored) so that a second end changes nothing, then starts O(start_after) jobs.
+  - V(report) shows the jobs as a table. Changes nothing.
+  - Runs in the controller's process whatever host the task is for, with the same connection options, checks and clients as
+    the job modules and one login per phase. Requests come from the controller (or the execution environment), as from the job
+    modules the role used to run with C(delegate_to=localhost); the task keyword C(environment) does not reach it.
+  - The decisions (what to record, which record to use, what to restore) live in C(plugin_utils/_window.py) and are unit-tested.
+author:
+  - backupops.veeam contributors (@backupops)
+requirements:
+  - requests
+  - xmltodict (Enterprise Manager with O(em_format=xml))
+options:
+  phase:
+    description:
+      - Which side of the window.
+    type: str
+    required: true
+    choices: [begin, end, report]
+  api:
+    description:
+      - Which API the server is, V(vb365) (Veeam Backup for Microsoft 365), V(em) (Enterprise Manager, Veeam Agent jobs) or V(vbr)
+        (Veeam Backup & Replication).
+    type: str
+    required: true
+    choices: [em, vb365, vbr]
+  server:
+    description:
+      - Host name or URL of the server, as the O(backupops.veeam.veeam_o365_job#module:server) option of the job modules.
+      - Unset or blank values of this and every connection option fall back to the play's C(module_defaults) for the API's job
+        module (its action groups included), then to the C(VEEAM_*) environment variables the job modules read.
+    type: str
+  port:
+    description:
+      - TCP port of the REST API (the job module's default when unset).
+    type: int
+  username:
+    description:
+      - User name.
+    type: str
+  password:
+    description:
+      - Password. Never shown in the result.
+    type: str
+  ca_path:
+    description:
+      - PEM file of the CA that signed the server certificate.
+    type: path
+  validate_certs:
+    description:
+      - Verify the server certificate (true when unset anywhere). Turning it off is warned about.
+    type: bool
+  vb365_api_version:
+    description:
+      - With O(api=vb365), the job modules' C(api_version).
+    type: str
+  em_format:
+    description:
+      - With O(api=em), the job modules' C(format).
+    type: str
+  vbr_api_version:
+    description:
+      - With O(api=vbr), the job modules' C(api_version).
+    type: str
+  vbr_types:
+    description:
+      - With O(api=vbr), the job types V(begin) reads, records and disables and V(report) shows (V([]) every type). V(end) restores
+        every recorded job whatever its type.
+    type: list
+    elements: str
+    default: []
+  names:
+    description:
+      - V(begin) only. Only the jobs with these names. Mutually exclusive with O(ids).
+    type: list
+    elements: str
+    default: []
+  ids:
+    description:
+      - V(begin) only. Only the jobs with these ids.
+    type: list
+    elements: str
+    default: []
+  if_running:
+    description:
+      - V(begin) only. What to do with a job whose session runs, as the job modules' C(if_running).
+    type: str
+    choices: [leave, stop, wait]
+    default: stop
+  wait_timeout:
+    description:
+      - V(begin) only. Seconds to wait for sessions to end.
+    type: int
+    default: 600
+  record_dir:
+    description:
+      - Directory on the controller with one record per host, C(<record_dir>/<inventory_hostname>.json) (mode C(0600), the directory
+        C(0700)); replaced atomically, safe when forks create the directory at the same moment.
+    type: path
+    default: ~/.ansible/backupops.veeam/maintenance-window
+  start_after:
+    description:
+      - V(end) only. Names of jobs to start once the recorded jobs are restored; their runs are awaited. Names absent on the server
+        or disabled jobs are reported, not started.
+    type: list
+    elements: str
+    default: []
+  start_timeout:
+    description:
+      - V(end) only. Seconds to wait for the runs of O(start_after).
+    type: int
+    default: 3600
+attributes:
+  action:
+    support: full
+    description: Implemented as an action plugin that runs in the controller's process.
+  check_mode:
+    support: full
+    description: Reads the server and the record, reports what would be disabled, re-enabled or started; writes nothing.
+  diff_mode:
+    support: full
+    description: Shows the record file before and after, and the jobs' flags before and after.
+  platform:
+    support: full
+    platforms: posix
+    description: Runs on the controller (or the execution environment); the Veeam server only needs its REST API reachable.
+notes:
+  - Forks run hosts in parallel; each host's task logs in once, reads, writes and logs out, also when it fails.
+seealso:
+  - module: backupops.veeam.veeam_o365_job
+  - module: backupops.veeam.veeam_agent_job
+  - module: backupops.veeam.veeam_vbr_job
+"""
+
+EXAMPLES = r"""
+# Playbooks use the role, which maps the inventory variables to these options.
+- name: Begin a maintenance window on every Veeam server
+  hosts: vb365_servers:enterprise_managers:vbr_servers
+  gather_facts: false
+  roles:
+    - role: backupops.veeam.maintenance_window
+      maintenance_window_action: begin
+
+- name: The same phase without the role
+  backupops.veeam.maintenance_window:
+    phase: begin
+    api: vb365
+    server: vb365.example.com
+    username: CORP\backup-operator
+    password: "{{ vault_vb365_password }}"
+    if_running: wait
+"""
+
+RETURN = r"""
+msg:
+  description: The summary of the phase; for V(report) the lines of the job table.
+  returned: always
+  type: raw
+  sample: Disabled 2 job(s) (Exchange Online Daily, Teams and Groups); no running session stopped; 1 already disabled job(s) ...
+record_path:
+  description: The record file of this host.
+  returned: always
+  type: str
+  sample: /home/awx/.ansible/backupops.veeam/maintenance-window/vb365-01.json
+publish_as:
+  description:
+    - The variable the role publishes this host's record under with C(set_stats), C(maintenance_window_records) or, in an AWX job,
+      C(maintenance_window_records_<awx_job_id>). Set only when the record file was written.
+  returned: when the record was written
+  type: str
+  sample: maintenance_window_records_4711
+disabled:
+  description: V(begin) only. The jobs disabled (or, in check mode, that would be).
+  returned: success, phase=begin
+  type: list
+  elements: str
+stopped:
+  description: V(begin) only. The jobs whose running session was stopped.
+  returned: success, phase=begin
+  type: list
+  elements: str
+left_disabled:
+  description: V(begin) only. The selected jobs that were already disabled, left as they are and not recorded.
+  returned: success, phase=begin
+  type: list
+  elements: str
+recorded:
+  description: V(begin) only. How many jobs the record names.
+  returned: success, phase=begin
+  type: int
+enabled:
+  description: V(end) only. The recorded jobs re-enabled.
+  returned: phase=end and the record had jobs to restore
+  type: list
+  elements: str
+missing:
+  description: V(end) only. The recorded jobs that no longer exist on the server.
+  returned: phase=end and the record had jobs to restore
+  type: list
+  elements: str
+started:
+  description: V(end) only. The O(start_after) jobs started (and awaited).
+  returned: phase=end with start_after
+  type: list
+  elements: str
+not_started:
+  description: V(end) only. The O(start_after) names absent on this server or disabled.
+  returned: phase=end with start_after
+  type: list
+  elements: str
+jobs:
+  description: After a failed disable, enable or start, what the job runner did to each job (as the job modules return it).
+  returned: failure
+  type: list
+  elements: dict
+"""

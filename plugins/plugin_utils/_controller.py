@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, backupops.veeam contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The job modules' work run in the controller's process, for a plugin that needs several reads and writes on one server.
+
+The same argument specs, checks, clients and runner as the modules (module_utils/_module.py), without a module process
+per step, and with one client (one login) for the whole conversation. Private to the collection.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+
+from ansible_collections.backupops.veeam.plugins.module_utils._arguments import connection_options
+from ansible_collections.backupops.veeam.plugins.module_utils._em import EM
+from ansible_collections.backupops.veeam.plugins.module_utils._info import job_entry
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner, select_jobs
+from ansible_collections.backupops.veeam.plugins.module_utils._module import JOB, attempt, module_spec, new_client, preflight
+from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import VB365
+from ansible_collections.backupops.veeam.plugins.module_utils._vbr import VBR
+
+APIS = dict((api.name, api) for api in (VB365, EM, VBR))
+# The module each API's settings are taken from (module_defaults of the play apply to the session as to that module).
+JOB_MODULES = dict(vb365="backupops.veeam.veeam_o365_job", em="backupops.veeam.veeam_agent_job", vbr="backupops.veeam.veeam_vbr_job")
+
+
+class SessionError(Exception):
+    """Settings that cannot make a session (the message says which and why)."""
+
+
+class ControllerSession(object):
+    """One server, one client: read its jobs and declare their state, as the job and info modules would."""
+
+    def __init__(self, api, options, check_mode=False):
+        """`options`: the job modules' connection options (plus `type` for VBR); unset ones fall back as in the modules."""
+        self.api = api
+        self.options = options
+        self.check_mode = check_mode
+        self.warnings = []
+        self.secrets = set()
+        self.params = self._validated(_session_spec(api), options)
+        failure, warnings = preflight(api, self.params, selection_required=False)
+        if failure:
+            raise SessionError(failure["msg"])
+        self.warnings.extend(warnings)
+        self.client = new_client(api, self.params, self.warnings.append, self.secrets.add)
+
+    @property
+    def server(self):
+        return self.client.server
+
+    def read_jobs(self, names=None, ids=None, last_runs=False):
+        """The jobs of the server (the ones named, when names or ids are given), as the clients read them."""
+        jobs = self.client.read_jobs(last_runs=last_runs)
+        if names or ids:
+            jobs = select_jobs(jobs, ids, names, normalize_id=self.client.normalize_id)
+        return jobs
+
+    def read_entries(self):
+        """Every job as the info modules return it (last runs included)."""
+        return [job_entry(job) for job in self.read_jobs(last_runs=True)]
+
+    def declare(self, ids, state, **options):
+        """(result, failed) of the job module with these options on the jobs with these ids."""
+        runner = JobRunner(self.client, self._validated(module_spec(self.api, JOB), dict(self.options, id=ids, state=state, **options)),
+                           self.check_mode, self.warnings.append)
+        return attempt(runner)
+
+    def close(self):
+        self.client.close()
+
+    def scrub(self, result):
+        """The result without any password, token or session id this session saw."""
+        return remove_values(result, self.secrets)
+
+    def _validated(self, spec, options):
+        validation = ArgumentSpecValidator(**spec).validate(options)
+        params = validation.validated_parameters
+        self.secrets.update(params[name] for name, option in spec["argument_spec"].items() if option.get("no_log") and params.get(name))
+        if validation.error_messages:
+            raise SessionError("Invalid %s settings: %s." % (self.api.title, "; ".join(validation.error_messages)))
+        return params
+
+
+def _session_spec(api):
+    """The job module's options with nothing required: what the client of a session is built from."""
+    spec = module_spec(api, JOB)
+    state = dict(spec["argument_spec"]["state"], required=False)
+    return dict(argument_spec=dict(spec["argument_spec"], state=state), mutually_exclusive=spec["mutually_exclusive"])
+
+
+def connection_option_names(api):
+    return set(connection_options(api))

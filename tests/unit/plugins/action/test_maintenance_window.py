@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, backupops.veeam contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The order of a phase's steps (write-ahead, what a failure still returns), with a fake session in place of a server."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.backupops.veeam.plugins.action.maintenance_window import ARGUMENT_SPEC, Phase, PhaseFailed
+from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import Job
+
+
+def read_json(path):
+    with open(path) as text:
+        return json.load(text)
+
+
+class FakeSession(object):
+    """The jobs of one server, and every declaration made, with the record file as it was at that moment."""
+
+    server = "https://vb365.example.com:4443/"
+
+    def __init__(self, jobs, record_path, fail=False):
+        self.jobs = jobs
+        self.record_path = record_path
+        self.fail = fail
+        self.declared = []
+
+    def read_jobs(self, names=None, ids=None, last_runs=False):
+        return [job for job in self.jobs if not names or job.name in names]
+
+    def declare(self, ids, state, **options):
+        on_disk = read_json(self.record_path) if os.path.exists(self.record_path) else None
+        self.declared.append(dict(ids=ids, state=state, options=options, record_on_disk=on_disk))
+        jobs = [dict(id=i, name=i, before=dict(enabled=state != "enabled"), actions=[state[:-1]]) for i in ids]
+        if self.fail:
+            return dict(changed=True, msg="job 'b' still differs", jobs=jobs), True
+        return dict(changed=True, msg="done", jobs=jobs, diff=dict(before={}, after={})), False
+
+
+def job(name, enabled=True):
+    return Job(name, name, enabled, False, None, None, None, {})
+
+
+def phase(session, tmp_path, name, check_mode=False, diff=False, variables=None, **args):
+    values = dict((option, spec.get("default")) for option, spec in ARGUMENT_SPEC.items())
+    values.update(phase=name, api="vb365", record_dir=str(tmp_path), **args)
+    return Phase(session, values, "vb365-01", variables or {}, check_mode, diff)
+
+
+def test_begin_writes_the_record_before_the_first_write_to_a_job(tmp_path):
+    session = FakeSession([job("a"), job("b"), job("c", enabled=False)], str(tmp_path / "vb365-01.json"))
+    result = phase(session, tmp_path, "begin").run()
+    [declared] = session.declared
+    assert declared["ids"] == ["a", "b"] and declared["state"] == "disabled" and declared["options"]["if_running"] == "stop"
+    assert [e["id"] for e in declared["record_on_disk"]["jobs"]] == ["a", "b"], "on disk before the disable was sent"
+    assert result["changed"] and result["disabled"] == ["a", "b"] and result["left_disabled"] == ["c"]
+    assert result["publish_as"] == "maintenance_window_records"
+    assert oct(os.stat(result["record_path"]).st_mode & 0o777) == "0o600"
+
+
+def test_a_failed_disable_still_returns_what_the_role_publishes(tmp_path):
+    session = FakeSession([job("a"), job("b")], str(tmp_path / "vb365-01.json"), fail=True)
+    running = phase(session, tmp_path, "begin", variables={"awx_job_id": 12})
+    with pytest.raises(PhaseFailed) as failed:
+        running.run()
+    assert "still differs" in failed.value.result["msg"]
+    assert running.done["publish_as"] == "maintenance_window_records_12" and running.done["changed"] is True
+    assert read_json(running.done["record_path"])["state"] == "active"
+
+
+def test_check_mode_writes_nothing_and_publishes_nothing(tmp_path):
+    session = FakeSession([job("a")], str(tmp_path / "vb365-01.json"))
+    result = phase(session, tmp_path, "begin", check_mode=True, diff=True).run()
+    assert not os.path.exists(result["record_path"]) and "publish_as" not in result
+    assert result["changed"] and result["msg"].startswith("Would disable 1 job(s): a")
+    assert result["diff"][0]["before"] == "" and json.loads(result["diff"][0]["after"])["jobs"] == [dict(id="a", name="a")]
+
+
+def test_end_restores_the_handed_over_record_then_a_second_end_changes_nothing(tmp_path):
+    handed = dict(format=1, state="active", host="vb365-01", api="vb365", server=FakeSession.server, created="2026-12-01T09:00:00Z",
+                  jobs=[dict(id="a", name="a"), dict(id="gone", name="gone")])
+    variables = {"maintenance_window_records_7": {"vb365-01": handed}}
+    session = FakeSession([job("a", enabled=False), job("b", enabled=False)], str(tmp_path / "vb365-01.json"))
+    result = phase(session, tmp_path, "end", variables=variables).run()
+    assert [d["ids"] for d in session.declared] == [["a"]] and result["missing"] == ["gone"] and result["changed"]
+    assert read_json(result["record_path"])["state"] == "restored"
+    again = phase(FakeSession([job("a")], session.record_path), tmp_path, "end", variables=variables).run()
+    assert again["changed"] is False and "publish_as" not in again and again["msg"].endswith("nothing to restore.")
