@@ -131,7 +131,8 @@ compat: venv
 	ANSIBLE_BIN_DIR=$(COMPAT_VENV)/bin $(BIN)/python -m pytest -n 2 -q tests/integration/test_o365_job.py tests/integration/test_agent_job.py \
 	  tests/integration/test_vbr_job.py -k "twice or check_mode or diff or environment or expir or info"
 
-# The benchmark of the README's performance section (about an hour, mostly the uri baselines); results land in tests/benchmark/results/.
+# The benchmark of the README's performance section (several hours, most of it the fleet sweep up to 500 servers and the uri baselines;
+# bench.py --fleet-servers 10,50 for a shorter one); results land in tests/benchmark/results/.
 bench: venv
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check matplotlib
 	$(BIN)/python tests/benchmark/bench.py

@@ -2,9 +2,14 @@
 
 Starts the simulator with generated scenarios, runs each case a few times with real ansible-playbook runs and prints
 a table (median wall seconds, HTTP requests counted by the simulator, peak RSS of the module processes), writes the
-results as JSON and, with --plot, draws the scaling curves as a PNG.
+results as JSON and draws the scaling curves as PNGs (scaling.png, fleet.png; with matplotlib installed).
+
+The fleet case runs the maintenance window (playbooks/maintenance_begin.yml, then maintenance_end.yml) over N simulated
+VB365 servers of 20 jobs each, for each N of --fleet-servers and each --fleet-forks value, and the uri baseline at
+--fleet-uri-servers; rows fleet-<N>x20, variants "collection forks <F>" and "uri forks <F>".
 
     .venv/bin/python tests/benchmark/bench.py [--runs 3] [--cases disable-500,noop-500,...] [--smoke] [--merge]
+    .venv/bin/python tests/benchmark/bench.py --cases fleet --runs 1 --fleet-servers 3,6 --fleet-forks 2,4 --fleet-uri-servers 3
 """
 
 import argparse
@@ -185,52 +190,151 @@ def case_em(bench, count, fmt):
     return toggled, noop
 
 
-DEFAULT_CASES = "disable-500,noop-500,vbr-disable-500,vbr-noop-500,em-toggle-200,latency-500,rss-5000,fleet-50x20,wait-latency,scaling"
-FLEET_SERVERS, FLEET_JOBS, FLEET_FORKS = 50, 20, 10
+DEFAULT_CASES = "disable-500,noop-500,vbr-disable-500,vbr-noop-500,em-toggle-200,latency-500,rss-5000,fleet,wait-latency,scaling"
+# The fleet case: maintenance_begin.yml then maintenance_end.yml over N VB365 servers of FLEET_JOBS jobs each, for each N and forks value.
+FLEET_JOBS = 20
+FLEET_SERVERS, FLEET_FORKS, FLEET_URI_SERVERS = "10,50,200,500", "10,50", "10,50"
+# Threads that call the fleet's /_sim/ control API (resets, states, request logs), each over keep-alive connections to its share of the servers.
+FLEET_CONTROL_THREADS = 8
 # A round trip to a real server across a network, for the write_concurrency case.
 LATENCY_SECONDS = 0.02
 
 
-def case_fleet(runs, uri_runs, workdir):
-    """50 VB365 servers x 20 jobs: maintenance_begin.yml then maintenance_end.yml with forks 10, against the uri baseline of the same."""
-    import requests  # pylint: disable=import-outside-toplevel
-    args = ["--vb365-jobs", str(FLEET_JOBS), "--em-jobs", "0", "--extra-vb365-ports", str(FLEET_SERVERS - 1)]
-    with SimProcess(extra_args=args, state_dir=str(Path(workdir) / "fleet-sim")) as fleet:
-        urls = [fleet.vb365_url] + list(fleet.extra_vb365_urls)
-        bench = Bench(fleet, workdir, runs)
-        inventory = bench.inventory(vb365_ports=[int(url.rstrip("/").rsplit(":", 1)[1]) for url in urls])
-        records = Path(workdir) / "records"
+class FleetControl(object):
+    """The /_sim/ control API of every server of a fleet, called in parallel: the servers are split between a few threads,
+    each with one keep-alive session (one connection per server), so that 500 resets take a fraction of a second."""
 
-        def control(method, path, payload=None):
-            return [requests.request(method, url + "_sim/" + path, json=payload, verify=fleet.ca_path, timeout=30) for url in urls]
+    def __init__(self, urls, ca_path, threads=FLEET_CONTROL_THREADS):
+        import requests  # pylint: disable=import-outside-toplevel
+        from requests.adapters import HTTPAdapter  # pylint: disable=import-outside-toplevel
+        from concurrent.futures import ThreadPoolExecutor  # pylint: disable=import-outside-toplevel
+        self.urls = list(urls)
+        self.shares = [self.urls[index::threads] for index in range(min(threads, len(self.urls)))]
+        self.sessions = []
+        for share in self.shares:
+            session = requests.Session()
+            session.trust_env = False  # never through a proxy from the environment
+            session.verify = ca_path if ca_path else True
+            adapter = HTTPAdapter(pool_connections=len(share), pool_maxsize=1)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            self.sessions.append(session)
+        self.pool = ThreadPoolExecutor(len(self.shares))
 
-        def window(variant, begin, end, extra_vars, runs):
-            walls, requests_sent, rss = [], [], []
-            for _run in range(runs):
-                control("POST", "reset", {"generate": {"vb365_jobs": FLEET_JOBS, "em_jobs": 0, "enabled": True}, "vb365": {"jobs": []}, "em": {"jobs": []}})
-                control("DELETE", "requests")
-                if records.exists():
-                    for record in records.iterdir():
-                        record.unlink()
-                records.mkdir(exist_ok=True)
-                begin_wall, begin_rss = bench.playbook(begin, inventory, FLEET_FORKS, dict(extra_vars, window_action="begin"))
-                disabled = sum(1 for answer in control("GET", "state") for job in answer.json()["vb365"]["jobs"] if not job["isEnabled"])
-                end_wall, end_rss = bench.playbook(end, inventory, FLEET_FORKS, dict(extra_vars, window_action="end"))
-                enabled = sum(1 for answer in control("GET", "state") for job in answer.json()["vb365"]["jobs"] if job["isEnabled"])
-                if disabled != FLEET_SERVERS * FLEET_JOBS or enabled != FLEET_SERVERS * FLEET_JOBS:
-                    raise SystemExit("fleet %s: %d disabled during, %d enabled after; expected %d" % (variant, disabled, enabled, FLEET_SERVERS * FLEET_JOBS))
-                walls.append(begin_wall + end_wall)
-                rss.append(max(begin_rss, end_rss))
-                requests_sent.append(sum(len(answer.json()["requests"]) for answer in control("GET", "requests")))
-            row = dict(case="fleet-50x20", variant=variant, wall_s=round(statistics.median(walls), 3), requests=int(statistics.median(requests_sent)),
-                       peak_rss_mb=round(max(rss), 1), runs=runs)
-            print("  %-18s %-24s %8.2f s %8d requests %7.1f MB" % (row["case"], variant, row["wall_s"], row["requests"], row["peak_rss_mb"]), flush=True)
-            return row
+    def call(self, method, path, payload=None):
+        """Every server's JSON answer to one control request (in no particular order); SystemExit on an error."""
+        def share_of(index):
+            answers = []
+            for url in self.shares[index]:
+                response = self.sessions[index].request(method, url + "_sim/" + path, json=payload, timeout=60)
+                if response.status_code != 200:
+                    raise SystemExit("%s %s_sim/%s -> HTTP %d: %s" % (method, url, path, response.status_code, response.text[:300]))
+                answers.append(response.json())
+            return answers
+        return [answer for answers in self.pool.map(share_of, range(len(self.shares))) for answer in answers]
 
-        playbooks = REPO / "playbooks"
-        return [window("collection", playbooks / "maintenance_begin.yml", playbooks / "maintenance_end.yml",
-                       {"maintenance_window_record_dir": str(records)}, runs),
-                window("uri baseline", HERE / "uri_fleet_window.yml", HERE / "uri_fleet_window.yml", {"record_dir": str(records)}, min(runs, uri_runs))]
+    def jobs(self, enabled):
+        """How many jobs of the whole fleet are enabled (or disabled)."""
+        return sum(1 for state in self.call("GET", "state") for job in state["vb365"]["jobs"] if bool(job["isEnabled"]) == enabled)
+
+    def requests(self):
+        return sum(len(answer["requests"]) for answer in self.call("GET", "requests"))
+
+    def close(self):
+        self.pool.shutdown()
+        for session in self.sessions:
+            session.close()
+
+
+def case_fleet(bench_args, workdir):
+    """maintenance_begin.yml then maintenance_end.yml over N VB365 servers x FLEET_JOBS jobs, for each N of --fleet-servers and
+    each forks value of --fleet-forks, against the uri baseline of the same at --fleet-uri-servers. One simulator per N."""
+    servers, uri_servers = numbers(bench_args.fleet_servers), numbers(bench_args.fleet_uri_servers)
+    rows = []
+    for count in sorted(set(servers) | set(uri_servers)):
+        args = ["--vb365-jobs", str(FLEET_JOBS), "--em-jobs", "0", "--extra-vb365-ports", str(count - 1)]
+        with SimProcess(extra_args=args, state_dir=str(Path(workdir) / ("fleet-sim-%d" % count)), start_timeout=120) as fleet:
+            bench = Bench(fleet, workdir, bench_args.runs)
+            control = FleetControl([fleet.vb365_url] + list(fleet.extra_vb365_urls), fleet.ca_path)
+            try:
+                inventory = bench.inventory(vb365_ports=[fleet.vb365_port] + list(fleet.info["extra_vb365_ports"]))
+                for forks in numbers(bench_args.fleet_forks):
+                    if count in servers:
+                        rows.append(fleet_window(bench, control, inventory, count, forks, "collection", bench_args.runs))
+                    if count in uri_servers:
+                        rows.append(fleet_window(bench, control, inventory, count, forks, "uri", min(bench_args.runs, bench_args.uri_runs)))
+            finally:
+                control.close()
+    print_fleet_table(rows)
+    return rows
+
+
+def fleet_window(bench, control, inventory, count, forks, kind, runs):
+    """One row: the median over `runs` of a maintenance window (begin, then end) over `count` servers with `forks` forks."""
+    records = bench.workdir / "records"
+    if kind == "collection":
+        begin, end = REPO / "playbooks" / "maintenance_begin.yml", REPO / "playbooks" / "maintenance_end.yml"
+        extra_vars = {"maintenance_window_record_dir": str(records)}
+    else:
+        begin = end = HERE / "uri_fleet_window.yml"
+        extra_vars = {"record_dir": str(records)}
+    expected = count * FLEET_JOBS
+    load_before = round(os.getloadavg()[0], 2)
+    begins, ends, requests_sent, rss = [], [], [], []
+    for _run in range(runs):
+        control.call("POST", "reset", {"generate": {"vb365_jobs": FLEET_JOBS, "em_jobs": 0, "enabled": True}, "vb365": {"jobs": []}, "em": {"jobs": []}})
+        control.call("DELETE", "requests")
+        if records.exists():
+            for record in records.iterdir():
+                record.unlink()
+        records.mkdir(exist_ok=True)
+        begin_wall, begin_rss = bench.playbook(begin, inventory, forks, dict(extra_vars, window_action="begin"))
+        disabled = control.jobs(enabled=False)
+        end_wall, end_rss = bench.playbook(end, inventory, forks, dict(extra_vars, window_action="end"))
+        enabled = control.jobs(enabled=True)
+        if disabled != expected or enabled != expected:
+            raise SystemExit("fleet-%dx%d %s forks %d: %d disabled during, %d enabled after; expected %d" % (
+                count, FLEET_JOBS, kind, forks, disabled, enabled, expected))
+        begins.append(begin_wall)
+        ends.append(end_wall)
+        rss.append(max(begin_rss, end_rss))
+        requests_sent.append(control.requests())
+    row = dict(case="fleet-%dx%d" % (count, FLEET_JOBS), variant="%s forks %d" % (kind, forks),
+               wall_s=round(statistics.median([b + e for b, e in zip(begins, ends)]), 3),
+               begin_s=round(statistics.median(begins), 3), end_s=round(statistics.median(ends), 3),
+               requests=int(statistics.median(requests_sent)), peak_rss_mb=round(max(rss), 1), runs=runs, load_1m=load_before,
+               servers=count, jobs_per_server=FLEET_JOBS, forks=forks)
+    print("  %-18s %-24s %8.2f s %8d requests %7.1f MB   (begin %.2f s + end %.2f s)" % (
+        row["case"], row["variant"], row["wall_s"], row["requests"], row["peak_rss_mb"], row["begin_s"], row["end_s"]), flush=True)
+    return row
+
+
+def fleet_points(rows, kind):
+    """{forks: [(servers, row), ...] by servers} for the collection or uri rows of the fleet case."""
+    points = {}
+    for row in rows:
+        if row["variant"].startswith(kind + " forks "):
+            points.setdefault(row["forks"], []).append((row["servers"], row))
+    return dict((forks, sorted(pairs, key=lambda pair: pair[0])) for forks, pairs in sorted(points.items()))
+
+
+def print_fleet_table(rows):
+    """Per N and forks: the collection's and the uri baseline's begin + end wall seconds and their ratio."""
+    uri = dict(((row["servers"], row["forks"]), row) for row in rows if row["variant"].startswith("uri "))
+    print("\nfleet: maintenance begin + end, %d jobs per server, median wall seconds (%d cores)" % (FLEET_JOBS, os.cpu_count()))
+    print("  %7s %5s %13s %10s %7s %14s %14s" % ("servers", "forks", "collection s", "uri s", "ratio", "coll. requests", "uri requests"))
+    for row in sorted((row for row in rows if row["variant"].startswith("collection ")), key=lambda row: (row["servers"], row["forks"])):
+        baseline = uri.pop((row["servers"], row["forks"]), None)
+        print("  %7d %5d %13.2f %10s %7s %14d %14s" % (
+            row["servers"], row["forks"], row["wall_s"], "%.2f" % baseline["wall_s"] if baseline else "-",
+            "%.1fx" % (baseline["wall_s"] / row["wall_s"]) if baseline and row["wall_s"] else "-", row["requests"],
+            baseline["requests"] if baseline else "-"))
+    for (servers, forks), baseline in sorted(uri.items()):
+        print("  %7d %5d %13s %10.2f %7s %14s %14d" % (servers, forks, "-", baseline["wall_s"], "-", "-", baseline["requests"]))
+
+
+def numbers(text):
+    return [int(part) for part in str(text).split(",") if part.strip()]
 
 
 def check_smoke(bench):
@@ -303,8 +407,12 @@ def main():
                         help="runs per uri baseline measurement (default 1: it is the slow side, and its spread is small next to the gap)")
     parser.add_argument("--scaling", default="10,50,200,500,2000", help="job counts of the scaling case")
     parser.add_argument("--scaling-runs", type=int, default=1, help="runs per point of the scaling case (default 1: the uri baseline is slow)")
+    parser.add_argument("--fleet-servers", default=FLEET_SERVERS, help="server counts N of the fleet case (default %(default)s)")
+    parser.add_argument("--fleet-forks", default=FLEET_FORKS, help="forks of the fleet case, each at every N (default %(default)s)")
+    parser.add_argument("--fleet-uri-servers", default=FLEET_URI_SERVERS,
+                        help="server counts of the fleet case's uri baseline, at the same forks (default %(default)s; it is the slow side)")
     parser.add_argument("--smoke", action="store_true", help="tiny N, assert request-count invariants, exit non-zero on a violation")
-    parser.add_argument("--output", default=str(HERE / "results"), help="directory for results.json and scaling.png")
+    parser.add_argument("--output", default=str(HERE / "results"), help="directory for results.json, scaling.png and fleet.png")
     parser.add_argument("--merge", action="store_true",
                         help="keep the rows of an existing results.json and replace only the cases measured now (same case and variant)")
     args = parser.parse_args()
@@ -318,7 +426,7 @@ def main():
             print("\n".join(failures) or "smoke: request-count invariants hold")
             return 1 if failures else 0
         cases = args.cases.split(",")
-        scaling = []
+        scaling, fleet = [], []
         for case in cases:
             if case.startswith("vbr-disable-"):
                 case_vbr_disable(bench, int(case.split("-")[2]))
@@ -339,8 +447,9 @@ def main():
                     case_em(bench, int(case.split("-")[2]), fmt)
             elif case == "wait-latency":
                 case_wait_latency(bench)
-            elif case == "fleet-50x20":
-                bench.rows.extend(case_fleet(bench.runs, bench.uri_runs, workdir))
+            elif case in ("fleet", "fleet-50x20"):  # fleet-50x20: its name before it measured more than 50 servers
+                fleet = case_fleet(args, workdir)
+                bench.rows.extend(fleet)
             elif case == "scaling":
                 bench.runs = args.scaling_runs
                 for count in [int(n) for n in args.scaling.split(",")]:
@@ -353,6 +462,8 @@ def main():
         (output / "results.json").write_text(json.dumps(dict(machine=machine(), rows=rows), indent=2) + "\n")
         if scaling:
             plot(scaling, output / "scaling.png")
+        if fleet:
+            plot_fleet(fleet, output / "fleet.png")
         print("results written to %s" % output)
     return 0
 
@@ -382,13 +493,21 @@ def machine():
     return dict(cpus=os.cpu_count(), python=platform.python_version(), system=platform.platform())
 
 
-def plot(scaling, path):
+def pyplot():
+    """matplotlib's pyplot drawing to files, or None (with a message) where matplotlib is not installed."""
     try:
         import matplotlib  # pylint: disable=import-outside-toplevel
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt  # pylint: disable=import-outside-toplevel
     except ImportError:
         print("matplotlib is not installed: no plot (pip install matplotlib)")
+        return None
+    return plt
+
+
+def plot(scaling, path):
+    plt = pyplot()
+    if plt is None:
         return
     counts = [row[0] for row in scaling]
     figure, (walls, requests) = plt.subplots(1, 2, figsize=(11, 4.2))
@@ -405,6 +524,38 @@ def plot(scaling, path):
     figure.suptitle("disable-N on one VB365 server (simulator, %d cores)" % os.cpu_count())
     figure.tight_layout()
     figure.savefig(str(path), dpi=110)
+
+
+def plot_fleet(rows, path):
+    """Wall seconds (begin + end) and requests against the number of servers: a line per forks value, collection and uri."""
+    plt = pyplot()
+    if plt is None:
+        return
+    from matplotlib.ticker import LogFormatter, NullFormatter, ScalarFormatter  # pylint: disable=import-outside-toplevel
+    figure, (walls, requests) = plt.subplots(1, 2, figsize=(11, 4.2))
+    colours = dict((forks, "C%d" % index) for index, forks in enumerate(sorted(set(row["forks"] for row in rows))))
+    for kind, label, style in (("collection", "backupops.veeam", "-"), ("uri", "ansible.builtin.uri", "--")):
+        for forks, points in fleet_points(rows, kind).items():
+            counts = [servers for servers, _row in points]
+            for axis, key in ((walls, "wall_s"), (requests, "requests")):
+                axis.plot(counts, [row[key] for _servers, row in points], style, color=colours[forks], marker="o", label="%s, forks %d" % (label, forks))
+    for axis, title in ((walls, "wall seconds, begin + end"), (requests, "HTTP requests")):
+        axis.set_xlabel("VB365 servers")
+        axis.set_title(title)
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        # Ticks at the measured N; plain numbers (20, 50, 200) rather than 2 x 10^1 on both axes.
+        axis.set_xticks(sorted(set(row["servers"] for row in rows)))
+        axis.xaxis.set_major_formatter(ScalarFormatter())
+        axis.xaxis.set_minor_formatter(NullFormatter())
+        axis.yaxis.set_major_formatter(LogFormatter())
+        axis.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.4)))
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend(fontsize="small")
+    figure.suptitle("maintenance window over N VB365 servers x %d jobs each (simulator, %d cores)" % (FLEET_JOBS, os.cpu_count()))
+    figure.tight_layout()
+    figure.savefig(str(path), dpi=110)
+    print("fleet plot written to %s" % path)
 
 
 if __name__ == "__main__":

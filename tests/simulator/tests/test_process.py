@@ -65,6 +65,37 @@ def test_plain_http_scenario_file_and_extra_ports(tmp_path):
     assert client.process.process.poll() is not None
 
 
+def test_a_fleet_of_300_servers_under_a_low_open_files_limit(tmp_path):
+    """300 VB365 servers are 302 listening sockets: the simulator raises its soft open-files limit (256 here) to the hard one,
+    accepts on every port from one thread (no thread per idle port) and stops at once on SIGTERM."""
+    resource = pytest.importorskip("resource")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1024:
+        pytest.skip("the hard open-files limit is %d" % hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(soft, 256), hard))  # inherited by the simulator
+    try:
+        process = SimProcess(["--vb365-jobs", "1", "--em-jobs", "0", "--extra-vb365-ports", "299"], state_dir=str(tmp_path))
+        client = process.start()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    try:
+        urls = [client.vb365_url] + client.extra_vb365_urls
+        assert len(set(urls)) == 300
+        session = requests.Session()
+        session.trust_env = False
+        session.verify = client.ca_path
+        session.post(urls[-1] + "_sim/reset", json={"generate": {"vb365_jobs": 3}}).raise_for_status()
+        assert len(session.get(urls[-1] + "_sim/state").json()["vb365"]["jobs"]) == 3
+        assert len(session.get(urls[-2] + "_sim/state").json()["vb365"]["jobs"]) == 1
+        with open("/proc/%d/status" % client.info["pid"], encoding="ascii") as status:
+            threads = [int(line.split()[1]) for line in status if line.startswith("Threads:")]
+        assert threads[0] < 20  # the accept loop and the connections' threads, not one per port
+    finally:
+        stopping = time.monotonic()
+        process.stop()
+    assert process.process.returncode == 0 and time.monotonic() - stopping < 3
+
+
 def test_a_process_that_cannot_start_is_reported(tmp_path):
     with pytest.raises(SimError, match="exited"):
         SimProcess(["--scenario", str(tmp_path / "missing.yaml")], state_dir=str(tmp_path)).start()

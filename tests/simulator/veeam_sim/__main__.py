@@ -1,6 +1,7 @@
 """Command line: python -m veeam_sim [options]  (with PYTHONPATH=tests/simulator)."""
 
 import argparse
+import errno
 import json
 import os
 import signal
@@ -8,8 +9,13 @@ import sys
 import tempfile
 import threading
 
+try:
+    import resource
+except ImportError:  # not on Windows
+    resource = None
+
 from . import __version__
-from .server import Listener, Simulator
+from .server import Listener, Simulator, serve_listeners
 from .state import ScenarioError, load_scenario_file
 from .vbrstate import VBR_REVISIONS
 from .tls import make_server_context
@@ -99,8 +105,22 @@ def _url(scheme, host, port, path):
     return "%s://%s:%d%s" % (scheme, shown, port, path)
 
 
+def raise_open_files_limit():
+    """Raise the soft limit on open files to the hard one: each listener and each connection is a descriptor (fleets of 500 servers)."""
+    if resource is None:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft == hard:
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ValueError, OSError):
+        pass  # an unlimited hard limit the kernel caps lower: keep the soft limit, smaller fleets still fit
+
+
 def main(argv=None):
     args = parse_args(argv)
+    raise_open_files_limit()
     try:
         scenario = scenario_from(args)
         state_dir = args.state_dir or tempfile.mkdtemp(prefix="veeam-sim-")
@@ -116,7 +136,11 @@ def main(argv=None):
             listeners.append(Listener(args.host, 0, Simulator(args.username, args.password, scenario, tls=not args.plain_http),
                                       "vb365", context, args.verbose))
     except (ScenarioError, OSError) as exc:
-        sys.stderr.write("veeam_sim: %s\n" % exc)
+        hint = ""
+        if getattr(exc, "errno", None) == errno.EMFILE and resource is not None:
+            hint = " (open-files limit %d: one per listener and per connection; raise the hard limit, ulimit -Hn)" % (
+                resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+        sys.stderr.write("veeam_sim: %s%s\n" % (exc, hint))
         return 2
     scheme = "http" if args.plain_http else "https"
     info = {"vb365_url": _url(scheme, args.host, listeners[0].port, "/"), "em_url": _url(scheme, args.host, listeners[1].port, "/api/"),
@@ -125,8 +149,6 @@ def main(argv=None):
             "ca_path": None if args.plain_http else ca_path, "username": args.username, "password": args.password,
             "extra_vb365_urls": [_url(scheme, args.host, listener.port, "/") for listener in listeners[3:]],
             "extra_vb365_ports": [listener.port for listener in listeners[3:]], "pid": os.getpid()}
-    for listener in listeners:
-        listener.serve_in_thread()
     print("VB365 %s" % info["vb365_url"])
     print("EM %s" % info["em_url"])
     print("VBR %s" % info["vbr_url"])
@@ -147,13 +169,12 @@ def write_ready_file(path, info):
 
 
 def serve_until_signalled(listeners):
+    """Accept connections on every listener from this (the main) thread until SIGINT or SIGTERM; each connection gets a thread."""
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_args: stop.set())
-    while not stop.wait(0.5):
-        pass
+    serve_listeners(listeners, stop)
     for listener in listeners:
-        listener.shutdown()
         listener.server_close()
     return 0
 

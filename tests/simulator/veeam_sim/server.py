@@ -2,6 +2,7 @@
 
 import json
 import re
+import selectors
 import socket
 import ssl
 import sys
@@ -359,6 +360,8 @@ class Listener(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # listen() backlog: many clients (forks) may connect at once while the one accept loop serves hundreds of ports.
+    request_queue_size = 128
 
     def __init__(self, host, port, simulator, api, ssl_context=None, verbose=False):
         if ":" in host:
@@ -393,7 +396,28 @@ class Listener(ThreadingHTTPServer):
         if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError, TimeoutError)):
             super().handle_error(request, client_address)
 
+    def accept_one(self):
+        """Accept one waiting connection and hand it to a thread of its own (serve_listeners saw the socket ready)."""
+        self._handle_request_noblock()
+
     def serve_in_thread(self):
         thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1}, name="veeam-sim-%s-%d" % (self.api, self.port), daemon=True)
         thread.start()
         return thread
+
+
+def serve_listeners(listeners, stop, poll_interval=0.5):
+    """Accept connections for every listener in this thread until `stop` (a threading.Event) is set.
+
+    One selector over all the listening sockets: a fleet of hundreds of VB365 servers would otherwise be hundreds of
+    serve_forever threads, each waking up every poll interval, and shutting them down one after another would take longer
+    than a test waits. Each connection is still served in a thread of its own; `poll_interval` only bounds how long a stop waits.
+    """
+    with selectors.DefaultSelector() as selector:
+        for listener in listeners:
+            # Non-blocking: a connection that goes away between select() and accept() must not stall the other ports.
+            listener.socket.setblocking(False)
+            selector.register(listener, selectors.EVENT_READ)
+        while not stop.is_set():
+            for key, _events in selector.select(poll_interval):
+                key.fileobj.accept_one()
