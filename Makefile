@@ -121,7 +121,7 @@ galaxy-import: build
 pytest: venv
 	$(BIN)/python -m pytest -n 2 -q --durations=5
 
-# meta/runtime.yml promises ansible-core >= $(OLDEST_ANSIBLE_CORE): the VB365, EM and VBR module tests run on it too.
+# meta/runtime.yml promises ansible-core >= $(OLDEST_ANSIBLE_CORE): the VB365, EM and VBR module tests and the window action run on it too.
 OLDEST_ANSIBLE_CORE := 2.16.19
 COMPAT_VENV := $(CURDIR)/.venv-ansible-$(OLDEST_ANSIBLE_CORE)
 compat: venv
@@ -129,7 +129,8 @@ compat: venv
 	  $(COMPAT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check ansible-core==$(OLDEST_ANSIBLE_CORE) -r requirements.txt )
 	@# A representative slice (idempotence, check/diff mode, env credentials, re-login), not the whole suite again.
 	ANSIBLE_BIN_DIR=$(COMPAT_VENV)/bin $(BIN)/python -m pytest -n 2 -q tests/integration/test_o365_job.py tests/integration/test_agent_job.py \
-	  tests/integration/test_vbr_job.py -k "twice or check_mode or diff or environment or expir or info"
+	  tests/integration/test_vbr_job.py tests/integration/test_maintenance_window.py \
+	  -k "twice or check_mode or diff or environment or expir or info or window_action"
 
 # The benchmark of the README's performance section (several hours, most of it the fleet sweep up to 500 servers and the uri baselines;
 # bench.py --fleet-servers 10,50 for a shorter one); results land in tests/benchmark/results/.

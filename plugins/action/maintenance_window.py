@@ -19,7 +19,7 @@ from ansible_collections.backupops.veeam.plugins.module_utils._module import fai
 from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout
 from ansible_collections.backupops.veeam.plugins.plugin_utils import _window as window
 from ansible_collections.backupops.veeam.plugins.plugin_utils._controller import (
-    APIS, JOB_MODULES, ControllerSession, SessionError, connection_option_names,
+    APIS, JOB_MODULES, ControllerSession, SessionError, connection_option_names, module_defaults_for,
 )
 from ansible_collections.backupops.veeam.plugins.plugin_utils._record import RecordError, load, read_text, render, write_atomically
 
@@ -107,18 +107,9 @@ class ActionModule(ActionBase):
         return options
 
     def _module_defaults(self, module, allowed):
-        """The play's module_defaults for `module` (its groups first, then its own name), limited to `allowed` options."""
-        groups = (self._task._parent._play._action_groups or {}).get(module, [])
-        merged = {}
-        for defaults in self._task.module_defaults or []:
-            merged.update(defaults)
-        options = {}
-        for key, values in merged.items():
-            if key.startswith("group/") and key[len("group/"):] in groups:
-                options.update(values or {})
-        options.update(merged.get(module) or {})
-        options = self._templar.template(dict((name, value) for name, value in options.items() if name in allowed))
-        return dict((name, value) for name, value in options.items() if value is not None)
+        """The play's module_defaults for `module` (its action groups and its own name), limited to `allowed` options."""
+        found = module_defaults_for(module, self._task.module_defaults, self._task._parent._play._action_groups, allowed)
+        return dict((name, value) for name, value in self._templar.template(found).items() if value is not None)
 
 
 class Phase(object):

@@ -95,3 +95,21 @@ def _session_spec(api):
 
 def connection_option_names(api):
     return set(connection_options(api))
+
+
+def module_defaults_for(module, module_defaults, action_groups, allowed):
+    """What a task's module_defaults (a list of mappings, outer first) give `module`: its groups' defaults in the order the
+    play lists them, then its own name's; only the `allowed` options. Values are still to be templated."""
+    groups = set("group/" + name for name in (action_groups or {}).get(module, []))
+    merged = _merged(module_defaults or [])
+    options = {}
+    for key in [key for key in merged if key in groups] + [module]:
+        options.update(merged.get(key) or {})
+    return dict((name, value) for name, value in options.items() if name in allowed)
+
+
+def _merged(mappings):
+    merged = {}
+    for mapping in mappings:
+        merged.update(mapping)
+    return merged

@@ -159,8 +159,9 @@ class Window:
                     ANSIBLE_COLLECTIONS_PATH=str(self.collections_path),
                     ANSIBLE_PYTHON_INTERPRETER=str(BIN / "python"),
                     ANSIBLE_NOCOLOR="true", ANSIBLE_RETRY_FILES_ENABLED="false", ANSIBLE_FORKS="5",
-                    # ansible-runner starts the ansible-playbook it finds first on PATH: this virtualenv's.
-                    PATH=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]))
+                    # ansible-runner starts the ansible-playbook it finds first on PATH: this virtualenv's, or the
+                    # compat slice's (ANSIBLE_BIN_DIR).
+                    PATH=os.pathsep.join([str(ANSIBLE_BIN), str(BIN), os.environ.get("PATH", "")]))
 
     def run(self, playbook, check=False, extravars=None, record_dir=None, verbosity=0, env=None, limit=None):
         self.count += 1
