@@ -29,7 +29,6 @@ from veeam_sim.testing import SimProcess  # noqa: E402  pylint: disable=wrong-im
 
 HOSTS = (("vb365-sim", "vb365", "VB365"), ("em-sim", "em", "EM"), ("vbr-sim", "vbr", "VBR"))
 HOST_NAMES = [host for host, _api, _label in HOSTS]
-API_OF_HOST = dict((host, api) for host, api, _label in HOSTS)
 LABEL_OF_API = dict((api, label) for _host, api, label in HOSTS)
 STEPS = (
     ("before", "job_report.yml"),
@@ -38,8 +37,8 @@ STEPS = (
     ("end", "maintenance_end.yml"),
     ("after", "job_report.yml"),
 )
-# Lines of the role worth showing from the begin and end runs (debug tasks of the role).
-SUMMARY_TASKS = ("Summarize the begin", "Summarize the end", "Report recorded jobs that no longer exist", "nothing to restore")
+# The role's one task per host and phase, whose result is the summary worth showing from the begin and end runs.
+SUMMARY_TASKS = ("Record and disable the enabled jobs", "Re-enable the recorded jobs")
 
 
 class Failure(Exception):
@@ -89,15 +88,9 @@ def run_playbook(number, playbook, workdir, inventory, env):
     return results
 
 
-def jobs_from_report(results):
-    """(api, id) -> job, from the info tasks of job_report.yml."""
-    jobs = {}
-    for host, task, res in results:
-        if task.startswith("Read the") and "jobs" in res:
-            api = API_OF_HOST[host]
-            for job in res["jobs"]:
-                jobs[(api, job["id"])] = job
-    return jobs
+def tables_shown(results):
+    """How many servers job_report.yml showed a table for (the report action's msg is the table's lines)."""
+    return sum(1 for _host, task, res in results if "Show the jobs" in task and isinstance(res.get("msg"), list))
 
 
 def show_summaries(results):
@@ -176,7 +169,11 @@ def main():
         for number, (label, playbook) in enumerate(STEPS, start=1):
             results = run_playbook(number, playbook, workdir, inventory, env)
             if playbook == "job_report.yml":
-                reports[label] = jobs_from_report(results)
+                if tables_shown(results) != len(HOSTS):
+                    raise Failure("%s showed %d job tables, not one per server" % (playbook, tables_shown(results)))
+                # The simulator's own state at that moment: the truth the table below compares.
+                reports[label] = dict((key, dict(name=name, enabled=flag, running=running))
+                                      for key, (name, flag, running) in simulator_states(sim).items())
             else:
                 show_summaries(results)
         print_table(reports)
