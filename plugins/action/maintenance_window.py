@@ -88,7 +88,8 @@ class ActionModule(ActionBase):
             session.close()
         result.update(outcome)
         result["warnings"] = result.get("warnings", []) + session.warnings
-        # The summary is the point of the task: shown without -v, as debug shows its msg.
+        # The one-line summary is the point of the task: shown without -v, as debug shows its msg. The result stays that
+        # small (the record is in its file) so that a fleet's output is a few lines per server.
         result["_ansible_verbose_always"] = True
         return session.scrub(result)
 
@@ -146,8 +147,7 @@ class Phase(object):
             stopped = [job["name"] for job in result["jobs"] if "stop" in job["actions"]]
         disabled = [entry["name"] for entry in to_disable]
         left = [job.name for job in jobs if not job.enabled]
-        return dict(self.done, disabled=disabled, stopped=stopped, left_disabled=left, recorded=len(record["jobs"]),
-                    msg=window.begin_summary(disabled, stopped, left, len(record["jobs"]), self.path, self.check_mode))
+        return dict(self.done, msg=window.begin_summary(disabled, stopped, left, len(record["jobs"]), self.path, self.check_mode))
 
     def end(self):
         record = window.record_for_end(load(self.path), self.handed_over)
@@ -168,16 +168,13 @@ class Phase(object):
             result = self._declare([entry["id"] for entry in to_enable], "enabled")
             enabled = [job["name"] for job in result["jobs"] if not job["before"]["enabled"]]
         self._write(window.restored_record(record, missing, utc_now()))
-        self.done.update(enabled=enabled, missing=[entry["name"] for entry in missing])
         return window.end_summary(enabled, to_enable, record, missing, self.check_mode)
 
     def _start_after(self):
         to_start, not_started = window.jobs_to_start(self.session.read_jobs(), self.args["start_after"])
         if to_start:
             self._declare([job.id for job in to_start], "running", wait_for_completion=True, wait_timeout=self.args["start_timeout"])
-        started = [job.name for job in to_start]
-        self.done.update(started=started, not_started=not_started)
-        return window.start_summary(started, not_started, self.check_mode)
+        return window.start_summary([job.name for job in to_start], not_started, self.check_mode)
 
     def _declare(self, ids, state, **options):
         result, failed = self.session.declare(ids, state, **options)

@@ -174,7 +174,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 msg:
-  description: The summary of the phase; for V(report) the lines of the job table.
+  description:
+    - The summary of the phase, one line (for V(report) the lines of the job table). It names the jobs disabled, stopped,
+      left disabled and recorded (V(begin)), re-enabled, already enabled and no longer existing (V(end)), started and not
+      started (O(start_after)); the record file holds the ids.
   returned: always
   type: raw
   sample: Disabled 2 job(s) (Exchange Online Daily, Teams and Groups); no running session stopped; 1 already disabled job(s) ...
@@ -190,45 +193,6 @@ publish_as:
   returned: when the record was written
   type: str
   sample: maintenance_window_records_4711
-disabled:
-  description: V(begin) only. The jobs disabled (or, in check mode, that would be).
-  returned: success, phase=begin
-  type: list
-  elements: str
-stopped:
-  description: V(begin) only. The jobs whose running session was stopped.
-  returned: success, phase=begin
-  type: list
-  elements: str
-left_disabled:
-  description: V(begin) only. The selected jobs that were already disabled, left as they are and not recorded.
-  returned: success, phase=begin
-  type: list
-  elements: str
-recorded:
-  description: V(begin) only. How many jobs the record names.
-  returned: success, phase=begin
-  type: int
-enabled:
-  description: V(end) only. The recorded jobs re-enabled.
-  returned: phase=end and the record had jobs to restore
-  type: list
-  elements: str
-missing:
-  description: V(end) only. The recorded jobs that no longer exist on the server.
-  returned: phase=end and the record had jobs to restore
-  type: list
-  elements: str
-started:
-  description: V(end) only. The O(start_after) jobs started (and awaited).
-  returned: phase=end with start_after
-  type: list
-  elements: str
-not_started:
-  description: V(end) only. The O(start_after) names absent on this server or disabled.
-  returned: phase=end with start_after
-  type: list
-  elements: str
 jobs:
   description: After a failed disable, enable or start, what the job runner did to each job (as the job modules return it).
   returned: failure

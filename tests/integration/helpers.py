@@ -163,14 +163,14 @@ class Window:
                     # compat slice's (ANSIBLE_BIN_DIR).
                     PATH=os.pathsep.join([str(ANSIBLE_BIN), str(BIN), os.environ.get("PATH", "")]))
 
-    def run(self, playbook, check=False, extravars=None, record_dir=None, verbosity=0, env=None, limit=None):
+    def run(self, playbook, check=False, extravars=None, record_dir=None, verbosity=0, env=None, limit=None, diff=False):
         self.count += 1
         private_data_dir = self.tmp_path / ("runner-%d" % self.count)
         private_data_dir.mkdir()
         extravars = dict(extravars or {}, maintenance_window_record_dir=str(record_dir or self.record_dir))
         options = {}
-        if check:
-            options["cmdline"] = "--check"
+        if check or diff:
+            options["cmdline"] = " ".join(["--check"] * check + ["--diff"] * diff)
         if verbosity:
             options["verbosity"] = verbosity
         if limit:

@@ -101,9 +101,9 @@ def test_begin_failing_halfway_then_end_restores_what_was_recorded_and_reports_a
     sim.inject("delete_behind", api="em", method="POST", path="sessionMngr", job=deleted, count=1)
     end = window.run("maintenance_end.yml")
     assert end.status == "successful", end
-    results = end.results("Re-enable the recorded jobs")
-    assert [host for host in sorted(results) if results[host]["missing"]] == ["em-sim"]
-    assert "1 recorded job(s) no longer exist on this server and were not restored: %s." % deleted in results["em-sim"]["msg"]
+    report = end.msgs("Re-enable the recorded jobs")
+    assert [host for host in sorted(report) if "no longer exist on this server" in report[host]] == ["em-sim"]
+    assert "1 recorded job(s) no longer exist on this server and were not restored: %s." % deleted in report["em-sim"]
     expected = {key: flag for key, flag in enabled(before).items() if before[key][0] != deleted}
     assert enabled(snapshot(sim)) == expected
     em_record = window.record("em-sim")
@@ -356,3 +356,16 @@ def test_awx_job_slices_each_publish_their_records_and_the_end_job_restores_ever
         assert end.status == "successful", end
         assert all(result["msg"].startswith("Re-enabled") for result in end.results("Re-enable the recorded jobs").values()), end
     assert enabled(snapshot(sim)) == enabled(before)
+
+
+def test_diff_mode_shows_the_record_and_the_job_flags_before_and_after(window, sim):
+    before = snapshot(sim)
+    begin = window.run("maintenance_begin.yml", check=True, diff=True)
+    assert begin.status == "successful" and sim.writes() == [], begin
+    diff = begin.results("Record and disable the enabled jobs")["vbr-sim"]["diff"]
+    record_diff, jobs_diff = diff
+    assert record_diff["before"] == "" and record_diff["after_header"].endswith("vbr-sim.json")
+    assert sorted(j["name"] for j in json.loads(record_diff["after"])["jobs"]) == names(before, "vbr", True)
+    flipped = [label for label, flags in jobs_diff["after"].items() if flags["enabled"] != jobs_diff["before"][label]["enabled"]]
+    assert sorted(label.split(" (")[0] for label in flipped) == names(before, "vbr", True)
+    assert "--- before" in begin.stdout or "before:" in begin.stdout, "the diff is shown"

@@ -61,7 +61,7 @@ def test_begin_writes_the_record_before_the_first_write_to_a_job(tmp_path):
     [declared] = session.declared
     assert declared["ids"] == ["a", "b"] and declared["state"] == "disabled" and declared["options"]["if_running"] == "stop"
     assert [e["id"] for e in declared["record_on_disk"]["jobs"]] == ["a", "b"], "on disk before the disable was sent"
-    assert result["changed"] and result["disabled"] == ["a", "b"] and result["left_disabled"] == ["c"]
+    assert result["changed"] and result["msg"].startswith("Disabled 2 job(s): a, b; no running session stopped; 1 already disabled")
     assert result["publish_as"] == "maintenance_window_records"
     assert oct(os.stat(result["record_path"]).st_mode & 0o777) == "0o600"
 
@@ -90,7 +90,8 @@ def test_end_restores_the_handed_over_record_then_a_second_end_changes_nothing(t
     variables = {"maintenance_window_records_7": {"vb365-01": handed}}
     session = FakeSession([job("a", enabled=False), job("b", enabled=False)], str(tmp_path / "vb365-01.json"))
     result = phase(session, tmp_path, "end", variables=variables).run()
-    assert [d["ids"] for d in session.declared] == [["a"]] and result["missing"] == ["gone"] and result["changed"]
+    assert [d["ids"] for d in session.declared] == [["a"]] and result["changed"]
+    assert result["msg"].endswith("1 recorded job(s) no longer exist on this server and were not restored: gone.")
     assert read_json(result["record_path"])["state"] == "restored"
     again = phase(FakeSession([job("a")], session.record_path), tmp_path, "end", variables=variables).run()
     assert again["changed"] is False and "publish_as" not in again and again["msg"].endswith("nothing to restore.")
