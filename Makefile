@@ -132,7 +132,7 @@ compat: venv
 	  tests/integration/test_vbr_job.py tests/integration/test_maintenance_window.py \
 	  -k "twice or check_mode or diff or environment or expir or info or window_action"
 
-# The benchmark of the README's performance section (several hours, most of it the fleet sweep up to 500 servers and the uri baselines;
+# The benchmark of the README's performance section (about two hours, most of it the uri baselines;
 # bench.py --fleet-servers 10,50 for a shorter one); results land in tests/benchmark/results/.
 bench: venv
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check matplotlib
