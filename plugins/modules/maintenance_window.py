@@ -154,13 +154,11 @@ seealso:
 """
 
 EXAMPLES = r"""
-# Playbooks use the role, which maps the inventory variables to these options.
-- name: Begin a maintenance window on every Veeam server
-  hosts: vb365_servers:enterprise_managers:vbr_servers
-  gather_facts: false
-  roles:
-    - role: backupops.veeam.maintenance_window
-      maintenance_window_action: begin
+# Playbooks use the role (hosts: the Veeam servers), which maps the inventory variables to these options.
+- name: Begin a maintenance window on this Veeam server
+  ansible.builtin.import_role:
+    name: backupops.veeam.maintenance_window
+    tasks_from: begin
 
 - name: The same phase without the role
   backupops.veeam.maintenance_window:
