@@ -43,4 +43,3 @@ class ActionModule(ActionBase):
             except RecordError as exc:
                 raise AnsibleActionFail(str(exc))
         return result
-

@@ -147,10 +147,37 @@ def case_concurrency(bench, count, latency):
 
 
 def case_noop(bench, count):
-    inventory = bench.inventory()
-    collection = bench.measure("noop-%d" % count, "collection", reset(bench, vb365_jobs(count, False)),
-                               HERE / "collection_disable_vb365.yml", inventory)
-    floor = bench.measure("noop-%d" % count, "ping floor", lambda: None, HERE / "ping.yml", inventory, requests_of=lambda: 0)
+    return against_floor(bench, "noop-%d" % count, reset(bench, vb365_jobs(count, False)), HERE / "collection_disable_vb365.yml",
+                         bench.inventory())
+
+
+def against_floor(bench, case, prepare, playbook, inventory):
+    """A case and the ping floor measured in interleaved pairs (case, ping, case, ping, ...).
+
+    The load of a shared machine moves both runs of a pair alike, so the median of the pair ratios (the collection row's
+    `floor_ratio`) is steadier than the ratio of two medians taken minutes apart; both medians are reported too.
+    """
+    walls, floors, requests, rss = [], [], [], []
+    load_before = round(os.getloadavg()[0], 2)
+    for _run in range(bench.runs):
+        prepare()
+        bench.sim.clear_requests()
+        wall, peak = bench.playbook(playbook, inventory)
+        requests.append(len(bench.sim.requests()["requests"]))
+        floor, _peak = bench.playbook(HERE / "ping.yml", inventory)
+        walls.append(wall)
+        floors.append(floor)
+        rss.append(peak)
+    ratios = [wall / floor for wall, floor in zip(walls, floors)]
+    collection = dict(case=case, variant="collection", wall_s=round(statistics.median(walls), 3), requests=int(statistics.median(requests)),
+                      peak_rss_mb=round(max(rss), 1), runs=bench.runs, load_1m=load_before, floor_ratio=round(statistics.median(ratios), 3),
+                      floor_ratio_range=[round(min(ratios), 3), round(max(ratios), 3)])
+    floor = dict(case=case, variant="ping floor", wall_s=round(statistics.median(floors), 3), requests=0, peak_rss_mb=0.0, runs=bench.runs,
+                 load_1m=load_before)
+    bench.rows.extend([collection, floor])
+    for row in (collection, floor):
+        print("  %-18s %-24s %8.2f s %8d requests %7.1f MB" % (case, row["variant"], row["wall_s"], row["requests"], row["peak_rss_mb"]), flush=True)
+    print("  %-18s %-24s %8.2fx (pairs: %.2f-%.2f)" % (case, "floor ratio, median", collection["floor_ratio"], min(ratios), max(ratios)), flush=True)
     return collection, floor
 
 
@@ -168,11 +195,8 @@ def case_vbr_disable(bench, count, label=None):
 
 def case_vbr_noop(bench, count, label=None):
     """noop-N against Veeam Backup & Replication (every job already disabled) next to Ansible's floor."""
-    inventory = bench.inventory(vbr=True)
-    label = label or "vbr-noop-%d" % count
-    collection = bench.measure(label, "collection", reset(bench, vbr_jobs(count, False)), HERE / "collection_disable_vbr.yml", inventory)
-    floor = bench.measure(label, "ping floor", lambda: None, HERE / "ping.yml", inventory, requests_of=lambda: 0)
-    return collection, floor
+    return against_floor(bench, label or "vbr-noop-%d" % count, reset(bench, vbr_jobs(count, False)), HERE / "collection_disable_vbr.yml",
+                         bench.inventory(vbr=True))
 
 
 def reset(bench, scenario, **config):
