@@ -74,7 +74,7 @@ class ActionModule(ActionBase):
         if args["names"] and args["ids"]:
             return dict(result, failed=True, msg="Select jobs with names or ids, not both (maintenance_window_names, maintenance_window_ids).")
         try:
-            session = ControllerSession(APIS[args["api"]], self._session_options(args), self._task.check_mode)
+            session = ControllerSession(APIS[args["api"]], self._session_options(args), self._task.check_mode, self._task.diff)
         except SessionError as exc:
             return dict(result, failed=True, msg=str(exc))
         phase = Phase(session, args, task_vars["inventory_hostname"], task_vars, self._task.check_mode, self._task.diff)

@@ -124,11 +124,14 @@ class JobProgress(object):
 class JobRunner(object):
     """Read, plan, act, wait, verify: the life of one job module run. The module wrapper turns its outcome into the result."""
 
-    def __init__(self, client, params, check_mode=False, warn=lambda message: None):
+    def __init__(self, client, params, check_mode=False, warn=lambda message: None, with_diff=True):
+        """with_diff: add the before/after diff to the result (only diff mode shows it; for 500 jobs it is half the result,
+        which the module serializes and scrubs and the controller parses)."""
         self.client = client
         self.params = params
         self.check_mode = check_mode
         self.warn = warn
+        self.with_diff = with_diff
         self.progress = []
         self.deadline = None
 
@@ -147,7 +150,10 @@ class JobRunner(object):
         if not self.check_mode:
             self.deadline = time.monotonic() + params["wait_timeout"]
             self._apply()
-        return dict(changed=self.changed(), msg=self.summary(), jobs=self.results(), diff=self.diff())
+        result = dict(changed=self.changed(), msg=self.summary(), jobs=self.results())
+        if self.with_diff:
+            result["diff"] = self.diff()
+        return result
 
     def partial_result(self):
         """After a failure: what changed so far, each job's `after` re-read (best effort) to show what the server has."""

@@ -47,7 +47,7 @@ def run_job_module(api):
     for warning in ignored_options(module.params):
         module.warn(warning)
     client = new_client(api, module.params, module.warn, module.no_log_values.add)
-    conclude(module, client, JobRunner(client, module.params, module.check_mode, module.warn))
+    conclude(module, client, JobRunner(client, module.params, module.check_mode, module.warn, with_diff=module._diff))
 
 
 def run_info_module(api):

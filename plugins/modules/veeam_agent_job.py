@@ -155,7 +155,7 @@ jobs:
       sample: {id: task-3, operation: UpdateJob, state: Finished, success: true, message: Ok}
 diff:
   description: C(before) and C(after) state of every selected job, keyed by C(name (id)).
-  returned: always
+  returned: in diff mode (C(--diff) or the task keyword C(diff))
   type: dict
 http:
   description: The failed request (method, URL, HTTP status, server message) when the module failed talking to the server.

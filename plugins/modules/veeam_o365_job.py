@@ -138,7 +138,7 @@ jobs:
       sample: {id: 5a8c1d3e-77a0-4a43-9c58-2b1a0e6f4c11, status: Running}
 diff:
   description: C(before) and C(after) state of every selected job, keyed by C(name (id)).
-  returned: always
+  returned: in diff mode (C(--diff) or the task keyword C(diff))
   type: dict
 http:
   description: The failed request (method, URL, HTTP status, server message) when the module failed talking to the server.
