@@ -11,7 +11,7 @@ __metaclass__ = type
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.backupops.veeam.plugins.plugin_utils._record import RecordError, read_text, render, write_atomically
+from ansible_collections.backupops.veeam.plugins.plugin_utils._record import RecordError, replace
 
 ARGUMENT_SPEC = dict(
     path=dict(type="path", required=True),
@@ -29,17 +29,11 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         path = args["path"]
-        text = render(args["content"])
         try:
-            before = read_text(path)
+            diff = replace(path, args["content"], self._task.check_mode)
         except RecordError as exc:
             raise AnsibleActionFail(str(exc))
-        result.update(path=path, changed=before != text)
-        if self._task.diff and result["changed"]:
-            result["diff"] = dict(before=before or "", after=text, before_header=path, after_header=path)
-        if result["changed"] and not self._task.check_mode:
-            try:
-                write_atomically(path, text)
-            except RecordError as exc:
-                raise AnsibleActionFail(str(exc))
+        result.update(path=path, changed=diff is not None)
+        if self._task.diff and diff:
+            result["diff"] = diff
         return result

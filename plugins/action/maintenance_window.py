@@ -13,15 +13,12 @@ import datetime
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import IF_RUNNING
-from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobModuleError
-from ansible_collections.backupops.veeam.plugins.module_utils._module import failure_result
-from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout
+from ansible_collections.backupops.veeam.plugins.module_utils._module import EXPECTED_FAILURES as MODULE_FAILURES, failure_result
 from ansible_collections.backupops.veeam.plugins.plugin_utils import _window as window
 from ansible_collections.backupops.veeam.plugins.plugin_utils._controller import (
     APIS, JOB_MODULES, ControllerSession, SessionError, connection_option_names, module_defaults_for,
 )
-from ansible_collections.backupops.veeam.plugins.plugin_utils._record import RecordError, load, read_text, render, write_atomically
+from ansible_collections.backupops.veeam.plugins.plugin_utils._record import RecordError, load, replace
 
 ARGUMENT_SPEC = dict(
     phase=dict(type="str", required=True, choices=["begin", "end", "report"]),
@@ -46,7 +43,8 @@ ARGUMENT_SPEC = dict(
 )
 # The option each API's own setting comes from.
 API_OPTIONS = dict(vb365=("api_version", "vb365_api_version"), em=("format", "em_format"), vbr=("api_version", "vbr_api_version"))
-EXPECTED_FAILURES = (JobModuleError, VeeamApiError, WaitTimeout, RecordError)
+# What a phase may fail with and still produce a result: the modules' expected failures, and a record file it cannot use.
+EXPECTED_FAILURES = MODULE_FAILURES + (RecordError,)
 
 
 def utc_now():
@@ -187,13 +185,11 @@ class Phase(object):
 
     def _write(self, record):
         """Write-ahead: the record is on disk before the first write to a job (in check mode only compared)."""
-        text = render(record)
-        before = read_text(self.path)
-        if before == text:
+        diff = replace(self.path, record, self.check_mode)
+        if diff is None:
             return
         self.done["changed"] = True
         if self.diff:
-            self.diffs.append(dict(before=before or "", after=text, before_header=self.path, after_header=self.path))
+            self.diffs.append(diff)
         if not self.check_mode:
-            write_atomically(self.path, text)
             self.done["publish_as"] = self.publish_as

@@ -49,6 +49,17 @@ def load(path):
     return record
 
 
+def replace(path, content, check_mode=False):
+    """Make the file hold `content` (in check mode only compare): None when it already does, else its diff."""
+    text = render(content)
+    before = read_text(path)
+    if before == text:
+        return None
+    if not check_mode:
+        write_atomically(path, text)
+    return dict(before=before or "", after=text, before_header=path, after_header=path)
+
+
 def write_atomically(path, text):
     """Readable by the owner only, and never half-written: a begin killed mid-write leaves the previous record."""
     directory = os.path.dirname(path) or "."
