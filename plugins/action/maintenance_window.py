@@ -11,6 +11,7 @@ __metaclass__ = type
 import datetime
 
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import IF_RUNNING
 from ansible_collections.backupops.veeam.plugins.module_utils._module import EXPECTED_FAILURES as MODULE_FAILURES, failure_result
@@ -21,8 +22,8 @@ from ansible_collections.backupops.veeam.plugins.plugin_utils._controller import
 from ansible_collections.backupops.veeam.plugins.plugin_utils._record import RecordError, load, replace
 
 ARGUMENT_SPEC = dict(
-    phase=dict(type="str", required=True, choices=["begin", "end", "report"]),
-    api=dict(type="str", required=True, choices=sorted(APIS)),
+    phase=dict(type="str", required=True, choices=["begin", "end", "report", "summary"]),
+    api=dict(type="str", choices=sorted(APIS)),
     server=dict(type="str"),
     port=dict(type="int"),
     username=dict(type="str"),
@@ -38,13 +39,23 @@ ARGUMENT_SPEC = dict(
     if_running=dict(type="str", default="stop", choices=list(IF_RUNNING)),
     wait_timeout=dict(type="int", default=600),
     record_dir=dict(type="path", default="~/.ansible/backupops.veeam/maintenance-window"),
+    records=dict(type="dict", default={}),
+    awx_job_id=dict(type="str"),
+    require_record=dict(type="bool", default=False),
+    progress_interval=dict(type="int", default=60),
+    summary_of=dict(type="str", choices=["begin", "end"]),
     start_after=dict(type="list", elements="str", default=[]),
     start_timeout=dict(type="int", default=3600),
 )
+REQUIRED_IF = [("phase", phase, ["api"]) for phase in ("begin", "end", "report")] + [("phase", "summary", ["summary_of"])]
 # The option each API's own setting comes from.
 API_OPTIONS = dict(vb365=("api_version", "vb365_api_version"), em=("format", "em_format"), vbr=("api_version", "vbr_api_version"))
 # What a phase may fail with and still produce a result: the modules' expected failures, and a record file it cannot use.
 EXPECTED_FAILURES = MODULE_FAILURES + (RecordError,)
+# The variable the role registers each host's phase result in, which the fleet summary reads.
+RESULT_VARIABLE = "_maintenance_window_result"
+
+display = Display()
 
 
 def utc_now():
@@ -67,15 +78,24 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
-        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC, required_if=REQUIRED_IF)
         task_vars = task_vars or {}
+        # The one-line summary is the point of the task: shown without -v, as debug shows its msg. The result stays that
+        # small (the record is in its file) so that a fleet's output is a few lines per server.
+        result["_ansible_verbose_always"] = True
+        if args["phase"] == "summary":
+            return dict(result, changed=False, msg=window.fleet_summary(args["summary_of"], self._play_results(task_vars), self._task.check_mode))
         if args["names"] and args["ids"]:
             return dict(result, failed=True, msg="Select jobs with names or ids, not both (maintenance_window_names, maintenance_window_ids).")
+        host = task_vars["inventory_hostname"]
         try:
-            session = ControllerSession(APIS[args["api"]], self._session_options(args), self._task.check_mode, self._task.diff)
+            session = ControllerSession(APIS[args["api"]], self._session_options(args), self._task.check_mode, self._task.diff,
+                                        notify=lambda message: display.display("%s: %s" % (host, message)),
+                                        notify_every=args["progress_interval"])
         except SessionError as exc:
             return dict(result, failed=True, msg=str(exc))
-        phase = Phase(session, args, task_vars["inventory_hostname"], task_vars, self._task.check_mode, self._task.diff)
+        handed_over = window.handed_over_records(self._handed_over(args, task_vars)).get(host)
+        phase = Phase(session, args, host, handed_over, self._task.check_mode, self._task.diff)
         try:
             outcome = phase.run()
         except PhaseFailed as exc:
@@ -86,10 +106,24 @@ class ActionModule(ActionBase):
             session.close()
         result.update(outcome)
         result["warnings"] = result.get("warnings", []) + session.warnings
-        # The one-line summary is the point of the task: shown without -v, as debug shows its msg. The result stays that
-        # small (the record is in its file) so that a fleet's output is a few lines per server.
-        result["_ansible_verbose_always"] = True
         return session.scrub(result)
+
+    def _handed_over(self, args, task_vars):
+        """{variable: records} from the `records` option and every per-AWX-job key, templated: a variable set as a
+        template (role vars, extra vars holding Jinja) reaches the task variables as its template text."""
+        found = dict((name, self._templar.template(value)) for name, value in task_vars.items()
+                     if name != window.RECORDS_VARIABLE and window.is_records_variable(name))
+        found[window.RECORDS_VARIABLE] = args["records"]
+        return found
+
+    def _play_results(self, task_vars):
+        """{host: its phase result, or None} for every host of the play (failed ones included)."""
+        hostvars = task_vars.get("hostvars", {})
+        results = {}
+        for host in task_vars.get("ansible_play_hosts_all", []):
+            registered = hostvars[host].get(RESULT_VARIABLE) if host in hostvars else None
+            results[host] = self._templar.template(registered) if isinstance(registered, dict) else None
+        return results
 
     def _session_options(self, args):
         """The job modules' connection options: this task's, over the play's module_defaults for the API's job module."""
@@ -114,14 +148,14 @@ class ActionModule(ActionBase):
 class Phase(object):
     """begin, end or report for one host; `done` keeps what the result must show even when a later step fails."""
 
-    def __init__(self, session, args, host, variables, check_mode, diff):
+    def __init__(self, session, args, host, handed_over, check_mode, diff):
         self.session = session
         self.args = args
         self.host = host
         self.api = args["api"]
         self.path = window.record_path(args["record_dir"], host)
-        self.handed_over = window.handed_over_records(variables).get(host)
-        self.publish_as = window.publication_key(variables.get("awx_job_id"))
+        self.handed_over = handed_over
+        self.publish_as = window.publication_key(args.get("awx_job_id"))
         self.check_mode = check_mode
         self.diff = diff
         self.done = dict(changed=False, record_path=self.path)
@@ -134,44 +168,83 @@ class Phase(object):
         return outcome
 
     def begin(self):
-        earlier = window.unrestored(self.api, [load(self.path), self.handed_over])
+        file_record = load(self.path)
+        refusal = window.other_api_refusal([file_record, self.handed_over], self.api, self.path)
+        if refusal:
+            raise PhaseFailed(dict(msg=refusal))
+        earlier = window.unrestored(self.api, [file_record, self.handed_over])
         jobs = self.session.read_jobs(self.args["names"], self.args["ids"])
         record, to_disable = window.begin_record(self.host, self.api, self.session.server, jobs, earlier, utc_now())
         self._write(record)
-        stopped = []
-        if to_disable:
+        stopped = self._quiesce(record, to_disable) if to_disable else []
+        disabled = [entry["name"] for entry in to_disable]
+        held_ids = set(entry["id"] for old in earlier for entry in old.get("jobs", []))
+        held = [job.name for job in jobs if not job.enabled and job.id in held_ids]
+        left = [job.name for job in jobs if not job.enabled and job.id not in held_ids]
+        self.done["counts"] = dict(disabled=len(disabled), stopped=len(stopped), held=len(held), left=len(left))
+        return dict(self.done, msg=window.begin_summary(disabled, stopped, held, left, len(record["jobs"]), self.path, record["created"],
+                                                        self.check_mode))
+
+    def _quiesce(self, record, to_disable):
+        """Disable the jobs, then stop or wait for their sessions; on a failure the record says what was done."""
+        try:
             result = self._declare([entry["id"] for entry in to_disable], "disabled", if_running=self.args["if_running"],
                                    wait_timeout=self.args["wait_timeout"])
-            stopped = [job["name"] for job in result["jobs"] if "stop" in job["actions"]]
-        disabled = [entry["name"] for entry in to_disable]
-        left = [job.name for job in jobs if not job.enabled]
-        return dict(self.done, msg=window.begin_summary(disabled, stopped, left, len(record["jobs"]), self.path, self.check_mode))
+        except PhaseFailed as exc:
+            jobs = exc.result.get("jobs", [])
+            # As the runner re-read them after the failure: a disable sent without effect is not counted.
+            disabled = [job["name"] for job in jobs if "disable" in job["actions"] and not job["after"]["enabled"]]
+            still_running = [job["name"] for job in jobs if job["after"]["running"] and self.args["if_running"] != "leave"]
+            message = window.begin_failure(exc.result["msg"], disabled, to_disable, still_running, len(record["jobs"]), self.path)
+            self._write(window.failed_begin_record(record, disabled, still_running, exc.result["msg"], utc_now()))
+            raise PhaseFailed(dict(exc.result, msg=message))
+        return [job["name"] for job in result["jobs"] if "stop" in job["actions"]]
 
     def end(self):
         record = window.record_for_end(load(self.path), self.handed_over)
-        reason = window.nothing_to_restore(record, self.api, self.path)
-        messages = [reason] if reason else [self._restore(record)]
+        blocker = window.end_blocker(record, self.api, self.path)
+        if blocker:
+            return self._nothing_to_restore(*blocker)
+        jobs = self.session.read_jobs()
+        to_enable, missing = window.split_recorded(record, jobs)
+        messages = [self._restore(record, to_enable, missing)]
         if self.args["start_after"]:
-            messages.append(self._start_after())
+            messages.append(self._start_after(jobs, to_enable, messages[0]))
         return dict(self.done, msg=" ".join(messages))
+
+    def _nothing_to_restore(self, kind, message):
+        self.done.update(blocker=kind, counts=dict(restored=0, already_enabled=0, missing=0, started=0))
+        if kind == window.OTHER_API or (kind == window.NO_RECORD and self.args["require_record"]):
+            raise PhaseFailed(dict(msg=message + (" (maintenance_window_require_record is true)" if kind == window.NO_RECORD else "")))
+        if kind == window.NO_RECORD:
+            self.session.warnings.append(message)
+        return dict(self.done, msg=message)
 
     def report(self):
         entries = self.session.read_entries()
-        return dict(self.done, msg=window.report_table(self.api, self.host, entries))
+        record = window.record_for_end(load(self.path), self.handed_over)
+        return dict(self.done, msg=window.report_table(self.api, self.host, entries, record, self.path))
 
-    def _restore(self, record):
-        to_enable, missing = window.split_recorded(record, self.session.read_jobs())
+    def _restore(self, record, to_enable, missing):
         enabled = []
         if to_enable:
             result = self._declare([entry["id"] for entry in to_enable], "enabled")
             enabled = [job["name"] for job in result["jobs"] if not job["before"]["enabled"]]
         self._write(window.restored_record(record, missing, utc_now()))
+        self.done["counts"] = dict(restored=len(enabled), already_enabled=len(to_enable) - len(enabled), missing=len(missing), started=0)
         return window.end_summary(enabled, to_enable, record, missing, self.check_mode)
 
-    def _start_after(self):
-        to_start, not_started = window.jobs_to_start(self.session.read_jobs(), self.args["start_after"])
+    def _start_after(self, jobs, restored, restore_summary):
+        try:
+            to_start, not_started = window.jobs_to_start(jobs, self.args["start_after"], [entry["id"] for entry in restored])
+        except MODULE_FAILURES as exc:
+            # The restore is done (and said); only the start_after list was wrong.
+            raise PhaseFailed(dict(msg="%s maintenance_window_start_after: %s; nothing was started." % (restore_summary, exc)))
         if to_start:
-            self._declare([job.id for job in to_start], "running", wait_for_completion=True, wait_timeout=self.args["start_timeout"])
+            # In check mode the restored jobs are still disabled when read: plan their start as a real run, enabled, would.
+            self._declare([job.id for job in to_start], "running", wait_for_completion=True, wait_timeout=self.args["start_timeout"],
+                          enable_if_disabled=self.check_mode)
+        self.done["counts"]["started"] = len(to_start)
         return window.start_summary([job.name for job in to_start], not_started, self.check_mode)
 
     def _declare(self, ids, state, **options):

@@ -19,9 +19,10 @@ ENABLE = "enable"
 DISABLE = "disable"
 START = "start"
 
-# Every plan is a subsequence of this order, so many jobs can be driven phase by phase
-# (all stops, one shared wait for idleness, all flag changes, all starts).
-PHASES = (STOP, AWAIT_IDLE, ENABLE, DISABLE, START)
+# Every plan is a subsequence of this order, so many jobs can be driven phase by phase (all flag changes, all stops, one
+# shared wait for idleness, all starts). Schedules are switched off before any wait: a job whose session has not ended
+# yet must not hold the others' schedules on, and a wait that times out leaves every schedule off.
+PHASES = (ENABLE, DISABLE, STOP, AWAIT_IDLE, START)
 WRITES = (STOP, ENABLE, DISABLE, START)
 
 STATES = ("enabled", "disabled", "running", "stopped")
@@ -58,7 +59,7 @@ def _plan_enabled(current, _if_running, _enable_if_disabled):
 def _plan_disabled(current, if_running, _enable_if_disabled):
     quiet = {"stop": (STOP, AWAIT_IDLE), "wait": (AWAIT_IDLE,)}.get(if_running, ()) if current.running else ()
     running = current.running and not quiet
-    return Plan(quiet + ((DISABLE,) if current.enabled else ()), JobState(False, running))
+    return Plan(((DISABLE,) if current.enabled else ()) + quiet, JobState(False, running))
 
 
 def _plan_running(current, _if_running, enable_if_disabled):

@@ -124,14 +124,18 @@ class JobProgress(object):
 class JobRunner(object):
     """Read, plan, act, wait, verify: the life of one job module run. The module wrapper turns its outcome into the result."""
 
-    def __init__(self, client, params, check_mode=False, warn=lambda message: None, with_diff=True):
+    def __init__(self, client, params, check_mode=False, warn=lambda message: None, with_diff=True, notify=None, notify_every=60):
         """with_diff: add the before/after diff to the result (only diff mode shows it; for 500 jobs it is half the result,
-        which the module serializes and scrubs and the controller parses)."""
+        which the module serializes and scrubs and the controller parses).
+        notify: told every `notify_every` seconds of a long wait what is still awaited (a module has no one to tell; the
+        maintenance window's action shows it on the controller)."""
         self.client = client
         self.params = params
         self.check_mode = check_mode
         self.warn = warn
         self.with_diff = with_diff
+        self.notify = notify
+        self.notify_every = notify_every
         self.progress = []
         self.deadline = None
 
@@ -156,16 +160,22 @@ class JobRunner(object):
         return result
 
     def partial_result(self):
-        """After a failure: what changed so far, each job's `after` re-read (best effort) to show what the server has."""
-        acted = [entry for entry in self.progress if entry.actions]
-        if acted:
+        """After a failure: what changed so far, and each job's `after` as the server has it, never as planned.
+
+        When anything was sent, every job is re-read (best effort); a job the read does not show keeps its last known
+        state: the state before the run when nothing was sent to it.
+        """
+        current = {}
+        if any(entry.actions for entry in self.progress):
             try:
-                current = self._read(acted)
+                current = self._read(self.progress)
             except VeeamApiError:
-                current = {}
-            for entry in acted:
-                if entry.job.id in current:
-                    entry.after = state_of(current[entry.job.id])
+                pass
+        for entry in self.progress:
+            if entry.job.id in current:
+                entry.after = state_of(current[entry.job.id])
+            elif not entry.actions and entry.latest is None:
+                entry.after = entry.before
         return dict(changed=self.changed(), jobs=self.results())
 
     def _apply(self):
@@ -319,9 +329,14 @@ class JobRunner(object):
                     entry.after = state_of(entry.latest)
             return all(done(entry, current.get(entry.job.id)) for entry in entries)
 
+        def progress(elapsed, seen):
+            self.notify("still waiting for %s (%s s so far, wait_timeout %s s): %s" % (
+                what, format_seconds(elapsed), format_seconds(self.params["wait_timeout"]), seen))
+
         try:
             wait_until(lambda: self._read(entries), all_done, what, max(timeout, 0), self.params["wait_sleep"],
-                       describe=lambda current: _pending(entries, done, current))
+                       describe=lambda current: _pending(entries, done, current),
+                       progress=progress if self.notify else None, progress_every=self.notify_every)
         except WaitTimeout as exc:
             # The deadline is shared by the whole run, so name the budget the user set, not what was left of it.
             raise WaitTimeout(exc.what, self.params["wait_timeout"], exc.last_state)

@@ -24,22 +24,29 @@ class WaitTimeout(Exception):
         self.last_state = last_state
 
 
-def wait_until(fetch, done, what, timeout, sleep, describe=str, clock=time.monotonic, pause=time.sleep):
+def wait_until(fetch, done, what, timeout, sleep, describe=str, clock=time.monotonic, pause=time.sleep, progress=None, progress_every=60):
     """Call `fetch()` until `done(state)` holds, then return that state.
 
     Polling starts at FIRST_POLL_DELAY and doubles up to `sleep`, so a quick
     operation is noticed quickly without hammering the server on a slow one.
-    Raises WaitTimeout once `timeout` seconds have passed.
+    Raises WaitTimeout once `timeout` seconds have passed. `progress(elapsed, description)`, when given, hears about
+    the wait every `progress_every` seconds, so a long wait is not minutes of silence.
     """
-    deadline = clock() + timeout
+    start = clock()
+    deadline = start + timeout
+    next_progress = start + progress_every
     delay = min(FIRST_POLL_DELAY, sleep)
     while True:
         state = fetch()
         if done(state):
             return state
-        remaining = deadline - clock()
+        now = clock()
+        remaining = deadline - now
         if remaining <= 0:
             raise WaitTimeout(what, timeout, describe(state))
+        if progress is not None and now >= next_progress:
+            progress(now - start, describe(state))
+            next_progress = now + progress_every
         pause(min(delay, remaining))
         delay = min(delay * 2, sleep)
 

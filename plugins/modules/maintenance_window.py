@@ -16,12 +16,16 @@ description:
   - The engine of the P(backupops.veeam.maintenance_window#role) role; playbooks use the role, which passes the inventory
     variables. One task per host and phase does all the work, so a fleet of servers costs one task execution per host.
   - V(begin) reads the jobs (all, or O(names) / O(ids); on Veeam Backup & Replication only the O(vbr_types)), records the
-    enabled ones together with the jobs of an unrestored earlier begin, writes that record to a file on the controller
-    B(before) any change, disables exactly the jobs enabled now (with O(if_running)), and summarizes.
-  - V(end) takes the record handed over by an AWX workflow (the variables C(maintenance_window_records) and
+    enabled ones together with the jobs of an unrestored earlier begin (the file's or a handed-over one), writes that record to
+    a file on the controller B(before) any change, disables exactly the jobs enabled now, then stops or awaits their sessions
+    (O(if_running)), and summarizes. It refuses to replace an open window of another API. When it fails halfway it says how many
+    jobs it disabled and where the record is, and the record says so too.
+  - V(end) takes the record handed over by an AWX workflow (O(records) and the variables
     C(maintenance_window_records_<AWX job id>)), else the record file; re-enables the recorded jobs that still exist, reports the
-    deleted ones, marks the record C(restored) so that a second end changes nothing, then starts O(start_after) jobs.
-  - V(report) shows the jobs as a table. Changes nothing.
+    deleted ones, marks the record C(restored) so that a second end changes nothing, then starts O(start_after) jobs. With no record
+    it warns (fails with O(require_record)).
+  - V(report) shows the jobs as a table, with the jobs an open window holds disabled and since when. Changes nothing.
+  - V(summary) (with C(run_once)) sums up the V(begin) or V(end) results the role registered for every host of the play in one line.
   - Runs in the controller's process whatever host the task is for, with the same connection options, checks and clients as
     the job modules and one login per phase. Requests come from the controller (or the execution environment), as from the job
     modules the role used to run with C(delegate_to=localhost); the task keyword C(environment) does not reach it.
@@ -37,13 +41,12 @@ options:
       - Which side of the window.
     type: str
     required: true
-    choices: [begin, end, report]
+    choices: [begin, end, report, summary]
   api:
     description:
       - Which API the server is, V(vb365) (Veeam Backup for Microsoft 365), V(em) (Enterprise Manager, Veeam Agent jobs) or V(vbr)
-        (Veeam Backup & Replication).
+        (Veeam Backup & Replication). Required except with O(phase=summary).
     type: str
-    required: true
     choices: [em, vb365, vbr]
   server:
     description:
@@ -104,7 +107,8 @@ options:
     default: []
   if_running:
     description:
-      - V(begin) only. What to do with a job whose session runs, as the job modules' C(if_running).
+      - V(begin) only. What to do with a job whose session runs, as the job modules' C(if_running). Every schedule is disabled
+        first; a wait that times out leaves the schedules off and names the sessions still running.
     type: str
     choices: [leave, stop, wait]
     default: stop
@@ -113,6 +117,33 @@ options:
       - V(begin) only. Seconds to wait for sessions to end.
     type: int
     default: 600
+  progress_interval:
+    description:
+      - During a wait (sessions to end, started runs to finish), a line on the controller's output every this many seconds names
+        what is still awaited.
+    type: int
+    default: 60
+  records:
+    description:
+      - Records handed over (AWX workflow artifacts, extra variables), keyed by inventory host name. The role passes
+        C(maintenance_window_records). The variables C(maintenance_window_records_<n>) of the host are read as well; records of
+        the same begin under several keys are merged.
+    type: dict
+    default: {}
+  awx_job_id:
+    description:
+      - The AWX job id (the role passes C(awx_job_id)): the record is published under C(maintenance_window_records_<awx_job_id>).
+    type: str
+  require_record:
+    description:
+      - V(end) only. Fail when the host has no record (no file, nothing handed over) instead of warning.
+    type: bool
+    default: false
+  summary_of:
+    description:
+      - With O(phase=summary), the phase to sum up.
+    type: str
+    choices: [begin, end]
   record_dir:
     description:
       - Directory on the controller with one record per host, C(<record_dir>/<inventory_hostname>.json) (mode C(0600), the directory
@@ -121,8 +152,8 @@ options:
     default: ~/.ansible/backupops.veeam/maintenance-window
   start_after:
     description:
-      - V(end) only. Names of jobs to start once the recorded jobs are restored; their runs are awaited. Names absent on the server
-        or disabled jobs are reported, not started.
+      - V(end) only. Names of jobs of this server to start once the recorded jobs are restored; their runs are awaited. A name the
+        server does not know fails (after the restore); a job disabled after the restore is reported, not started.
     type: list
     elements: str
     default: []
@@ -160,6 +191,12 @@ EXAMPLES = r"""
     name: backupops.veeam.maintenance_window
     tasks_from: begin
 
+- name: One line for every host of the play
+  backupops.veeam.maintenance_window:
+    phase: summary
+    summary_of: begin
+  run_once: true
+
 - name: The same phase without the role
   backupops.veeam.maintenance_window:
     phase: begin
@@ -178,7 +215,19 @@ msg:
       started (O(start_after)); the record file holds the ids.
   returned: always
   type: raw
-  sample: Disabled 2 job(s) (Exchange Online Daily, Teams and Groups); no running session stopped; 1 already disabled job(s) ...
+  sample: "Disabled 2 job(s): Exchange Online Daily, Teams and Groups; no running session stopped; 1 already disabled job(s) ..."
+counts:
+  description:
+    - What V(begin) did (C(disabled), C(stopped), C(held) by an earlier begin, C(left) disabled from before the window) or V(end)
+      did (C(restored), C(already_enabled), C(missing), C(started)), for the fleet summary.
+  returned: success of begin and end
+  type: dict
+  sample: {"disabled": 4, "stopped": 1, "held": 0, "left": 2}
+blocker:
+  description: Why V(end) had nothing to restore, C(already_restored), C(no_record) or C(other_api).
+  returned: when end had nothing to restore
+  type: str
+  sample: no_record
 record_path:
   description: The record file of this host.
   returned: always

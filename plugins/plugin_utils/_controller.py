@@ -35,13 +35,16 @@ class SessionError(Exception):
 class ControllerSession(object):
     """One server, one client: read its jobs and declare their state, as the job and info modules would."""
 
-    def __init__(self, api, options, check_mode=False, with_diff=False):
+    def __init__(self, api, options, check_mode=False, with_diff=False, notify=None, notify_every=60):
         """`options`: the job modules' connection options (plus `type` for VBR); unset ones fall back as in the modules.
-        `with_diff`: declarations return the jobs' before/after diff (diff mode)."""
+        `with_diff`: declarations return the jobs' before/after diff (diff mode).
+        `notify`: told every `notify_every` seconds what a long wait still waits for."""
         self.api = api
         self.options = options
         self.check_mode = check_mode
         self.with_diff = with_diff
+        self.notify = notify
+        self.notify_every = notify_every
         self.warnings = []
         self.secrets = set()
         self.params = self._validated(_session_spec(api), options)
@@ -69,7 +72,7 @@ class ControllerSession(object):
     def declare(self, ids, state, **options):
         """(result, failed) of the job module with these options on the jobs with these ids."""
         runner = JobRunner(self.client, self._validated(module_spec(self.api, JOB), dict(self.options, id=ids, state=state, **options)),
-                           self.check_mode, self.warnings.append, self.with_diff)
+                           self.check_mode, self.warnings.append, self.with_diff, self.notify, self.notify_every)
         return attempt(runner)
 
     def close(self):

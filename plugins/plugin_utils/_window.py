@@ -15,6 +15,8 @@ __metaclass__ = type
 import os
 import re
 
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import select_jobs
+
 RECORD_FORMAT = 1
 ACTIVE = "active"
 RESTORED = "restored"
@@ -36,30 +38,39 @@ def publication_key(job_id=None):
     return "%s_%s" % (RECORDS_VARIABLE, job_id) if job_id not in (None, "") else RECORDS_VARIABLE
 
 
-def handed_over_records(variables):
-    """Every record handed over by an AWX workflow: `maintenance_window_records` and the per-job keys, host -> record.
+def is_records_variable(name):
+    """Whether a variable may hand over records: `maintenance_window_records` or a per-AWX-job key of it."""
+    return _RECORDS_VARIABLE_NAME.match(name) is not None
 
-    Later keys win for the same host only when they describe a later begin (their `created` is newer), so the order in
-    which AWX applies slice artifacts cannot bring back an older record.
+
+_RECORDS_VARIABLE_NAME = re.compile("^%s(_.+)?$" % RECORDS_VARIABLE)
+
+
+def handed_over_records(variables):
+    """Every record handed over (AWX workflow artifacts, extra vars), host -> record, from {variable name: its value}.
+
+    For one host the record of the later begin wins (its `created` is newer), so the order in which AWX applies the
+    artifacts cannot bring back an older record. Records of the same begin are combined: a restored one is the later
+    news; active ones (a begin, then its rerun in another job) are merged, so no job an earlier begin recorded is lost.
     """
-    pattern = re.compile("^%s(_.+)?$" % RECORDS_VARIABLE)
     handed = {}
     for name in sorted(variables):
-        if not pattern.match(name) or not isinstance(variables[name], dict):
+        if not is_records_variable(name) or not isinstance(variables[name], dict):
             continue
         for host, record in variables[name].items():
-            if isinstance(record, dict) and _newer_or_same(record, handed.get(host)):
-                handed[host] = record
+            if isinstance(record, dict):
+                handed[host] = _combined(handed.get(host), record)
     return handed
 
 
-def _newer_or_same(record, other):
-    if other is None:
-        return True
-    if record.get("created") != other.get("created"):
-        return (record.get("created") or "") > (other.get("created") or "")
-    # The same begin: a restored record is the later news.
-    return record.get("state") == RESTORED or other.get("state") != RESTORED
+def _combined(known, record):
+    if known is None:
+        return record
+    if record.get("created") != known.get("created"):
+        return record if (record.get("created") or "") > (known.get("created") or "") else known
+    if RESTORED in (record.get("state"), known.get("state")):
+        return record if record.get("state") == RESTORED else known
+    return dict(record, jobs=_unique(known.get("jobs", []) + record.get("jobs", [])))
 
 
 def unrestored(api, records):
@@ -86,6 +97,20 @@ def _unique(entries):
     return kept
 
 
+def other_api_refusal(records, api, path):
+    """Why a begin must not go on: an unrestored record of this host belongs to another API (or None).
+
+    Replacing it would lose what that window disabled; the operator decides which API the host is.
+    """
+    for record in records:
+        if record and record.get("state") == ACTIVE and record.get("api", api) != api:
+            return ("This host has an open maintenance window on %s (begun %s, record %s or the handed-over %s); a begin on %s "
+                    "would replace that record and lose what it disabled. End that window first (with veeam_api=%s), or move the "
+                    "record away if it is stale." % (API_TITLES.get(record["api"], record["api"]), record.get("created"), path,
+                                                     RECORDS_VARIABLE, API_TITLES.get(api, api), record["api"]))
+    return None
+
+
 def record_for_end(file_record, handed_over):
     """The record an end works from: the handed-over one (AWX workflow), unless the file on this controller already marks
     that same begin restored; else the file's."""
@@ -96,16 +121,28 @@ def record_for_end(file_record, handed_over):
     return handed_over
 
 
-def nothing_to_restore(record, api, path):
-    """Why an end leaves this host alone, or None when it has jobs to restore."""
+# Why an end has nothing to restore: each is a different outcome (see end_blocker).
+ALREADY_RESTORED, NO_RECORD, OTHER_API = "already_restored", "no_record", "other_api"
+
+
+def end_blocker(record, api, path):
+    """(kind, message) when an end has nothing to restore on this host, or None when it has a record to restore.
+
+    ALREADY_RESTORED is fine (a second end). NO_RECORD is fine for a host that never began and wrong for one whose record
+    was lost on the way, so the caller warns (or fails, when a record is required). OTHER_API is always a failure.
+    """
     state = record.get("state")
     if state == ACTIVE and record.get("api", api) == api:
         return None
     if state == RESTORED:
-        return "The record of this host is already restored (%s); nothing to restore." % record.get("restored")
+        return ALREADY_RESTORED, "The record of this host is already restored (%s); nothing to restore." % record.get("restored")
     if state == ACTIVE:
-        return "The record of this host is for another API (%s); nothing to restore." % record.get("api")
-    return "No record of a begin for this host (%s or %s); nothing to restore." % (path, RECORDS_VARIABLE)
+        return OTHER_API, ("The record of this host (%s or the handed-over %s) is an open window on %s, not %s: nothing was restored. "
+                           "Run end with veeam_api=%s for this host." % (path, RECORDS_VARIABLE, API_TITLES.get(record["api"], record["api"]),
+                                                                        API_TITLES.get(api, api), record["api"]))
+    return NO_RECORD, ("No record of a begin for this host (%s or the handed-over %s): nothing restored. Right for a host that never "
+                       "began a window; if it did, its record did not reach this run: hand over the begin job's artifacts or run "
+                       "end where the record file is." % (path, RECORDS_VARIABLE))
 
 
 def split_recorded(record, jobs):
@@ -119,24 +156,44 @@ def restored_record(record, missing, now):
     return dict(record, state=RESTORED, missing=missing, restored=now)
 
 
-def jobs_to_start(jobs, names):
-    """(to_start, not_started): jobs named in start_after that exist here and are enabled; the other names."""
-    to_start = [job for job in jobs if job.name in names and job.enabled]
-    started = set(job.name for job in to_start)
-    return to_start, [name for name in names if name not in started]
+def failed_begin_record(record, disabled, still_running, message, now):
+    """The record after a begin that failed: still active (end restores every recorded job), plus what the begin had done."""
+    return dict(record, begin_failed=dict(at=now, msg=message, disabled=disabled, still_running=still_running))
+
+
+def begin_failure(reason, disabled, to_disable, still_running, recorded, path):
+    """The message of a begin that failed halfway: what it did, where the record is, that end restores it."""
+    text = "Begin failed after disabling %d of %d job(s)%s: %s" % (len(disabled), len(to_disable), _listed(disabled), reason.rstrip("."))
+    if still_running:
+        text += ". Their schedules are off, but the session(s) of %s are still running" % ", ".join(still_running)
+    return text + ". The record %s names %d job(s); run end to re-enable them." % (path, recorded)
+
+
+def jobs_to_start(jobs, names, reenabled_ids=()):
+    """(to_start, not_started): of the jobs named in start_after (every name must be a job of this server, or
+    JobModuleError names the unknown ones), those enabled once the end has restored the record, and the disabled ones.
+    `reenabled_ids`: the jobs the end re-enables (in check mode still disabled when read)."""
+    named = select_jobs(jobs, names=names)
+    reenabled = set(reenabled_ids)
+    to_start = [job for job in named if job.enabled or job.id in reenabled]
+    return to_start, [job.name for job in named if job not in to_start]
 
 
 def _listed(names):
     return (": " + ", ".join(names)) if names else ""
 
 
-def begin_summary(disabled, stopped, left, recorded, path, check_mode):
+def begin_summary(disabled, stopped, held, left, recorded, path, since, check_mode):
+    """`held`: jobs disabled by this window's earlier begin; `left`: jobs disabled before the window."""
     would = check_mode
-    return "%s %d job(s)%s; %s %d already disabled job(s) left as they are; %d job(s) recorded for the end in %s%s." % (
-        "Would disable" if would else "Disabled", len(disabled), _listed(disabled),
-        ("%s the running session of %d job(s)%s;" % ("would stop" if would else "stopped", len(stopped), _listed(stopped))
-         if stopped else "no running session stopped;"),
-        len(left), recorded, path, " (not written in check mode)" if would else "")
+    parts = ["%s %d job(s)%s" % ("Would disable" if would else "Disabled", len(disabled), _listed(disabled)),
+             ("%s the running session of %d job(s)%s" % ("would stop" if would else "stopped", len(stopped), _listed(stopped))
+              if stopped else "no running session stopped")]
+    if held:
+        parts.append("%d job(s) still held disabled by this window since %s%s" % (len(held), since, _listed(held)))
+    parts.append("%d already disabled job(s) left as they are" % len(left))
+    parts.append("%d job(s) recorded for the end in %s%s" % (recorded, path, " (not written in check mode)" if would else ""))
+    return "; ".join(parts) + "."
 
 
 def end_summary(enabled, to_enable, record, missing, check_mode):
@@ -150,21 +207,56 @@ def end_summary(enabled, to_enable, record, missing, check_mode):
 
 
 def start_summary(started, not_started, check_mode):
-    return "%s %d job(s) after the window%s; not started (absent on this server or disabled): %s." % (
+    return "%s %d job(s) after the window%s; not started (disabled): %s." % (
         "Would start" if check_mode else "Started", len(started), _listed(started), ", ".join(not_started) or "none")
 
 
-def report_table(api, host, jobs):
-    """The lines of the job table `report` shows: a title, a header, one line per job."""
+def window_line(record, path):
+    """What `report` says about this host's window: open (since when, how many jobs end re-enables), restored, or none."""
+    state = record.get("state")
+    if state == ACTIVE:
+        return "Open maintenance window on %s since %s (record %s): end re-enables the %d job(s) marked HELD." % (
+            API_TITLES.get(record.get("api"), record.get("api")), record.get("created"), path, len(record.get("jobs", [])))
+    if state == RESTORED:
+        return "No open maintenance window: the last one (begun %s) was restored %s (record %s)." % (
+            record.get("created"), record.get("restored"), path)
+    return "No open maintenance window: no record file %s and none handed over." % path
+
+
+def report_table(api, host, jobs, record, path):
+    """The lines `report` shows: a title, the window line, a header, one line per job (HELD: re-enabled by end)."""
+    held = set(entry["id"] for entry in record.get("jobs", [])) if record.get("state") == ACTIVE and record.get("api") == api else set()
     width = max([len(job["name"]) for job in jobs] + [4])
-    line = "%-" + str(width) + "s  %-8s  %-7s  %-11s  %s"
+    line = "%-" + str(width) + "s  %-8s  %-7s  %-11s  %-20s  %s"
     lines = ["%s %s: %d job(s), %d enabled, %d running" % (
         API_TITLES[api], host, len(jobs), sum(1 for job in jobs if job["enabled"]), sum(1 for job in jobs if job["running"])),
-        line % ("JOB", "ENABLED", "RUNNING", "LAST STATUS", "NEXT RUN")]
+        window_line(record, path),
+        line % ("JOB", "ENABLED", "RUNNING", "LAST STATUS", "NEXT RUN", "HELD SINCE")]
     for job in jobs:
-        lines.append(line % (job["name"], _yes(job["enabled"]), _yes(job["running"]), job["last_status"] or "-", job["next_run"] or "-"))
+        lines.append(line % (job["name"], _yes(job["enabled"]), _yes(job["running"]), job["last_status"] or "-", job["next_run"] or "-",
+                             record["created"] if job["id"] in held else "-"))
     return lines
 
 
 def _yes(flag):
     return "yes" if flag else "no"
+
+
+# What each phase counts per host, in the order the fleet summary shows them.
+COUNTS = dict(begin=("disabled", "stopped", "held", "left"), end=("restored", "already_enabled", "missing", "started"))
+_COUNT_LABELS = dict(disabled="disabled", stopped="sessions stopped", held="held from an earlier begin",
+                     left="disabled before the window", restored="re-enabled", already_enabled="already enabled",
+                     missing="recorded but deleted", started="started after the window")
+
+
+def fleet_summary(phase, results, check_mode=False):
+    """One line for every host of the play: {host: its phase result, or None when it has none}."""
+    failed = sorted(host for host, result in results.items() if result is None or result.get("failed"))
+    no_record = sorted(host for host, result in results.items() if result and result.get("blocker") == NO_RECORD)
+    totals = dict((name, sum(((result or {}).get("counts") or {}).get(name, 0) for result in results.values())) for name in COUNTS[phase])
+    text = "%s%s on %d host(s): %d ok, %d failed%s; jobs %s." % (
+        "Check mode: " if check_mode else "", phase, len(results), len(results) - len(failed), len(failed),
+        " (%s)" % ", ".join(failed) if failed else "", ", ".join("%s %d" % (_COUNT_LABELS[name], totals[name]) for name in COUNTS[phase]))
+    if no_record:
+        text += " No record, nothing restored: %s." % ", ".join(no_record)
+    return text

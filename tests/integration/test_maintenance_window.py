@@ -57,6 +57,9 @@ def test_round_trip_check_mode_and_idempotence(window, sim):
     assert again.status == "successful" and again.changed() == {"vb365-sim": 0, "em-sim": 0, "vbr-sim": 0}, again
     assert sim.writes() == []
     assert sorted(j["name"] for j in window.record("vb365-sim")["jobs"]) == names(before, "vb365", True), "a second begin keeps the record"
+    second = again.msgs("Record and disable the enabled jobs")["vb365-sim"]
+    assert "4 job(s) still held disabled by this window since %s: " % window.record("vb365-sim")["created"] in second, second
+    assert "; 2 already disabled job(s) left as they are;" in second, "the jobs disabled before the window, told apart"
 
     sim.clear_requests()
     check_end = window.run("maintenance_end.yml", check=True)
@@ -88,7 +91,9 @@ def test_begin_failing_halfway_then_end_restores_what_was_recorded_and_reports_a
     sim.inject("status", api="vb365", method="POST", path=third + "/disable", status=500, count=50)
     begin = window.run("maintenance_begin.yml")
     assert begin.status == "failed" and begin.failed_hosts() == ["vb365-sim"], begin
-    assert "still differs" in begin.results("Record and disable the enabled jobs")["vb365-sim"]["msg"]
+    failure = begin.results("Record and disable the enabled jobs")["vb365-sim"]["msg"]
+    assert failure.startswith("Begin failed after disabling 3 of 4 job(s): ") and "still differs" in failure, failure
+    assert failure.endswith("The record %s names 4 job(s); run end to re-enable them." % (window.record_dir / "vb365-sim.json"))
     assert snapshot(sim)[("vb365", third)][1] is True, "the job whose disable failed is still enabled"
     record = window.record("vb365-sim")
     assert sorted(j["name"] for j in record["jobs"]) == names(before, "vb365", True), "the record was written before any change"
@@ -155,17 +160,22 @@ def test_awx_style_run_passes_the_record_through_set_stats_without_secrets(windo
     assert kept and not [p for p in kept if window.sim.password in p.read_text(errors="replace")]
     assert window.sim.password not in begin.stdout
 
-    # The end job runs in a fresh execution environment: no record file, only the handed-over extra var.
+    # The end job runs in a fresh execution environment: no record file, only the handed-over extra var. The jobs to start
+    # afterwards are per host (inventory host variables): each server's own job names.
+    inventory = yaml.safe_load(window.inventory.read_text())
+    start_after = {"vb365-sim": ["Exchange Online Daily"], "em-sim": ["Finance Laptops"], "vbr-sim": ["VMware Production VMs"]}
+    for group in inventory["all"]["children"].values():
+        for host, variables in group["hosts"].items():
+            variables["maintenance_window_start_after"] = start_after[host]
+    window.inventory.write_text(yaml.safe_dump(inventory))
     fresh = tmp_path / "fresh-ee-records"
-    end = window.run("maintenance_end.yml", record_dir=fresh,
-                     extravars={"maintenance_window_records": records,
-                                "maintenance_window_start_after": ["Exchange Online Daily", "Finance Laptops", "VMware Production VMs"]})
+    end = window.run("maintenance_end.yml", record_dir=fresh, extravars={"maintenance_window_records": records})
     assert end.status == "successful", end
     after = snapshot(sim)
     assert enabled(after) == enabled(before)
     started = dict((host, msg[msg.index("Started"):]) for host, msg in end.msgs("Re-enable the recorded jobs").items())
     assert started["vb365-sim"].startswith("Started 1 job(s) after the window: Exchange Online Daily")
-    assert "Finance Laptops" in started["em-sim"] and started["em-sim"].startswith("Started 0 job(s)")
+    assert started["em-sim"] == "Started 0 job(s) after the window; not started (disabled): Finance Laptops."
     assert sim.vb365_job("Exchange Online Daily")["running"] is False  # the run was awaited
     assert sim.count("POST", "/v8/Jobs/{id}/start") == 1
     assert started["vbr-sim"].startswith("Started 1 job(s) after the window: VMware Production VMs")
@@ -179,8 +189,9 @@ def test_job_report_prints_one_table_per_server(window, sim):
     assert tables["vb365-sim"][0] == "VB365 vb365-sim: 6 job(s), 4 enabled, 1 running"
     assert tables["em-sim"][0] == "Enterprise Manager em-sim: 6 job(s), 4 enabled, 1 running"
     assert tables["vbr-sim"][0] == "Veeam Backup & Replication vbr-sim: 7 job(s), 6 enabled, 1 running"
-    assert tables["vb365-sim"][1].split() == ["JOB", "ENABLED", "RUNNING", "LAST", "STATUS", "NEXT", "RUN"]
-    assert len(tables["em-sim"]) == 2 + 6
+    assert tables["vb365-sim"][1].startswith("No open maintenance window: no record file ")
+    assert tables["vb365-sim"][2].split() == ["JOB", "ENABLED", "RUNNING", "LAST", "STATUS", "NEXT", "RUN", "HELD", "SINCE"]
+    assert len(tables["em-sim"]) == 3 + 6
     assert [line for line in tables["vb365-sim"] if line.startswith("Teams and Groups")][0].split()[3:5] == ["yes", "yes"]
 
 

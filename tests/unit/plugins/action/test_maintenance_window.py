@@ -32,6 +32,7 @@ class FakeSession(object):
         self.record_path = record_path
         self.fail = fail
         self.declared = []
+        self.warnings = []
 
     def read_jobs(self, names=None, ids=None, last_runs=False):
         return [job for job in self.jobs if not names or job.name in names]
@@ -39,8 +40,11 @@ class FakeSession(object):
     def declare(self, ids, state, **options):
         on_disk = read_json(self.record_path) if os.path.exists(self.record_path) else None
         self.declared.append(dict(ids=ids, state=state, options=options, record_on_disk=on_disk))
-        jobs = [dict(id=i, name=i, before=dict(enabled=state != "enabled"), actions=[state[:-1]]) for i in ids]
+        jobs = [dict(id=i, name=i, before=dict(enabled=state != "enabled", running=False), after=dict(enabled=state == "enabled", running=False),
+                     actions=[state[:-1]]) for i in ids]
         if self.fail:
+            # The first job was disabled; the second one's disable failed and its session still runs.
+            jobs[-1].update(after=dict(enabled=True, running=True), actions=[])
             return dict(changed=True, msg="job 'b' still differs", jobs=jobs), True
         return dict(changed=True, msg="done", jobs=jobs, diff=dict(before={}, after={})), False
 
@@ -49,10 +53,10 @@ def job(name, enabled=True):
     return Job(name, name, enabled, False, None, None, None, {})
 
 
-def phase(session, tmp_path, name, check_mode=False, diff=False, variables=None, **args):
+def phase(session, tmp_path, name, check_mode=False, diff=False, handed_over=None, **args):
     values = dict((option, spec.get("default")) for option, spec in ARGUMENT_SPEC.items())
     values.update(phase=name, api="vb365", record_dir=str(tmp_path), **args)
-    return Phase(session, values, "vb365-01", variables or {}, check_mode, diff)
+    return Phase(session, values, "vb365-01", handed_over, check_mode, diff)
 
 
 def test_begin_writes_the_record_before_the_first_write_to_a_job(tmp_path):
@@ -66,14 +70,58 @@ def test_begin_writes_the_record_before_the_first_write_to_a_job(tmp_path):
     assert oct(os.stat(result["record_path"]).st_mode & 0o777) == "0o600"
 
 
-def test_a_failed_disable_still_returns_what_the_role_publishes(tmp_path):
+def test_a_failed_disable_still_returns_what_the_role_publishes_and_says_what_it_did(tmp_path):
     session = FakeSession([job("a"), job("b")], str(tmp_path / "vb365-01.json"), fail=True)
-    running = phase(session, tmp_path, "begin", variables={"awx_job_id": 12})
+    running = phase(session, tmp_path, "begin", awx_job_id="12", if_running="wait")
     with pytest.raises(PhaseFailed) as failed:
         running.run()
-    assert "still differs" in failed.value.result["msg"]
+    assert failed.value.result["msg"] == (
+        "Begin failed after disabling 1 of 2 job(s): a: job 'b' still differs. Their schedules are off, but the session(s) of b are "
+        "still running. The record %s names 2 job(s); run end to re-enable them." % running.path)
     assert running.done["publish_as"] == "maintenance_window_records_12" and running.done["changed"] is True
-    assert read_json(running.done["record_path"])["state"] == "active"
+    written = read_json(running.done["record_path"])
+    assert written["state"] == "active" and [e["id"] for e in written["jobs"]] == ["a", "b"]
+    assert written["begin_failed"]["disabled"] == ["a"] and written["begin_failed"]["still_running"] == ["b"]
+
+
+def test_begin_refuses_to_replace_an_open_window_of_another_api(tmp_path):
+    path = tmp_path / "vb365-01.json"
+    path.write_text(json.dumps(dict(format=1, state="active", api="em", host="vb365-01", created="2026-12-01T09:00:00Z", jobs=[])))
+    session = FakeSession([job("a")], str(path))
+    with pytest.raises(PhaseFailed, match="open maintenance window on Enterprise Manager"):
+        phase(session, tmp_path, "begin").run()
+    assert session.declared == [] and read_json(str(path))["api"] == "em", "nothing disabled, the record untouched"
+
+
+@pytest.mark.parametrize("required", [False, True])
+def test_an_end_without_a_record_warns_or_fails_when_a_record_is_required(tmp_path, required):
+    session = FakeSession([job("a", enabled=False)], str(tmp_path / "vb365-01.json"))
+    running = phase(session, tmp_path, "end", require_record=required)
+    if required:
+        with pytest.raises(PhaseFailed, match="No record of a begin for this host .*maintenance_window_require_record is true"):
+            running.run()
+    else:
+        result = running.run()
+        assert result["msg"].startswith("No record of a begin for this host") and result["blocker"] == "no_record"
+        assert session.warnings == [result["msg"]]
+    assert session.declared == []
+
+
+def test_an_unknown_start_after_name_fails_after_the_restore_which_it_reports(tmp_path):
+    handed = dict(format=1, state="active", host="vb365-01", api="vb365", created="2026-12-01T09:00:00Z", jobs=[dict(id="a", name="a")])
+    session = FakeSession([job("a", enabled=False)], str(tmp_path / "vb365-01.json"))
+    with pytest.raises(PhaseFailed) as failed:
+        phase(session, tmp_path, "end", handed_over=handed, start_after=["a", "nope"]).run()
+    assert [d["state"] for d in session.declared] == ["enabled"], "restored, nothing started"
+    assert failed.value.result["msg"].startswith("Re-enabled 1 of 1 recorded job(s): a")
+    assert "maintenance_window_start_after: no job is named 'nope'" in failed.value.result["msg"]
+
+
+def test_check_mode_start_after_reports_the_jobs_the_restore_would_enable(tmp_path):
+    handed = dict(format=1, state="active", host="vb365-01", api="vb365", created="2026-12-01T09:00:00Z", jobs=[dict(id="a", name="a")])
+    session = FakeSession([job("a", enabled=False)], str(tmp_path / "vb365-01.json"))
+    result = phase(session, tmp_path, "end", check_mode=True, handed_over=handed, start_after=["a"]).run()
+    assert result["msg"].endswith("Would start 1 job(s) after the window: a; not started (disabled): none.")
 
 
 def test_check_mode_writes_nothing_and_publishes_nothing(tmp_path):
@@ -87,11 +135,10 @@ def test_check_mode_writes_nothing_and_publishes_nothing(tmp_path):
 def test_end_restores_the_handed_over_record_then_a_second_end_changes_nothing(tmp_path):
     handed = dict(format=1, state="active", host="vb365-01", api="vb365", server=FakeSession.server, created="2026-12-01T09:00:00Z",
                   jobs=[dict(id="a", name="a"), dict(id="gone", name="gone")])
-    variables = {"maintenance_window_records_7": {"vb365-01": handed}}
     session = FakeSession([job("a", enabled=False), job("b", enabled=False)], str(tmp_path / "vb365-01.json"))
-    result = phase(session, tmp_path, "end", variables=variables).run()
+    result = phase(session, tmp_path, "end", handed_over=handed).run()
     assert [d["ids"] for d in session.declared] == [["a"]] and result["changed"]
     assert result["msg"].endswith("1 recorded job(s) no longer exist on this server and were not restored: gone.")
     assert read_json(result["record_path"])["state"] == "restored"
-    again = phase(FakeSession([job("a")], session.record_path), tmp_path, "end", variables=variables).run()
+    again = phase(FakeSession([job("a")], session.record_path), tmp_path, "end", handed_over=handed).run()
     assert again["changed"] is False and "publish_as" not in again and again["msg"].endswith("nothing to restore.")

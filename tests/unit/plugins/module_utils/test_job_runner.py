@@ -286,3 +286,37 @@ def test_the_client_is_closed_on_failure_too():
         conclude(module, client, runner_for(client, module))
     assert client.closed is True
     assert "no job is named 'Missing'" in str(caught.value)
+
+
+def test_wait_disables_every_schedule_first_and_a_timeout_leaves_them_off_naming_what_still_runs():
+    client = FlipClient(make_job("Busy", running=True), make_job("Idle"))
+    module = FakeModule(all_jobs=True, state="disabled", if_running="wait", wait_timeout=0.3, wait_sleep=0.05)
+    notices = []
+    runner = JobRunner(client, module.params, warn=module.warn, notify=notices.append, notify_every=0.1)
+    with pytest.raises(WaitTimeout) as caught:
+        runner.run()
+    assert client.sent == [("Busy", "disable"), ("Idle", "disable")], "both schedules off before the wait"
+    assert "waiting for the running sessions of job 'Busy' to end" in str(caught.value) and "'Busy' is disabled and running" in str(caught.value)
+    partial = runner.partial_result()
+    assert [(job["name"], job["after"]) for job in partial["jobs"]] == [
+        ("Busy", dict(enabled=False, running=True)), ("Idle", dict(enabled=False, running=False))]
+    assert notices and notices[0].startswith("still waiting for the running sessions of job 'Busy' to end (")
+    assert "wait_timeout 0.3 s): 'Busy' is disabled and running" in notices[0]
+
+
+def test_a_failed_run_never_claims_the_planned_state_of_a_job_it_did_not_change():
+    class RefusingClient(FlipClient):
+        def send(self, job, action):
+            self.sent.append((job.name, action))
+            raise VeeamApiError("Server answered HTTP 403: Access denied.", "POST", "https://em/api", 403)
+
+    client = RefusingClient(make_job("First"), make_job("Second"))
+    module = FakeModule(all_jobs=True, state="disabled")
+    runner = runner_for(client, module)
+    with pytest.raises(VeeamApiError):
+        runner.run()
+    partial = runner.partial_result()
+    assert client.sent == [("First", "disable")], "the refusal stopped the writes"
+    assert partial["changed"] is False
+    assert client.jobs["first"].enabled and client.jobs["second"].enabled
+    assert [(job["actions"], job["after"]["enabled"]) for job in partial["jobs"]] == [([], True), ([], True)], "as the server has them"

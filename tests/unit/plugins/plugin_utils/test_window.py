@@ -11,6 +11,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobModuleError
 from ansible_collections.backupops.veeam.plugins.plugin_utils import _window as window
 
 NOW = "2026-12-02T15:00:00Z"
@@ -84,17 +85,33 @@ def test_end_takes_the_handed_over_record_unless_the_file_restored_that_same_beg
     assert window.record_for_end(file_record, handed_over) == expected
 
 
-@pytest.mark.parametrize("chosen, reason", [
-    (record(), None),
-    (dict(record(), api=None), "for another API (None)"),
-    ({k: v for k, v in record().items() if k != "api"}, None),  # a record without api (format 1 from early versions) is this API's
-    (record(state="restored", restored=NOW), "already restored (%s); nothing to restore." % NOW),
-    (record(api="em"), "for another API (em); nothing to restore."),
-    ({}, "No record of a begin for this host (/r/h.json or maintenance_window_records); nothing to restore."),
+@pytest.mark.parametrize("chosen, kind, reason", [
+    (record(), None, None),
+    (dict(record(), api=None), window.OTHER_API, "is an open window on None, not VB365: nothing was restored."),
+    ({k: v for k, v in record().items() if k != "api"}, None, None),  # a record without api (format 1 from early versions) is this API's
+    (record(state="restored", restored=NOW), window.ALREADY_RESTORED, "already restored (%s); nothing to restore." % NOW),
+    (record(api="em"), window.OTHER_API, "is an open window on Enterprise Manager, not VB365: nothing was restored. "
+                                         "Run end with veeam_api=em for this host."),
+    ({}, window.NO_RECORD, "No record of a begin for this host (/r/h.json or the handed-over maintenance_window_records): nothing "
+                           "restored. Right for a host that never began a window; if it did, its record did not reach this run"),
 ])
-def test_end_restores_only_an_active_record_of_its_api(chosen, reason):
-    found = window.nothing_to_restore(chosen, "vb365", "/r/h.json")
-    assert found == reason if reason is None else reason in found
+def test_end_restores_only_an_active_record_of_its_api(chosen, kind, reason):
+    found = window.end_blocker(chosen, "vb365", "/r/h.json")
+    assert found is None if kind is None else (found[0] == kind and reason in found[1]), found
+
+
+@pytest.mark.parametrize("records, refused", [
+    ([{}, None], False),
+    ([record(), None], False),                                   # this API's open window: merged, not refused
+    ([record(api="em", state="restored"), None], False),         # another API's window, but over
+    ([record(api="em"), None], True),                            # the file holds another API's open window
+    ([{}, record(api="vbr")], True),                             # so does the handed-over record
+])
+def test_begin_refuses_to_replace_an_open_window_of_another_api(records, refused):
+    message = window.other_api_refusal(records, "vb365", "/r/h.json")
+    assert (message is not None) == refused
+    if refused:
+        assert "/r/h.json" in message and "End that window first" in message and "would replace that record" in message
 
 
 def test_end_re_enables_the_recorded_jobs_that_still_exist_and_reports_the_deleted_ones():
@@ -108,20 +125,25 @@ def test_a_restored_record_keeps_the_begin_and_names_what_was_missing():
     assert restored["state"] == "restored" and restored["restored"] == NOW and restored["missing"] == [entry("2")]
     assert restored["created"] == EARLIER and [e["id"] for e in restored["jobs"]] == ["1", "2"]
     # A second end sees it restored and changes nothing.
-    assert window.nothing_to_restore(restored, "vb365", "/r/h.json").startswith("The record of this host is already restored")
+    assert window.end_blocker(restored, "vb365", "/r/h.json")[1].startswith("The record of this host is already restored")
 
 
 # -- start_after ----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("jobs, names, started, not_started", [
-    ([job("1", name="A"), job("2", name="B")], ["A"], ["A"], []),
-    ([job("1", name="A", enabled=False)], ["A"], [], ["A"]),  # disabled (not recorded, stayed disabled): not started
-    ([job("1", name="A")], ["A", "Z"], ["A"], ["Z"]),         # absent on this server: reported, not an error
-    ([job("1", name="A")], [], [], []),
+@pytest.mark.parametrize("jobs, names, reenabled, started, not_started", [
+    ([job("1", name="A"), job("2", name="B")], ["A"], [], ["A"], []),
+    ([job("1", name="A", enabled=False)], ["A"], [], [], ["A"]),     # disabled (not recorded, stayed disabled): not started
+    ([job("1", name="A", enabled=False)], ["A"], ["1"], ["A"], []),  # disabled when read, re-enabled by this end (check mode too)
+    ([job("1", name="A")], [], [], [], []),
 ])
-def test_start_after_starts_only_enabled_jobs_of_that_name(jobs, names, started, not_started):
-    to_start, skipped = window.jobs_to_start(jobs, names)
+def test_start_after_starts_the_jobs_enabled_once_restored(jobs, names, reenabled, started, not_started):
+    to_start, skipped = window.jobs_to_start(jobs, names, reenabled)
     assert [j.name for j in to_start] == started and skipped == not_started
+
+
+def test_a_start_after_name_the_server_does_not_know_fails_naming_the_candidates():
+    with pytest.raises(JobModuleError, match="no job is named 'Z' .*'A'"):
+        window.jobs_to_start([job("1", name="A")], ["A", "Z"])
 
 
 # -- publication for AWX workflows ------------------------------------------------------------------------------------
@@ -149,29 +171,72 @@ def test_records_of_every_slice_are_collected_and_a_later_begin_or_a_restore_win
     assert window.handed_over_records(dict(reversed(list(variables.items())))) == handed
 
 
+def test_a_begin_and_its_rerun_handed_over_under_two_keys_are_merged_whatever_their_order():
+    """AWX: a failed begin (job 9) and its rerun (job 10) publish the same begin; neither key may hide the other's jobs."""
+    failed = record(jobs=["1", "2", "3"])
+    rerun = record(jobs=["1", "4"])
+    for variables in ({"maintenance_window_records_9": {"h": failed}, "maintenance_window_records_10": {"h": rerun}},
+                      {"maintenance_window_records_10": {"h": failed}, "maintenance_window_records_9": {"h": rerun}}):
+        merged = window.handed_over_records(variables)["h"]
+        assert sorted(e["id"] for e in merged["jobs"]) == ["1", "2", "3", "4"] and merged["state"] == "active"
+
+
 # -- what the operator reads ------------------------------------------------------------------------------------------
 
 def test_summaries_name_what_was_done_and_what_would_be():
-    begin = window.begin_summary(["A", "B"], ["B"], ["C"], 3, "/r/h.json", check_mode=False)
+    begin = window.begin_summary(["A", "B"], ["B"], [], ["C"], 3, "/r/h.json", NOW, check_mode=False)
     assert begin == ("Disabled 2 job(s): A, B; stopped the running session of 1 job(s): B; 1 already disabled job(s) left as they are; "
                      "3 job(s) recorded for the end in /r/h.json.")
-    checked = window.begin_summary([], [], [], 0, "/r/h.json", check_mode=True)
+    # A second begin tells the jobs this window holds disabled from those disabled before it.
+    again = window.begin_summary([], [], ["A", "B"], ["C"], 2, "/r/h.json", EARLIER, check_mode=False)
+    assert again == ("Disabled 0 job(s); no running session stopped; 2 job(s) still held disabled by this window since %s: A, B; "
+                     "1 already disabled job(s) left as they are; 2 job(s) recorded for the end in /r/h.json." % EARLIER)
+    checked = window.begin_summary([], [], [], [], 0, "/r/h.json", NOW, check_mode=True)
     assert checked.startswith("Would disable 0 job(s); no running session stopped;") and checked.endswith("(not written in check mode).")
     end = window.end_summary(["A"], [entry("1"), entry("2")], record(jobs=["1", "2", "3"]), [entry("3")], check_mode=False)
     assert end.startswith("Re-enabled 1 of 3 recorded job(s): A (1 already enabled, 1 no longer exist);")
     assert end.endswith("1 recorded job(s) no longer exist on this server and were not restored: Job 3.")
-    assert window.start_summary(["A"], ["Z"], False) == "Started 1 job(s) after the window: A; not started (absent on this server or disabled): Z."
+    assert window.start_summary(["A"], ["Z"], False) == "Started 1 job(s) after the window: A; not started (disabled): Z."
+    assert window.start_summary(["A"], [], True) == "Would start 1 job(s) after the window: A; not started (disabled): none."
 
 
-def test_report_table_aligns_every_job():
-    jobs = [dict(name="Exchange Online Daily", enabled=True, running=True, last_status="Success", next_run="2026-12-03T01:00:00Z"),
-            dict(name="X", enabled=False, running=False, last_status=None, next_run=None)]
-    lines = window.report_table("vbr", "vbr-01", jobs)
+def test_a_failed_begin_says_what_it_disabled_where_the_record_is_and_what_still_runs():
+    message = window.begin_failure("Timed out after 5 seconds waiting for the running sessions of job 'B' to end; last state seen: x.",
+                                   ["A", "B"], [entry("1"), entry("2"), entry("3")], ["B"], 4, "/r/h.json")
+    assert message == ("Begin failed after disabling 2 of 3 job(s): A, B: Timed out after 5 seconds waiting for the running sessions of "
+                       "job 'B' to end; last state seen: x. Their schedules are off, but the session(s) of B are still running. "
+                       "The record /r/h.json names 4 job(s); run end to re-enable them.")
+    failed = window.failed_begin_record(record(jobs=["1", "2"]), ["A"], ["B"], "boom", NOW)
+    assert failed["state"] == "active" and failed["begin_failed"] == dict(at=NOW, msg="boom", disabled=["A"], still_running=["B"])
+
+
+def test_the_fleet_summary_counts_every_host_and_names_the_failed_and_the_unrecorded():
+    results = {"a": dict(counts=dict(disabled=2, stopped=1, held=0, left=1)), "b": dict(failed=True, msg="x"),
+               "c": dict(counts=dict(disabled=3, stopped=0, held=2, left=0)), "d": None}
+    assert window.fleet_summary("begin", results) == (
+        "begin on 4 host(s): 2 ok, 2 failed (b, d); jobs disabled 5, sessions stopped 1, held from an earlier begin 2, "
+        "disabled before the window 1.")
+    ended = {"a": dict(counts=dict(restored=2, already_enabled=1, missing=1, started=1)),
+             "b": dict(blocker="no_record", counts=dict(restored=0, already_enabled=0, missing=0, started=0))}
+    assert window.fleet_summary("end", ended, check_mode=True) == (
+        "Check mode: end on 2 host(s): 2 ok, 0 failed; jobs re-enabled 2, already enabled 1, recorded but deleted 1, "
+        "started after the window 1. No record, nothing restored: b.")
+
+
+def test_report_table_aligns_every_job_and_marks_what_an_open_window_holds():
+    jobs = [dict(id="1", name="Exchange Online Daily", enabled=True, running=True, last_status="Success", next_run="2026-12-03T01:00:00Z"),
+            dict(id="2", name="X", enabled=False, running=False, last_status=None, next_run=None)]
+    lines = window.report_table("vbr", "vbr-01", jobs, record(api="vbr", jobs=["2"]), "/r/vbr-01.json")
     assert lines[0] == "Veeam Backup & Replication vbr-01: 2 job(s), 1 enabled, 1 running"
-    assert lines[1].split() == ["JOB", "ENABLED", "RUNNING", "LAST", "STATUS", "NEXT", "RUN"]
-    assert lines[3].split() == ["X", "no", "no", "-", "-"]
-    assert len(set(line.index("ENABLED" if i == 1 else ("yes" if i == 2 else "no")) for i, line in enumerate(lines) if i)) == 1
-    assert window.report_table("em", "em-01", [])[0] == "Enterprise Manager em-01: 0 job(s), 0 enabled, 0 running"
+    assert lines[1] == ("Open maintenance window on Veeam Backup & Replication since %s (record /r/vbr-01.json): end re-enables "
+                        "the 1 job(s) marked HELD." % EARLIER)
+    assert lines[2].split() == ["JOB", "ENABLED", "RUNNING", "LAST", "STATUS", "NEXT", "RUN", "HELD", "SINCE"]
+    assert lines[3].split()[-1] == "-" and lines[4].split() == ["X", "no", "no", "-", "-", EARLIER]
+    assert len(set(line.index("ENABLED" if i == 2 else ("yes" if i == 3 else "no")) for i, line in enumerate(lines) if i > 1)) == 1
+    assert window.report_table("em", "em-01", [], {}, "/r/em-01.json")[:2] == [
+        "Enterprise Manager em-01: 0 job(s), 0 enabled, 0 running", "No open maintenance window: no record file /r/em-01.json and none handed over."]
+    restored = window.report_table("em", "em-01", [], record(api="em", state="restored", restored=NOW), "/r/em-01.json")[1]
+    assert restored == "No open maintenance window: the last one (begun %s) was restored %s (record /r/em-01.json)." % (EARLIER, NOW)
 
 
 def test_record_path_is_one_file_per_host_under_the_expanded_directory(monkeypatch):
