@@ -178,9 +178,7 @@ class Phase(object):
         self._write(record)
         stopped = self._quiesce(record, to_disable) if to_disable else []
         disabled = [entry["name"] for entry in to_disable]
-        held_ids = set(entry["id"] for old in earlier for entry in old.get("jobs", []))
-        held = [job.name for job in jobs if not job.enabled and job.id in held_ids]
-        left = [job.name for job in jobs if not job.enabled and job.id not in held_ids]
+        held, left = window.disabled_now(jobs, earlier)
         self.done["counts"] = dict(disabled=len(disabled), stopped=len(stopped), held=len(held), left=len(left))
         return dict(self.done, msg=window.begin_summary(disabled, stopped, held, left, len(record["jobs"]), self.path, record["created"],
                                                         self.check_mode))
@@ -191,10 +189,7 @@ class Phase(object):
             result = self._declare([entry["id"] for entry in to_disable], "disabled", if_running=self.args["if_running"],
                                    wait_timeout=self.args["wait_timeout"])
         except PhaseFailed as exc:
-            jobs = exc.result.get("jobs", [])
-            # As the runner re-read them after the failure: a disable sent without effect is not counted.
-            disabled = [job["name"] for job in jobs if "disable" in job["actions"] and not job["after"]["enabled"]]
-            still_running = [job["name"] for job in jobs if job["after"]["running"] and self.args["if_running"] != "leave"]
+            disabled, still_running = window.what_a_failed_disable_did(exc.result.get("jobs", []), self.args["if_running"])
             message = window.begin_failure(exc.result["msg"], disabled, to_disable, still_running, len(record["jobs"]), self.path)
             self._write(window.failed_begin_record(record, disabled, still_running, exc.result["msg"], utc_now()))
             raise PhaseFailed(dict(exc.result, msg=message))

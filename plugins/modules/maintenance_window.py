@@ -132,7 +132,7 @@ options:
     default: {}
   awx_job_id:
     description:
-      - The AWX job id (the role passes C(awx_job_id)): the record is published under C(maintenance_window_records_<awx_job_id>).
+      - The AWX job id (the role passes C(awx_job_id)); the record is published under C(maintenance_window_records_<awx_job_id>).
     type: str
   require_record:
     description:

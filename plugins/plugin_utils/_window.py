@@ -156,6 +156,22 @@ def restored_record(record, missing, now):
     return dict(record, state=RESTORED, missing=missing, restored=now)
 
 
+def disabled_now(jobs, earlier):
+    """(held, left): names of the jobs disabled now that an unrestored earlier begin recorded (this window holds them), and
+    of those disabled before the window."""
+    held_ids = set(entry["id"] for record in earlier for entry in record.get("jobs", []))
+    disabled = [job for job in jobs if not job.enabled]
+    return [job.name for job in disabled if job.id in held_ids], [job.name for job in disabled if job.id not in held_ids]
+
+
+def what_a_failed_disable_did(jobs, if_running):
+    """(disabled, still_running) from the job runner's failure result, as it re-read the jobs: a disable sent without
+    effect is not counted; sessions that run on are named unless they were meant to (if_running=leave)."""
+    disabled = [job["name"] for job in jobs if "disable" in job["actions"] and not job["after"]["enabled"]]
+    still_running = [job["name"] for job in jobs if job["after"]["running"]] if if_running != "leave" else []
+    return disabled, still_running
+
+
 def failed_begin_record(record, disabled, still_running, message, now):
     """The record after a begin that failed: still active (end restores every recorded job), plus what the begin had done."""
     return dict(record, begin_failed=dict(at=now, msg=message, disabled=disabled, still_running=still_running))
@@ -225,17 +241,26 @@ def window_line(record, path):
 
 def report_table(api, host, jobs, record, path):
     """The lines `report` shows: a title, the window line, a header, one line per job (HELD: re-enabled by end)."""
-    held = set(entry["id"] for entry in record.get("jobs", [])) if record.get("state") == ACTIVE and record.get("api") == api else set()
+    held = _held_ids(record, api)
     width = max([len(job["name"]) for job in jobs] + [4])
     line = "%-" + str(width) + "s  %-8s  %-7s  %-11s  %-20s  %s"
-    lines = ["%s %s: %d job(s), %d enabled, %d running" % (
-        API_TITLES[api], host, len(jobs), sum(1 for job in jobs if job["enabled"]), sum(1 for job in jobs if job["running"])),
-        window_line(record, path),
-        line % ("JOB", "ENABLED", "RUNNING", "LAST STATUS", "NEXT RUN", "HELD SINCE")]
+    lines = [_table_title(api, host, jobs), window_line(record, path), line % ("JOB", "ENABLED", "RUNNING", "LAST STATUS", "NEXT RUN", "HELD SINCE")]
     for job in jobs:
         lines.append(line % (job["name"], _yes(job["enabled"]), _yes(job["running"]), job["last_status"] or "-", job["next_run"] or "-",
                              record["created"] if job["id"] in held else "-"))
     return lines
+
+
+def _held_ids(record, api):
+    """The ids of the jobs an open window of this API holds disabled."""
+    if record.get("state") != ACTIVE or record.get("api") != api:
+        return set()
+    return set(entry["id"] for entry in record.get("jobs", []))
+
+
+def _table_title(api, host, jobs):
+    return "%s %s: %d job(s), %d enabled, %d running" % (
+        API_TITLES[api], host, len(jobs), sum(1 for job in jobs if job["enabled"]), sum(1 for job in jobs if job["running"]))
 
 
 def _yes(flag):
@@ -251,12 +276,18 @@ _COUNT_LABELS = dict(disabled="disabled", stopped="sessions stopped", held="held
 
 def fleet_summary(phase, results, check_mode=False):
     """One line for every host of the play: {host: its phase result, or None when it has none}."""
-    failed = sorted(host for host, result in results.items() if result is None or result.get("failed"))
-    no_record = sorted(host for host, result in results.items() if result and result.get("blocker") == NO_RECORD)
-    totals = dict((name, sum(((result or {}).get("counts") or {}).get(name, 0) for result in results.values())) for name in COUNTS[phase])
+    found = dict((host, result or dict(failed=True)) for host, result in results.items())
+    failed = _hosts_where(found, lambda result: result.get("failed"))
+    no_record = _hosts_where(found, lambda result: result.get("blocker") == NO_RECORD)
     text = "%s%s on %d host(s): %d ok, %d failed%s; jobs %s." % (
-        "Check mode: " if check_mode else "", phase, len(results), len(results) - len(failed), len(failed),
-        " (%s)" % ", ".join(failed) if failed else "", ", ".join("%s %d" % (_COUNT_LABELS[name], totals[name]) for name in COUNTS[phase]))
-    if no_record:
-        text += " No record, nothing restored: %s." % ", ".join(no_record)
-    return text
+        "Check mode: " if check_mode else "", phase, len(found), len(found) - len(failed), len(failed),
+        " (%s)" % ", ".join(failed) if failed else "", _totals(COUNTS[phase], found.values()))
+    return text + (" No record, nothing restored: %s." % ", ".join(no_record) if no_record else "")
+
+
+def _hosts_where(results, condition):
+    return sorted(host for host, result in results.items() if condition(result))
+
+
+def _totals(names, results):
+    return ", ".join("%s %d" % (_COUNT_LABELS[name], sum((result.get("counts") or {}).get(name, 0) for result in results)) for name in names)
