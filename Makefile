@@ -58,8 +58,10 @@ $(COLLECTIONS)/ansible_collections/backupops/veeam:
 demo: venv
 	$(BIN)/python tests/demo.py
 
+# SIM_ARGS: the simulator's options, e.g. SIM_ARGS='--vb365-port 0' when 4443 is taken (python -m veeam_sim --help).
+SIM_ARGS ?=
 simulator: venv
-	PYTHONPATH=tests/simulator $(BIN)/python -m veeam_sim
+	PYTHONPATH=tests/simulator $(BIN)/python -m veeam_sim $(SIM_ARGS)
 
 test: venv
 	@start=$$(date +%s); \
@@ -132,7 +134,7 @@ compat: venv
 	  tests/integration/test_vbr_job.py tests/integration/test_maintenance_window.py \
 	  -k "twice or check_mode or diff or environment or expir or info or window_action"
 
-# The benchmark of the README's performance section (about two hours, most of it the uri baselines;
+# The benchmark of docs/performance.md (about two hours, most of it the uri baselines;
 # bench.py --fleet-servers 10,50 for a shorter one); results land in tests/benchmark/results/.
 bench: venv
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check matplotlib

@@ -93,7 +93,8 @@ class ActionModule(ActionBase):
                                         notify=lambda message: display.display("%s: %s" % (host, message)),
                                         notify_every=args["progress_interval"])
         except SessionError as exc:
-            return dict(result, failed=True, msg=str(exc))
+            explicit = [name for name in window.ROLE_VARIABLES if args.get(name) not in (None, "")]
+            return dict(result, failed=True, msg=window.name_the_variables(str(exc), explicit))
         handed_over = window.handed_over_records(self._handed_over(args, task_vars)).get(host)
         phase = Phase(session, args, host, handed_over, self._task.check_mode, self._task.diff)
         try:

@@ -50,6 +50,9 @@ class JobClient(abc.ABC):
         self.server = http.base_url
         self.token = None
         self.renewals = 0
+        # Jobs the server lists that a filter of this client's options leaves out of read_jobs: {name or lower-case id:
+        # why}, so that selecting one says why instead of "no job is named ...".
+        self.hidden = {}
         self._login_lock = threading.Lock()
 
     # -- what each API implements ------------------------------------------------

@@ -20,6 +20,7 @@ import traceback
 
 try:
     import requests
+    import urllib3
     from requests.adapters import HTTPAdapter
     from urllib3.util.retry import RequestHistory, Retry
 except ImportError:
@@ -96,7 +97,12 @@ class BoundedRetry(Retry):
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
         if error is None and response is not None and response.status == 429:
             return self.new(throttled=self.throttled + 1, history=self.history + (RequestHistory(method, url, None, 429, None),))
-        return super(BoundedRetry, self).increment(method, url, response, error, _pool, _stacktrace)
+        try:
+            return super(BoundedRetry, self).increment(method, url, response, error, _pool, _stacktrace)
+        except Exception as exc:
+            # The error that ends the retries says how many attempts it ended, for the message (see _unanswered).
+            exc.attempts = len(self.history) + 1
+            raise
 
     def parse_retry_after(self, retry_after):
         return min(float(super(BoundedRetry, self).parse_retry_after(retry_after)), RETRY_AFTER_MAX)
@@ -185,6 +191,10 @@ class HttpClient(object):
         self.session = requests.Session()
         # Passed with every request: a session-level verify loses to REQUESTS_CA_BUNDLE when trust_env is on.
         self.verify = (ca_path or True) if validate_certs else False
+        if not validate_certs:
+            # The collection warns once (arguments.insecure_connection_warnings); urllib3's warning on every request would
+            # go to stderr, where Ansible reports it as a worker writing to stderr, once per host.
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         # trust_env also pulls in ~/.netrc credentials; use_proxy=false must mean no environment at all.
         self.session.trust_env = use_proxy
         self.session.headers["User-Agent"] = USER_AGENT
@@ -204,10 +214,11 @@ class HttpClient(object):
         url = self.url(path)
         kwargs.setdefault("timeout", self.timeout)
         kwargs["verify"] = self.verify
+        started = time.monotonic()
         try:
             response = self.session.request(method, url, **kwargs)
         except requests.exceptions.RequestException as exc:
-            raise VeeamApiError(_unanswered(exc, url, kwargs["timeout"]), method, url)
+            raise VeeamApiError(_unanswered(exc, url, kwargs["timeout"], time.monotonic() - started), method, url)
         if response.status_code not in expect:
             if response.status_code == 400 and "plain HTTP request was sent to HTTPS port" in (response.text or ""):
                 # A proxy in front of the API (nginx wording) says so instead of hanging up.
@@ -233,8 +244,11 @@ class HttpClient(object):
         self.session.close()
 
 
-def _unanswered(exc, url, timeout):
-    """Why a request got no HTTP answer, and what to change, for a requests exception."""
+def _unanswered(exc, url, timeout, elapsed=0.0):
+    """Why a request got no HTTP answer, and what to change, for a requests exception (and how many attempts over how
+    long, when it was retried)."""
+    attempts = getattr(exc.args[0] if exc.args else None, "attempts", 1)
+    tried = " (%d attempts over %.1f s)" % (attempts, elapsed) if attempts > 1 else ""
     if isinstance(exc, requests.exceptions.SSLError):
         if PLAIN_HTTP_ANSWER.search(str(exc)):
             return ("The scheme does not match the port: this port answered an https:// request in plain HTTP, without TLS. "
@@ -246,10 +260,13 @@ def _unanswered(exc, url, timeout):
         return ("Request failed: %s. The scheme may not match the port: a TLS port hangs up on a plain http:// request, "
                 "so if this port serves HTTPS (the Veeam APIs do), use https://." % _reason(exc))
     if isinstance(exc, requests.exceptions.Timeout) or "timed out" in str(reason).lower():
+        if attempts > 1:
+            return "No answer within %s seconds to any of %d attempts (%.1f s in all; the timeout option is per attempt)." % (
+                timeout, attempts, elapsed)
         return "No answer within %s seconds (timeout)." % timeout
     if isinstance(exc, requests.exceptions.ConnectionError) and "connection" in str(reason).lower() + type(reason).__name__.lower():
-        return "Cannot connect: %s." % _reason(exc)
-    return "Request failed: %s." % _reason(exc)
+        return "Cannot connect: %s%s." % (_reason(exc), tried)
+    return "Request failed: %s%s." % (_reason(exc), tried)
 
 
 def _root_cause(exc):

@@ -28,7 +28,7 @@ class InfoReader(object):
         params = self.params
         jobs = self.client.read_jobs(last_runs=True)
         if params["id"] or params["name"]:
-            jobs = select_jobs(jobs, params["id"], params["name"], normalize_id=self.client.normalize_id)
+            jobs = select_jobs(jobs, params["id"], params["name"], normalize_id=self.client.normalize_id, hidden=self.client.hidden)
         for job in jobs:
             entry = job_entry(job)
             if params["sessions"]:

@@ -32,12 +32,17 @@ def as_dict(state):
     return dict(enabled=state.enabled, running=state.running)
 
 
-def select_jobs(jobs, ids=None, names=None, all_jobs=False, normalize_id=lambda value: value):
-    """The jobs the user selected, in their order, or JobModuleError naming every unknown or ambiguous selector."""
+def select_jobs(jobs, ids=None, names=None, all_jobs=False, normalize_id=lambda value: value, hidden=None):
+    """The jobs the user selected, in their order, or JobModuleError naming every unknown or ambiguous selector.
+
+    hidden: the client's jobs its filters left out ({name or lower-case id: why}): selecting one says why.
+    """
     if all_jobs:
         return list(jobs)
     by_id, by_name = _indexes(jobs)
-    found = [_by_id(by_id, value, normalize_id) for value in ids or []] + [_by_name(by_name, name) for name in names or []]
+    hidden = hidden or {}
+    found = [_hidden(hidden, normalize_id(value).lower()) or _by_id(by_id, value, normalize_id) for value in ids or []]
+    found += [_hidden(hidden, name) or _by_name(by_name, name) for name in names or []]
     problems = [problem for _chosen, problem in found if problem]
     if problems:
         raise JobModuleError("; ".join(problems))
@@ -55,6 +60,11 @@ def _indexes(jobs):
 def _unique(jobs):
     """Each job once, where it was first selected."""
     return list(collections.OrderedDict((job.id, job) for job in jobs).values())
+
+
+def _hidden(hidden, key):
+    """([], why) for a job the client's filters left out, else None."""
+    return ([], "job %r exists but %s" % (key, hidden[key])) if key in hidden else None
 
 
 def _by_id(by_id, value, normalize_id):
@@ -94,8 +104,9 @@ class JobProgress(object):
         self.actions = []
         self.handles = []
         self.latest = None
-        # action -> the error that left it unclear whether the server performed it
+        # action -> the error that left it unclear whether the server performed it; how many of its sends were unclear
         self.unclear = collections.OrderedDict()
+        self.unclear_sends = collections.Counter()
 
     def flag_ok(self, job):
         return shows_effect(ENABLE if self.plan.after.enabled else DISABLE, self.job, job)
@@ -142,7 +153,8 @@ class JobRunner(object):
     def run(self):
         """The result of a run that reached the declared state; raises JobModuleError, VeeamApiError or WaitTimeout."""
         params = self.params
-        selected = select_jobs(self.client.read_jobs(), params["id"], params["name"], params["all_jobs"], self.client.normalize_id)
+        selected = select_jobs(self.client.read_jobs(), params["id"], params["name"], params["all_jobs"], self.client.normalize_id,
+                               self.client.hidden)
         problems = []
         for job in selected:
             try:
@@ -206,6 +218,7 @@ class JobRunner(object):
             if exc is not None:
                 # The server may or may not have applied it; re-reading decides, resending never does.
                 entry.unclear[action] = exc
+                entry.unclear_sends[action] += 1
                 self.warn("Job %r: the answer to %s was unclear (%s); its state is re-read instead of resending." % (entry.job.name, action, exc))
             elif handle is not None:
                 entry.handles.append(handle)
@@ -310,12 +323,13 @@ class JobRunner(object):
         wrong = [entry for entry in flagged if not entry.flag_ok(current[entry.job.id])]
         for entry in wrong:
             entry.job = entry.job._replace(enabled=current[entry.job.id].enabled)
+            # Whether the correction is answered clearly is what the failure message turns on (the count stays).
+            entry.unclear.pop(ENABLE if entry.plan.after.enabled else DISABLE, None)
         self._send_each(wrong, lambda entry: ENABLE if entry.plan.after.enabled else DISABLE)
         try:
             self._wait_for(flagged, lambda entry, job: entry.flag_ok(job), "the schedule flags to show", self.effect_timeout())
         except WaitTimeout as exc:
-            raise JobModuleError("The schedule flag of %s still differs after correcting it once; something else is changing it (%s)."
-                                 % (_jobs_label(wrong or flagged), exc.last_state))
+            raise JobModuleError(_flag_failure(wrong or flagged, exc.last_state))
 
     def _read(self, entries):
         wanted = set(entry.job.id for entry in entries)
@@ -375,6 +389,22 @@ def _pending(entries, done, current):
     pending = [e for e in entries if not done(e, current.get(e.job.id))]
     seen = ", ".join("%r %s" % (e.job.name, _describe_job(current.get(e.job.id))) for e in pending[:5]) + (" ..." if len(pending) > 5 else "")
     return "; ".join([seen] + [e.unclear_note() for e in pending if e.unclear])
+
+
+def _flag_failure(entries, last_state):
+    """Why a flag still differs after one correction: the writes had no clear answer (lead with that), or they were
+    answered and the flag moved back anyway (then something else is changing it)."""
+    unanswered = [e for e in entries if e.unclear]
+    if unanswered:
+        return "; ".join("Could not %s job %r: %s" % (action, e.job.name, _attempts(e, action)) for e in unanswered
+                         for action in e.unclear) + "; its schedule flag was re-read each time and still differs."
+    return "The schedule flag of %s still differs after correcting it once; something else is changing it (%s)." % (
+        _jobs_label(entries), last_state)
+
+
+def _attempts(entry, action):
+    count = entry.unclear_sends[action]
+    return "%s, without a clear answer (last: %s)" % ("sent %d times" % count if count > 1 else "sent once", str(entry.unclear[action]).rstrip("."))
 
 
 _PAST = {ENABLE: "enabled", DISABLE: "disabled", START: "started", STOP: "stopped"}

@@ -95,7 +95,10 @@ class VbrClient(JobClient):
         """Every job (of the selected types): the job list for the flags, the job states for runs; both paged."""
         states = dict((state.get("id"), state) for state in self._pages("api/v1/jobs/states"))
         jobs = [job_from_models(job, states.get(job.get("id"))) for job in self._pages("api/v1/jobs")]
-        return [job for job in jobs if not self.types or job.details["type"] in self.types]
+        left_out = [job for job in jobs if self.types and job.details["type"] not in self.types]
+        self.hidden = dict((key, "is of type %s, which type=%s leaves out" % (job.details["type"], sorted(self.types)))
+                           for job in left_out for key in (job.name, job.id.lower()))
+        return [job for job in jobs if job not in left_out]
 
     def _pages(self, path, params=None):
         """Every item of a paged collection ({data, pagination: {total, count, skip, limit}}), PAGE_SIZE per request."""

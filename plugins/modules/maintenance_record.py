@@ -12,9 +12,13 @@ DOCUMENTATION = r"""
 module: maintenance_record
 short_description: The maintenance_window role's record writer, run on the controller
 version_added: 0.1.0
+deprecated:
+  removed_in: 1.0.0
+  why: The maintenance_window role no longer uses it; its action writes the record itself.
+  alternative: Use the P(backupops.veeam.maintenance_window#role) role (or the P(backupops.veeam.maintenance_window#module) action).
 description:
-  - Internal to the P(backupops.veeam.maintenance_window#role) role, which keeps one record per host of what its begin
-    disabled; playbooks use the role, not this module.
+  - Deprecated, unused since the P(backupops.veeam.maintenance_window#role) role writes its records from its own action.
+  - Was internal to the role, which keeps one record per host of what its begin disabled; playbooks use the role, not this module.
   - Writes O(content) as JSON to O(path) on the Ansible controller.
   - Runs in the controller's process whatever host the task is for, so no module is sent anywhere. That keeps the role's
     write-ahead step cheap when one run covers many servers.

@@ -62,7 +62,7 @@ class ControllerSession(object):
         """The jobs of the server (the ones named, when names or ids are given), as the clients read them."""
         jobs = self.client.read_jobs(last_runs=last_runs)
         if names or ids:
-            jobs = select_jobs(jobs, ids, names, normalize_id=self.client.normalize_id)
+            jobs = select_jobs(jobs, ids, names, normalize_id=self.client.normalize_id, hidden=self.client.hidden)
         return jobs
 
     def read_entries(self):

@@ -25,6 +25,21 @@ RECORDS_VARIABLE = "maintenance_window_records"
 API_TITLES = dict(vb365="VB365", em="Enterprise Manager", vbr="Veeam Backup & Replication")
 
 
+# The connection options the role passes from inventory variables: option -> (role variable, inventory variable).
+ROLE_VARIABLES = dict((option, ("maintenance_window_" + option, "veeam_" + option))
+                      for option in ("server", "port", "username", "password", "ca_path", "validate_certs"))
+
+
+def name_the_variables(message, options):
+    """A settings error, plus where each option it names came from when this task set it (the role passes inventory
+    variables): the user fixes the variable, not an option they never wrote."""
+    named = [option for option in sorted(options) if option in ROLE_VARIABLES and re.search(r"\b%s\b" % option, message)]
+    if not named:
+        return message
+    return "%s (%s.)" % (message, "; ".join("%s comes from %s, else the inventory variable %s" % ((option,) + ROLE_VARIABLES[option])
+                                          for option in named))
+
+
 def record_path(directory, host):
     return os.path.join(os.path.expanduser(directory), host + ".json")
 

@@ -2,6 +2,7 @@
 a missing or blank server, and options the declared state ignores."""
 
 import pytest
+import yaml
 
 from veeam_sim.testing import SimProcess
 
@@ -96,3 +97,24 @@ def test_check_mode_lists_the_actions_a_real_run_would_send(ansible, sim):
     checked = ansible.task("veeam_o365_job", check=True, name=running[0]["name"], state="disabled", if_running="stop")
     assert checked["changed"] is True and checked["jobs"][0]["actions"] == ["stop", "disable"], checked
     assert sim.writes() == []
+
+
+def test_with_verification_off_the_collections_warning_is_all_the_output_says(ansible, sim):
+    """The window action runs in Ansible's worker process: urllib3's InsecureRequestWarning would reach its stderr."""
+    args = dict(phase="report", api="vb365", server=sim.host, port=sim.vb365_port, username=sim.username, password=sim.password,
+                validate_certs=False)
+    run = ansible.run([{"name": "report", "backupops.veeam.maintenance_window": args}], defaults=False)
+    assert run.rc == 0 and any("validate_certs is false" in warning for warning in run.result["warnings"]), run
+    for noise in ("InsecureRequestWarning", "errantly sent data directly to stderr", "Unverified HTTPS request"):
+        assert noise not in run.stdout + run.stderr, noise
+
+
+def test_a_wrong_inventory_value_is_named_by_its_variable(window, sim):
+    inventory = yaml.safe_load(window.inventory.read_text())
+    inventory["all"]["children"]["enterprise_managers"]["hosts"]["em-sim"]["veeam_ca_path"] = "/nonexistent/corp-root-ca.pem"
+    window.inventory.write_text(yaml.safe_dump(inventory))
+    report = window.run("job_report.yml")
+    assert report.failed_hosts() == ["em-sim"], report
+    message = report.results("Show the jobs as a table")["em-sim"]["msg"]
+    assert "ca_path /nonexistent/corp-root-ca.pem is not a readable file" in message
+    assert "ca_path comes from maintenance_window_ca_path, else the inventory variable veeam_ca_path" in message

@@ -181,3 +181,15 @@ def test_bad_input_fails_before_any_request(ansible, sim):
     info = ansible.task("veeam_vbr_job_info", defaults=False, **dict(connection(sim), sessions=-1))
     assert info["failed"] is True and "sessions must be 0 or more, got -1" in info["msg"], info
     assert sim.requests()["requests"] == []
+
+
+@pytest.mark.parametrize("selector", ["name", "id"])
+def test_a_job_the_type_filter_hides_is_named_with_its_type_not_called_unknown(ansible, sim, selector):
+    job = sim.vbr_job("Hyper-V Hosts")
+    value = job["name"] if selector == "name" else job["id"]
+    result = ansible.task(MODULE, type=["VSphereBackup"], state="disabled", **{selector: [value]})
+    assert result["failed"] and "no job" not in result["msg"], result
+    assert "exists but is of type HyperVBackup, which type=['VSphereBackup'] leaves out" in result["msg"]
+    info = ansible.task("veeam_vbr_job_info", type=["VSphereBackup"], name=["Hyper-V Hosts"])
+    assert info["failed"] and "exists but is of type HyperVBackup" in info["msg"], info
+    assert sim.vbr_job("Hyper-V Hosts")["enabled"] is True

@@ -33,6 +33,13 @@ def test_bad_scenario_file_exits_2(tmp_path):
     assert result.returncode == 2 and "unknown keys" in result.stderr
 
 
+def test_a_port_in_use_is_named_with_the_option_that_moves_it(sim, tmp_path):
+    result = run_cli("--vb365-port", "0", "--em-port", str(sim.em_port), "--vbr-port", "0", "--state-dir", str(tmp_path))
+    assert result.returncode == 2, result
+    assert "port %d (em) on 127.0.0.1 is already in use" % sim.em_port in result.stderr
+    assert "--em-port <port> (0 = a free port; make simulator SIM_ARGS='--em-port 0')" in result.stderr
+
+
 def test_start_prints_urls_and_ca_and_tls_is_verified(sim):
     output = sim.process.output()
     assert "VB365 %s" % sim.vb365_url in output and "EM %s" % sim.em_url in output and "CA %s" % sim.ca_path in output

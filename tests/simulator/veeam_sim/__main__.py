@@ -129,9 +129,8 @@ def main(argv=None):
         context = None if args.plain_http else make_server_context(ca_path)
         vbr_port, vbr_versions = vbr_settings(args)
         simulator = Simulator(args.username, args.password, scenario, tls=not args.plain_http, vbr_api_versions=vbr_versions)
-        listeners = [Listener(args.host, args.vb365_port, simulator, "vb365", context, args.verbose),
-                     Listener(args.host, args.em_port, simulator, "em", context, args.verbose),
-                     Listener(args.host, vbr_port, simulator, "vbr", context, args.verbose)]
+        listeners = [listen(args.host, port, simulator, api, context, args.verbose)
+                     for api, port in (("vb365", args.vb365_port), ("em", args.em_port), ("vbr", vbr_port))]
         for _index in range(args.extra_vb365_ports):
             listeners.append(Listener(args.host, 0, Simulator(args.username, args.password, scenario, tls=not args.plain_http),
                                       "vb365", context, args.verbose))
@@ -159,6 +158,20 @@ def main(argv=None):
     if args.ready_file:
         write_ready_file(args.ready_file, info)
     return serve_until_signalled(listeners)
+
+
+PORT_OPTIONS = dict(vb365="--vb365-port", em="--em-port", vbr="--vbr-port")
+
+
+def listen(host, port, simulator, api, context, verbose):
+    """A listener for one API, or an OSError that names the port taken and the option that moves it."""
+    try:
+        return Listener(host, port, simulator, api, context, verbose)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise OSError(exc.errno, "port %d (%s) on %s is already in use: stop what listens there, or move the simulator with %s <port> "
+                                 "(0 = a free port; make simulator SIM_ARGS='%s 0')" % (port, api, host, PORT_OPTIONS[api], PORT_OPTIONS[api]))
 
 
 def write_ready_file(path, info):

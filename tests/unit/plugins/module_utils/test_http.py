@@ -176,6 +176,17 @@ def test_connection_refused_is_reported_with_the_url():
         client.request("GET", "v8/Jobs")
     assert str(caught.value).startswith("Cannot connect")
     assert "https://127.0.0.1:%d/v8/Jobs" % port in str(caught.value)
+    assert " (2 attempts over " in str(caught.value), "the retries are said"
+
+
+def test_a_timeout_after_retries_says_how_many_attempts_over_how_long(server):
+    server.answer("/slow", OK)
+    client = client_for(server, timeout=0.05, retries=2, backoff=0)
+    server.httpd.RequestHandlerClass.do_GET = lambda handler: time.sleep(0.3)
+    with pytest.raises(VeeamApiError) as caught:
+        client.request("GET", "slow")
+    assert str(caught.value).startswith("No answer within 0.05 seconds to any of 3 attempts (")
+    assert "s in all; the timeout option is per attempt)." in str(caught.value)
 
 
 def test_a_slow_answer_times_out_clearly(server):

@@ -181,6 +181,18 @@ def test_a_flip_behind_our_back_is_corrected_once_then_fails():
     assert "still differs after correcting it once" in str(caught.value)
 
 
+def test_a_flag_write_without_a_clear_answer_twice_leads_with_that_not_with_someone_else():
+    client = FlipClient(*JOBS)
+    client.faults = ["lost", "lost"]
+    with pytest.raises(JobModuleError) as caught:
+        run(client, name=["SQL Agents"], state="disabled")
+    assert client.sent == [("SQL Agents", "disable"), ("SQL Agents", "disable")]
+    assert str(caught.value) == ("Could not disable job 'SQL Agents': sent 2 times, without a clear answer (last: Server answered HTTP 503. "
+                                 "(POST https://em/api -> HTTP 503)); "
+                                 "its schedule flag was re-read each time and still differs.")
+    assert "something else" not in str(caught.value)
+
+
 def test_an_unclear_start_that_was_not_performed_is_sent_once_more():
     client = FlipClient(*JOBS)
     client.faults = ["lost"]

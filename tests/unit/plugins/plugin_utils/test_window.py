@@ -242,3 +242,10 @@ def test_report_table_aligns_every_job_and_marks_what_an_open_window_holds():
 def test_record_path_is_one_file_per_host_under_the_expanded_directory(monkeypatch):
     monkeypatch.setenv("HOME", "/home/awx")
     assert window.record_path("~/.ansible/mw", "vb365-01") == "/home/awx/.ansible/mw/vb365-01.json"
+
+
+def test_a_settings_error_names_the_role_and_inventory_variables_of_the_options_this_task_set():
+    message = "Invalid options: ca_path /etc/nope.pem is not a readable file."
+    assert window.name_the_variables(message, ["ca_path", "server"]) == (
+        message + " (ca_path comes from maintenance_window_ca_path, else the inventory variable veeam_ca_path.)")
+    assert window.name_the_variables(message, ["server"]) == message, "an option the task did not set is not explained"
