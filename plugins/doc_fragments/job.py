@@ -42,8 +42,11 @@ options:
     description:
       - What V(disabled) does with a job whose session is running.
       - V(leave) disables the schedule and lets the session finish.
-      - V(stop) stops the session, waits until it has ended, then disables the job.
-      - V(wait) lets the session finish, waiting up to O(wait_timeout), then disables the job.
+      - V(stop) disables the job, then stops the session and waits until it has ended.
+      - V(wait) disables the job, then lets the session finish, waiting up to O(wait_timeout). When the wait times out the
+        schedule stays disabled and the failure names the sessions still running.
+      - Every selected job's schedule is disabled before any session is stopped or awaited, so no job starts on schedule
+        meanwhile.
     type: str
     choices: [leave, stop, wait]
     default: leave

@@ -153,8 +153,8 @@ def end_blocker(record, api, path):
         return ALREADY_RESTORED, "The record of this host is already restored (%s); nothing to restore." % record.get("restored")
     if state == ACTIVE:
         return OTHER_API, ("The record of this host (%s or the handed-over %s) is an open window on %s, not %s: nothing was restored. "
-                           "Run end with veeam_api=%s for this host." % (path, RECORDS_VARIABLE, API_TITLES.get(record["api"], record["api"]),
-                                                                        API_TITLES.get(api, api), record["api"]))
+                           "Run end with veeam_api=%s for this host." % (
+                               path, RECORDS_VARIABLE, API_TITLES.get(record["api"], record["api"]), API_TITLES.get(api, api), record["api"]))
     return NO_RECORD, ("No record of a begin for this host (%s or the handed-over %s): nothing restored. Right for a host that never "
                        "began a window; if it did, its record did not reach this run: hand over the begin job's artifacts or run "
                        "end where the record file is." % (path, RECORDS_VARIABLE))

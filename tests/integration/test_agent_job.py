@@ -338,7 +338,7 @@ def test_disable_with_if_running_stop(ansible, sim, fmt):
     assert ansible.task(MODULE, format=fmt, name=job["name"], state="running")["changed"] is True
     result = ansible.task(MODULE, format=fmt, name=job["name"], state="disabled", if_running="stop")
     assert not result.get("failed"), result
-    assert result["jobs"][0]["actions"] == ["stop", "disable"]
+    assert result["jobs"][0]["actions"] == ["disable", "stop"], "the schedule is off before the session is stopped"
     state = em_job(sim, job["name"])
     assert state["enabled"] is False and state["running"] is False
     assert_logged_off(sim)

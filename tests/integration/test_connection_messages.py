@@ -95,7 +95,7 @@ def test_check_mode_lists_the_actions_a_real_run_would_send(ansible, sim):
     running = [job for job in sim.state()["vb365"]["jobs"] if job["running"] and job["isEnabled"]]
     assert running, "the default scenario has a running enabled job"
     checked = ansible.task("veeam_o365_job", check=True, name=running[0]["name"], state="disabled", if_running="stop")
-    assert checked["changed"] is True and checked["jobs"][0]["actions"] == ["stop", "disable"], checked
+    assert checked["changed"] is True and checked["jobs"][0]["actions"] == ["disable", "stop"], checked
     assert sim.writes() == []
 
 

@@ -159,7 +159,7 @@ def test_disable_a_running_job_with_stop_policy(ansible, sim):
     running = next(j for j in sim.state()["vb365"]["jobs"] if j["running"])
     result = ansible.task(MODULE, name=running["name"], state="disabled", if_running="stop", wait_sleep=0.2)
     assert result["changed"] is True, result
-    assert result["jobs"][0]["actions"] == ["stop", "disable"][: 2 if running["isEnabled"] else 1]
+    assert result["jobs"][0]["actions"] == ["disable", "stop"][0 if running["isEnabled"] else 1:], "the schedule is off first"
     final = job(sim, running["name"])
     assert final["running"] is False and final["isEnabled"] is False
     assert final["lastStatus"] == "Stopped"

@@ -66,15 +66,15 @@ def test_type_filter_combines_with_all_jobs(ansible, sim):
 
 
 @pytest.mark.parametrize("revision", REVISIONS)
-def test_a_running_job_is_stopped_gracefully_before_it_is_disabled(ansible, sim, revision):
+def test_a_running_job_is_disabled_then_stopped_gracefully(ansible, sim, revision):
     running = jobs(sim, revision, running=True, enabled=True)[0]["name"]
     sim.clear_requests()
     result = run(ansible, MODULE, name=running, state="disabled", if_running="stop", api_version=revision)
-    assert result["changed"] is True and result["jobs"][0]["actions"] == ["stop", "disable"], result
+    assert result["changed"] is True and result["jobs"][0]["actions"] == ["disable", "stop"], result
     assert result["jobs"][0]["session"]["id"]
     stops = [r for r in sim.requests()["requests"] if r["path"].endswith("/stop")]
     assert [r["body"] for r in stops] == ['{"gracefulStop": true}']
-    assert [w[1] for w in writes(sim)] == ["/api/v1/jobs/{id}/stop", "/api/v1/jobs/{id}/disable"]
+    assert [w[1] for w in writes(sim)] == ["/api/v1/jobs/{id}/disable", "/api/v1/jobs/{id}/stop"]
     final = sim.vbr_job(running)
     assert final["enabled"] is False and final["running"] is False
 
@@ -96,7 +96,7 @@ def test_check_mode_sends_no_write_and_reports_the_real_changed(ansible, sim):
     target = jobs(sim, enabled=True, running=True)[0]["name"]
     sim.clear_requests()
     checked = run(ansible, MODULE, check=True, name=target, state="disabled", if_running="stop")
-    assert checked["changed"] is True and checked["jobs"][0]["actions"] == ["stop", "disable"]
+    assert checked["changed"] is True and checked["jobs"][0]["actions"] == ["disable", "stop"]
     assert writes(sim) == [] and sim.vbr_job(target)["enabled"] is True
 
 

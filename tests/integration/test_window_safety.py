@@ -184,8 +184,8 @@ def test_start_after_in_check_mode_reports_what_a_real_end_would_start_and_an_un
     assert vbr.startswith("Re-enabled 6 of 6 recorded job(s)") and "nothing was started" in vbr, vbr
     assert all(flag for key, flag in enabled(snapshot(sim)).items() if key[0] == "vbr" and snapshot(sim)[key][0] != "Test Lab VMs")
     assert sim.count("POST", "/api/v1/jobs/{id}/start") == 0
-    assert end.msgs("Re-enable the recorded jobs")["vb365-sim"].endswith("Started 1 job(s) after the window: Exchange Online Daily; "
-                                                                        "not started (disabled): none.")
+    started = end.msgs("Re-enable the recorded jobs")["vb365-sim"]
+    assert started.endswith("Started 1 job(s) after the window: Exchange Online Daily; not started (disabled): none."), started
 
 
 def test_report_during_an_open_window_marks_the_held_jobs(window, sim):
