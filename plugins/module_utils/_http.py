@@ -247,23 +247,28 @@ class HttpClient(object):
 def _unanswered(exc, url, timeout, elapsed=0.0):
     """Why a request got no HTTP answer, and what to change, for a requests exception (and how many attempts over how
     long, when it was retried)."""
-    attempts = getattr(exc.args[0] if exc.args else None, "attempts", 1)
-    tried = " (%d attempts over %.1f s)" % (attempts, elapsed) if attempts > 1 else ""
     if isinstance(exc, requests.exceptions.SSLError):
         if PLAIN_HTTP_ANSWER.search(str(exc)):
             return ("The scheme does not match the port: this port answered an https:// request in plain HTTP, without TLS. "
                     "Use the port where the API serves HTTPS (check server and port).")
         return ("TLS certificate verification failed: %s. If the server uses a private or self-signed CA, "
                 "set ca_path to that CA's PEM file." % _reason(exc))
-    reason = _root_cause(exc)
     if url.startswith("http://") and HUNG_UP.search(str(exc)):
         return ("Request failed: %s. The scheme may not match the port: a TLS port hangs up on a plain http:// request, "
                 "so if this port serves HTTPS (the Veeam APIs do), use https://." % _reason(exc))
+    return _unanswered_after_retries(exc, timeout, elapsed)
+
+
+def _unanswered_after_retries(exc, timeout, elapsed):
+    """A timeout, a refused or failed connection: the retries (GETs, logins) are said, how many over how long."""
+    attempts = getattr(exc.args[0] if exc.args else None, "attempts", 1)
+    reason = _root_cause(exc)
     if isinstance(exc, requests.exceptions.Timeout) or "timed out" in str(reason).lower():
         if attempts > 1:
             return "No answer within %s seconds to any of %d attempts (%.1f s in all; the timeout option is per attempt)." % (
                 timeout, attempts, elapsed)
         return "No answer within %s seconds (timeout)." % timeout
+    tried = " (%d attempts over %.1f s)" % (attempts, elapsed) if attempts > 1 else ""
     if isinstance(exc, requests.exceptions.ConnectionError) and "connection" in str(reason).lower() + type(reason).__name__.lower():
         return "Cannot connect: %s%s." % (_reason(exc), tried)
     return "Request failed: %s%s." % (_reason(exc), tried)

@@ -39,14 +39,18 @@ def select_jobs(jobs, ids=None, names=None, all_jobs=False, normalize_id=lambda 
     """
     if all_jobs:
         return list(jobs)
-    by_id, by_name = _indexes(jobs)
-    hidden = hidden or {}
-    found = [_hidden(hidden, normalize_id(value).lower()) or _by_id(by_id, value, normalize_id) for value in ids or []]
-    found += [_hidden(hidden, name) or _by_name(by_name, name) for name in names or []]
+    found = _lookup(jobs, ids or [], names or [], normalize_id, hidden or {})
     problems = [problem for _chosen, problem in found if problem]
     if problems:
         raise JobModuleError("; ".join(problems))
     return _unique(sum((chosen for chosen, _problem in found), []))
+
+
+def _lookup(jobs, ids, names, normalize_id, hidden):
+    """(jobs, problem) for each selector, in order."""
+    by_id, by_name = _indexes(jobs)
+    found = [_hidden(hidden, normalize_id(value).lower()) or _by_id(by_id, value, normalize_id) for value in ids]
+    return found + [_hidden(hidden, name) or _by_name(by_name, name) for name in names]
 
 
 def _indexes(jobs):
@@ -109,7 +113,16 @@ class JobProgress(object):
         self.unclear_sends = collections.Counter()
 
     def flag_ok(self, job):
-        return shows_effect(ENABLE if self.plan.after.enabled else DISABLE, self.job, job)
+        return shows_effect(self.flag_action(), self.job, job)
+
+    def flag_action(self):
+        return ENABLE if self.plan.after.enabled else DISABLE
+
+    def decide_flag_again(self, job):
+        """The flag is to be written once more from `job` as read now; whether that write is answered clearly is what
+        the failure message turns on (the count of unclear sends stays)."""
+        self.job = self.job._replace(enabled=job.enabled)
+        self.unclear.pop(self.flag_action(), None)
 
     def run_ok(self, job, wait_for_completion):
         action = next((step for step in (STOP, AWAIT_IDLE, START) if step in self.plan.steps), None)
@@ -322,10 +335,8 @@ class JobRunner(object):
             raise JobModuleError("The server no longer has %s; it was deleted while being changed." % _jobs_label(missing))
         wrong = [entry for entry in flagged if not entry.flag_ok(current[entry.job.id])]
         for entry in wrong:
-            entry.job = entry.job._replace(enabled=current[entry.job.id].enabled)
-            # Whether the correction is answered clearly is what the failure message turns on (the count stays).
-            entry.unclear.pop(ENABLE if entry.plan.after.enabled else DISABLE, None)
-        self._send_each(wrong, lambda entry: ENABLE if entry.plan.after.enabled else DISABLE)
+            entry.decide_flag_again(current[entry.job.id])
+        self._send_each(wrong, lambda entry: entry.flag_action())
         try:
             self._wait_for(flagged, lambda entry, job: entry.flag_ok(job), "the schedule flags to show", self.effect_timeout())
         except WaitTimeout as exc:

@@ -36,8 +36,8 @@ def name_the_variables(message, options):
     named = [option for option in sorted(options) if option in ROLE_VARIABLES and re.search(r"\b%s\b" % option, message)]
     if not named:
         return message
-    return "%s (%s.)" % (message, "; ".join("%s comes from %s, else the inventory variable %s" % ((option,) + ROLE_VARIABLES[option])
-                                          for option in named))
+    origins = ["%s comes from %s, else the inventory variable %s" % ((option,) + ROLE_VARIABLES[option]) for option in named]
+    return "%s (%s.)" % (message, "; ".join(origins))
 
 
 def record_path(directory, host):

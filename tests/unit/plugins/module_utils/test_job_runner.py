@@ -42,6 +42,7 @@ class FlipClient(object):
     """Like Enterprise Manager: the only flag action is a toggle, so a repeated send undoes the first."""
 
     effect_delay_seconds = 0.05
+    hidden = {}  # no filter leaves a job out (JobClient.hidden)
 
     def __init__(self, *jobs):
         self.jobs = dict((job.id, job) for job in jobs)
