@@ -39,6 +39,7 @@ STEPS = (
 )
 # The role's one task per host and phase, whose result is the summary worth showing from the begin and end runs.
 SUMMARY_TASKS = ("Record and disable the enabled jobs", "Re-enable the recorded jobs")
+FLEET_SUMMARY_TASK = "Summarize the"  # the role's one line for the whole play (run_once)
 
 
 class Failure(Exception):
@@ -99,6 +100,9 @@ def show_summaries(results):
              if any(part in task for part in SUMMARY_TASKS) and res.get("msg") and host in order]
     for _position, host, message in sorted(lines, key=lambda line: line[0]):
         print("        %-9s %s" % (host, message))
+    for _host, task, res in results:
+        if FLEET_SUMMARY_TASK in task and res.get("msg"):
+            print("        %-9s %s" % ("all", res["msg"]))
 
 
 def describe(job):
