@@ -14,11 +14,10 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import IF_RUNNING
-from ansible_collections.backupops.veeam.plugins.module_utils._module import EXPECTED_FAILURES as MODULE_FAILURES, failure_result
+from ansible_collections.backupops.veeam.plugins.module_utils._service import EXPECTED_FAILURES as MODULE_FAILURES, failure_result
 from ansible_collections.backupops.veeam.plugins.plugin_utils import _window as window
-from ansible_collections.backupops.veeam.plugins.plugin_utils._controller import (
-    APIS, JOB_MODULES, ControllerSession, SessionError, connection_option_names, module_defaults_for,
-)
+from ansible_collections.backupops.veeam.plugins.module_utils._apis import APIS, api_of_groups
+from ansible_collections.backupops.veeam.plugins.plugin_utils._controller import ControllerSession, SessionError, connection_option_names, module_defaults_for
 from ansible_collections.backupops.veeam.plugins.plugin_utils._record import RecordError, load, replace
 
 ARGUMENT_SPEC = dict(
@@ -30,10 +29,7 @@ ARGUMENT_SPEC = dict(
     password=dict(type="str", no_log=True),
     ca_path=dict(type="path"),
     validate_certs=dict(type="bool"),
-    vb365_api_version=dict(type="str"),
-    em_format=dict(type="str"),
-    vbr_api_version=dict(type="str"),
-    vbr_types=dict(type="list", elements="str", default=[]),
+    api_options=dict(type="dict", default={}),
     names=dict(type="list", elements="str", default=[]),
     ids=dict(type="list", elements="str", default=[]),
     if_running=dict(type="str", default="stop", choices=list(IF_RUNNING)),
@@ -47,9 +43,8 @@ ARGUMENT_SPEC = dict(
     start_after=dict(type="list", elements="str", default=[]),
     start_timeout=dict(type="int", default=3600),
 )
-REQUIRED_IF = [("phase", phase, ["api"]) for phase in ("begin", "end", "report")] + [("phase", "summary", ["summary_of"])]
-# The option each API's own setting comes from.
-API_OPTIONS = dict(vb365=("api_version", "vb365_api_version"), em=("format", "em_format"), vbr=("api_version", "vbr_api_version"))
+REQUIRED_IF = [("phase", "summary", ["summary_of"])]
+CONNECTION_OPTIONS = ("server", "port", "username", "password", "ca_path", "validate_certs")
 # What a phase may fail with and still produce a result: the modules' expected failures, and a record file it cannot use.
 EXPECTED_FAILURES = MODULE_FAILURES + (RecordError,)
 # The variable the role registers each host's phase result in, which the fleet summary reads.
@@ -88,26 +83,32 @@ class ActionModule(ActionBase):
         if args["names"] and args["ids"]:
             return dict(result, failed=True, msg="Select jobs with names or ids, not both (maintenance_window_names, maintenance_window_ids).")
         host = task_vars["inventory_hostname"]
+        api = self._api(args, task_vars)
+        if api is None:
+            return dict(result, failed=True, msg=window.unknown_api(host, args["api"] or self._variable(task_vars, ("veeam_api",))))
         try:
-            session = ControllerSession(APIS[args["api"]], self._session_options(args), self._task.check_mode, self._task.diff,
+            session = ControllerSession(api, self._session_options(api, args, task_vars), self._task.check_mode, self._task.diff,
                                         notify=lambda message: display.display("%s: %s" % (host, message)),
                                         notify_every=args["progress_interval"])
         except SessionError as exc:
             explicit = [name for name in window.ROLE_VARIABLES if args.get(name) not in (None, "")]
             return dict(result, failed=True, msg=window.name_the_variables(str(exc), explicit))
+        result.update(self._run_phase(session, dict(args, api=api.name), host, task_vars))
+        result["warnings"] = result.get("warnings", []) + session.warnings
+        return session.scrub(result)
+
+    def _run_phase(self, session, args, host, task_vars):
+        """The phase's result (a failure included, with what it did before), the session always closed."""
         handed_over = window.handed_over_records(self._handed_over(args, task_vars)).get(host)
         phase = Phase(session, args, host, handed_over, self._task.check_mode, self._task.diff)
         try:
-            outcome = phase.run()
+            return phase.run()
         except PhaseFailed as exc:
-            outcome = dict(phase.done, failed=True, **exc.result)
+            return dict(phase.done, failed=True, **exc.result)
         except EXPECTED_FAILURES as exc:
-            outcome = dict(phase.done, failed=True, **failure_result(exc, {}))
+            return dict(phase.done, failed=True, **failure_result(exc, {}))
         finally:
             session.close()
-        result.update(outcome)
-        result["warnings"] = result.get("warnings", []) + session.warnings
-        return session.scrub(result)
 
     def _handed_over(self, args, task_vars):
         """{variable: records} from the `records` option and every per-AWX-job key, templated: a variable set as a
@@ -126,19 +127,33 @@ class ActionModule(ActionBase):
             results[host] = self._templar.template(registered) if isinstance(registered, dict) else None
         return results
 
-    def _session_options(self, args):
-        """The job modules' connection options: this task's, over the play's module_defaults for the API's job module."""
-        api = args["api"]
-        option, source = API_OPTIONS[api]
-        explicit = dict((name, args[name]) for name in ("server", "port", "username", "password", "ca_path", "validate_certs"))
-        explicit[option] = args[source]
-        if api == "vbr" and args["phase"] != "end":
-            # end restores every recorded job whatever its type: the record is the selection.
-            explicit["type"] = args["vbr_types"]
-        options = self._module_defaults(JOB_MODULES[api], connection_option_names(APIS[api]))
+    def _api(self, args, task_vars):
+        """The API of this host: the task's `api`, else the host's veeam_api, else the one inventory group it is in."""
+        name = args["api"] or self._variable(task_vars, ("veeam_api",))
+        if name:
+            return APIS.get(name)
+        return APIS.get(api_of_groups(task_vars.get("group_names")))
+
+    def _session_options(self, api, args, task_vars):
+        """The job modules' options for this host: the task's connection options and the API's own settings (api_options,
+        else the variables the registry names for them), over the play's module_defaults for the API's job module."""
+        explicit = dict((name, args[name]) for name in CONNECTION_OPTIONS)
+        explicit.update((option, self._variable(task_vars, names)) for option, names in api.window_options.items())
+        explicit.update(args["api_options"])
+        options = self._module_defaults(api.job_module, connection_option_names(api))
         # A value left unset (or blank, an AWX field left empty) falls back to module_defaults, then the VEEAM_* variables.
         options.update((name, value) for name, value in explicit.items() if value not in (None, "", []))
+        if args["phase"] == "end":
+            # end restores every recorded job, whatever selected it at the begin: the record is the selection.
+            options = dict((name, value) for name, value in options.items() if name not in api.selection_options)
         return options
+
+    def _variable(self, task_vars, names):
+        """The first of these host variables that is set, templated (an inventory value may be a template)."""
+        for name in names:
+            if task_vars.get(name) not in (None, ""):
+                return self._templar.template(task_vars[name])
+        return None
 
     def _module_defaults(self, module, allowed):
         """The play's module_defaults for `module` (its action groups and its own name), limited to `allowed` options."""

@@ -18,11 +18,20 @@ import threading
 
 from ansible_collections.backupops.veeam.plugins.module_utils._http import HttpClient, VeeamApiError
 
-# What the module wrapper needs to know about an API: its name (the action group and the VEEAM_<NAME>_* variables), a
-# title for messages, its default port, its own options (argument spec) for every module and for job modules only, the
-# client class (called with the base URL, the settings, warn= and register_secret=) and
-# missing_libraries(settings) -> [(library, reason, import traceback)].
-Api = collections.namedtuple("Api", "name title default_port options job_options client missing_libraries")
+# Everything the collection knows about an API, next to its client (the registry of every Api is _apis.py):
+#   name               the action group, the VEEAM_<NAME>_* variables and the maintenance window's `api`
+#   title, short_title for messages; for the window's summaries and report
+#   default_port
+#   options            its own options (argument spec) for every module; job_options for job modules only
+#   client             the JobClient class (called with the base URL, the settings, warn= and register_secret=)
+#   missing_libraries  settings -> [(library, reason, import traceback)]
+#   job_module         the FQCN whose module_defaults the window's session takes
+#   inventory_group    the inventory group whose hosts are this API's servers (when veeam_api is not set)
+#   window_options     {option: (variables the window takes it from, first defined wins)}: the API's own settings in the
+#                      role (inventory variables such as veeam_vb365_api_version keep working)
+#   selection_options  options that only select jobs: the window's end ignores them, the record is the selection
+Api = collections.namedtuple("Api", "name title short_title default_port options job_options client missing_libraries job_module "
+                                    "inventory_group window_options selection_options")
 
 
 class JobClient(abc.ABC):
@@ -88,6 +97,11 @@ class JobClient(abc.ABC):
     def describe(self, handle):
         """What a write started, for the job's entry in the result."""
         return dict(handle or {})
+
+    def lost(self, handle):
+        """Whether await_writes could not follow this write to its end (an Enterprise Manager task lost with an expired
+        logon session): the runner then re-reads the job until it shows the effect, and never resends."""
+        return False
 
     def normalize_id(self, value):
         """A job id as the user may write it, in the form read_jobs returns."""

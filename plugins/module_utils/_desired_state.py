@@ -13,11 +13,7 @@ __metaclass__ = type
 
 import collections
 
-STOP = "stop"
-AWAIT_IDLE = "await_idle"
-ENABLE = "enable"
-DISABLE = "disable"
-START = "start"
+from ansible_collections.backupops.veeam.plugins.module_utils._model import AWAIT_IDLE, DISABLE, ENABLE, START, STOP
 
 # Every plan is a subsequence of this order, so many jobs can be driven phase by phase (all flag changes, all stops, one
 # shared wait for idleness, all starts). Schedules are switched off before any wait: a job whose session has not ended
@@ -28,8 +24,6 @@ WRITES = (STOP, ENABLE, DISABLE, START)
 STATES = ("enabled", "disabled", "running", "stopped")
 IF_RUNNING = ("leave", "stop", "wait")
 
-# A job as every client reads it; `details` holds what only one API knows.
-Job = collections.namedtuple("Job", "id name enabled running last_run last_result next_run details")
 JobState = collections.namedtuple("JobState", "enabled running")
 Plan = collections.namedtuple("Plan", "steps after")
 
@@ -75,19 +69,3 @@ def _plan_stopped(current, _if_running, _enable_if_disabled):
 
 
 _PLANNERS = dict(enabled=_plan_enabled, disabled=_plan_disabled, running=_plan_running, stopped=_plan_stopped)
-
-
-def shows_effect(action, before, now, wait_for_completion=False):
-    """Whether the job as read `now` shows the effect of `action` taken on the job as it was `before`.
-
-    The one definition every client and the runner use. A start shows as a run or as a new last run (a short run may
-    end before the read); with wait_for_completion only a new run that has ended counts.
-    """
-    if now is None:
-        return False
-    if action in (ENABLE, DISABLE):
-        return now.enabled == (action == ENABLE)
-    if action in (STOP, AWAIT_IDLE):
-        return not now.running
-    new_run = now.last_run != before.last_run
-    return (new_run and not now.running) if wait_for_completion else (now.running or new_run)

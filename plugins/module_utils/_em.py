@@ -11,10 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import time
 
 from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for
-from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import shows_effect
 from ansible_collections.backupops.veeam.plugins.module_utils._em_payload import (
     HAS_XMLTODICT, XMLTODICT_IMPORT_ERROR, entities, guid_of, job_from_entity, newest_by_job, newest_first, parse, path_of, paging,
     session_from_entity, task_from_body, text,
@@ -244,11 +242,7 @@ class EmClient(JobClient):
 
     def await_writes(self, handles, timeout, sleep):
         """Poll every unfinished task once per round until all are Finished or the deadline passes; [(handle, failure)]."""
-        deadline = time.monotonic() + timeout
         failures = self._poll_until_finished([handle for handle in handles if handle["task"]["state"] != TASK_DONE], timeout, sleep)
-        lost = [handle for handle in handles if handle.get("lost")]
-        if lost:
-            failures.extend(self._await_lost(lost, max(deadline - time.monotonic(), 0), sleep))
         return failures + [(handle, "Job %r: %s task %s (%s) failed: %s" % (
             handle["job"], handle["action"], handle["task"]["id"], handle["task"]["operation"], handle["task"]["message"] or "the server gave no message"))
             for handle in handles if handle["task"]["state"] == TASK_DONE and handle["task"]["success"] is False]
@@ -274,18 +268,10 @@ class EmClient(JobClient):
                 handle["task"]["state"], self._delete_task(handle))) for handle in pending]
         return []
 
-    def _await_lost(self, lost, timeout, sleep):
-        """Wait for the jobs of tasks lost with an expired logon session to show their action's effect; never resend."""
-        def shows(current):
-            return all(shows_effect(handle["action"], handle["before"], current.get(handle["job_id"])) for handle in lost)
-
-        try:
-            wait_until(lambda: dict((job.id, job) for job in self.read_jobs()), shows, "the jobs of the lost tasks", timeout, sleep)
-        except WaitTimeout:
-            return [(handle, "Job %r: %s task %s was lost with the expired logon session (task ids belong to it) and the job did not show "
-                             "its effect within %s seconds; nothing was resent: run the module again to re-read and decide." % (
-                                 handle["job"], handle["action"], handle["task"]["id"], format_seconds(timeout))) for handle in lost]
-        return []
+    @staticmethod
+    def lost(handle):
+        """Task ids belong to the logon session: after an expiry the task is gone and only the job can show the outcome."""
+        return bool(handle.get("lost"))
 
     def _delete_task(self, handle):
         target = handle["task"].get("delete")
@@ -314,6 +300,7 @@ def _missing_libraries(settings):
     return []
 
 
-EM = Api(name="em", title="Veeam Backup Enterprise Manager", default_port=9398,
+EM = Api(name="em", title="Veeam Backup Enterprise Manager", short_title="Enterprise Manager", default_port=9398,
          options=dict(format=dict(type="str", default="xml", choices=["xml", "json"])), job_options={}, client=EmClient,
-         missing_libraries=_missing_libraries)
+         missing_libraries=_missing_libraries, job_module="backupops.veeam.veeam_agent_job", inventory_group="enterprise_managers",
+         window_options=dict(format=("maintenance_window_em_format", "veeam_em_format")), selection_options=())

@@ -19,7 +19,7 @@ import traceback
 
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
-from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
 
 try:
     import xmltodict

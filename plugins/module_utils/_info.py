@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import select_jobs
+from ansible_collections.backupops.veeam.plugins.module_utils._model import select_jobs
 
 
 def job_entry(job):

@@ -12,89 +12,18 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
-import difflib
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import (
-    AWAIT_IDLE, DISABLE, ENABLE, PHASES, START, STOP, WRITES, PlanError, plan, shows_effect, state_of,
-)
+from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import PHASES, WRITES, PlanError, plan, state_of
+from ansible_collections.backupops.veeam.plugins.module_utils._model import AWAIT_IDLE, DISABLE, ENABLE, START, STOP, JobModuleError, select_jobs, shows_effect
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, format_seconds, wait_until
 
 
-class JobModuleError(Exception):
-    """A failure to report as the module's one-line message."""
-
-
 def as_dict(state):
     return dict(enabled=state.enabled, running=state.running)
-
-
-def select_jobs(jobs, ids=None, names=None, all_jobs=False, normalize_id=lambda value: value, hidden=None):
-    """The jobs the user selected, in their order, or JobModuleError naming every unknown or ambiguous selector.
-
-    hidden: the client's jobs its filters left out ({name or lower-case id: why}): selecting one says why.
-    """
-    if all_jobs:
-        return list(jobs)
-    found = _lookup(jobs, ids or [], names or [], normalize_id, hidden or {})
-    problems = [problem for _chosen, problem in found if problem]
-    if problems:
-        raise JobModuleError("; ".join(problems))
-    return _unique(sum((chosen for chosen, _problem in found), []))
-
-
-def _lookup(jobs, ids, names, normalize_id, hidden):
-    """(jobs, problem) for each selector, in order."""
-    by_id, by_name = _indexes(jobs)
-    found = [_hidden(hidden, normalize_id(value).lower()) or _by_id(by_id, value, normalize_id) for value in ids]
-    return found + [_hidden(hidden, name) or _by_name(by_name, name) for name in names]
-
-
-def _indexes(jobs):
-    """{lower-case id: job}, {name: [jobs]} (names may repeat)."""
-    by_name = collections.defaultdict(list)
-    for job in jobs:
-        by_name[job.name].append(job)
-    return dict((job.id.lower(), job) for job in jobs), by_name
-
-
-def _unique(jobs):
-    """Each job once, where it was first selected."""
-    return list(collections.OrderedDict((job.id, job) for job in jobs).values())
-
-
-def _hidden(hidden, key):
-    """([], why) for a job the client's filters left out, else None."""
-    return ([], "job %r exists but %s" % (key, hidden[key])) if key in hidden else None
-
-
-def _by_id(by_id, value, normalize_id):
-    job = by_id.get(normalize_id(value).lower())
-    if job is None:
-        return [], "no job has id %r%s" % (value, _candidates(value, [known.id for known in by_id.values()]))
-    return [job], None
-
-
-def _by_name(by_name, name):
-    matches = by_name.get(name, [])
-    if not matches:
-        return [], "no job is named %r (names are case-sensitive)%s" % (name, _candidates(name, list(by_name)))
-    if len(matches) > 1:
-        return [], "%d jobs are named %r (ids %s); select them by id" % (len(matches), name, ", ".join(j.id for j in matches))
-    return matches, None
-
-
-def _candidates(value, known):
-    close = difflib.get_close_matches(value, known, n=5, cutoff=0.5)
-    close += [k for k in known if value.lower() == k.lower() and k not in close]
-    if close:
-        return "; did you mean %s?" % ", ".join(repr(c) for c in close)
-    if len(known) <= 10:
-        return "; the server has %s" % (", ".join(repr(k) for k in known) or "no jobs")
-    return ""
 
 
 class JobProgress(object):
@@ -235,16 +164,27 @@ class JobRunner(object):
                 self.warn("Job %r: the answer to %s was unclear (%s); its state is re-read instead of resending." % (entry.job.name, action, exc))
             elif handle is not None:
                 entry.handles.append(handle)
-                sent.append(handle)
+                sent.append((entry, handle))
         if refusals:
             raise refusals[0]
         if sent and (self.params["wait"] or action == STOP):
-            self._await_writes(sent)
+            self._await_writes(sent, action)
 
-    def _await_writes(self, handles):
-        failures = self.client.await_writes(handles, self.remaining(), self.params["wait_sleep"])
+    def _await_writes(self, sent, action):
+        """Wait for what the writes started; a write the client lost track of is settled by the job showing its effect."""
+        failures = [message for _handle, message in self.client.await_writes([handle for _entry, handle in sent], self.remaining(),
+                                                                             self.params["wait_sleep"])]
+        lost = [entry for entry, handle in sent if self.client.lost(handle)]
+        if lost:
+            try:
+                self._wait_for(lost, lambda entry, job: shows_effect(action, entry.job, job), "the jobs of the lost %s writes" % action,
+                               self.remaining())
+            except WaitTimeout:
+                failures.extend("Job %r: the %s was lost with the expired session (its task belonged to it) and the job did not show "
+                                "its effect within %s seconds; nothing was resent: run the module again to re-read and decide." % (
+                                    entry.job.name, action, format_seconds(self.params["wait_timeout"])) for entry in lost)
         if failures:
-            raise JobModuleError("; ".join(message for _handle, message in failures))
+            raise JobModuleError("; ".join(failures))
 
     def _write(self, batch, action):
         """(progress, handle, error) of each write sent, in batch order, with up to write_concurrency in flight.

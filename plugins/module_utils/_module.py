@@ -4,40 +4,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The one module wrapper: every job and info module is `run_job_module(API)` or `run_info_module(API)`.
 
-It owns what no module repeats: the argument spec (composed from _arguments), the dependency checks, option validation,
-building the client with its callbacks, "always close, then exit or fail", and the one path from an error to a result.
-Private to the collection.
+It owns what only an AnsibleModule has: parsing the arguments, warnings, "always close, then exit or fail". The argument
+spec, the checks, the client and the error results come from the service layer (_service.py). Private to the collection.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.backupops.veeam.plugins.module_utils._arguments import (
-    JOB_OPTIONS, SELECTION_OPTIONS, INFO_OPTIONS, base_url, connection_options, ignored_options, insecure_connection_warnings,
-    option_problems,
-)
-from ansible_collections.backupops.veeam.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, VeeamApiError
+from ansible_collections.backupops.veeam.plugins.module_utils._arguments import ignored_options
 from ansible_collections.backupops.veeam.plugins.module_utils._info import InfoReader
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobModuleError, JobRunner
-from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout
-
-SELECTORS = ("id", "name", "all_jobs")
-# What a run may fail with and still produce a result: everything else is a bug and keeps its traceback.
-EXPECTED_FAILURES = (JobModuleError, VeeamApiError, WaitTimeout)
-
-
-JOB, INFO = "job", "info"
-
-
-def module_spec(api, kind):
-    """The AnsibleModule (or ArgumentSpecValidator) keywords of this API's job or info module."""
-    if kind == JOB:
-        return dict(argument_spec=_spec(connection_options(api), SELECTION_OPTIONS, JOB_OPTIONS, api.job_options),
-                    mutually_exclusive=[SELECTORS], required_one_of=[SELECTORS])
-    return dict(argument_spec=_spec(connection_options(api), SELECTION_OPTIONS, INFO_OPTIONS), mutually_exclusive=[SELECTORS])
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner
+from ansible_collections.backupops.veeam.plugins.module_utils._service import INFO, JOB, attempt, module_spec, new_client, preflight
 
 
 def run_job_module(api):
@@ -58,37 +38,12 @@ def run_info_module(api):
     conclude(module, client, InfoReader(client, module.params))
 
 
-def _spec(*pieces):
-    """One argument spec from the shared pieces (each piece adds its own options)."""
-    spec = {}
-    for piece in pieces:
-        spec.update(piece)
-    return spec
-
-
 def _prepare(module, api, selection_required):
     failure, warnings = preflight(api, module.params, selection_required)
     if failure:
         module.fail_json(**failure)
     for warning in warnings:
         module.warn(warning)
-
-
-def preflight(api, params, selection_required):
-    """(failure, warnings) before any request: a missing library or options that make no sense are a failure result; an
-    unprotected connection is a warning."""
-    if not HAS_REQUESTS:
-        return dict(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR), []
-    for library, reason, import_error in api.missing_libraries(params):
-        return dict(msg=missing_required_lib(library, reason=reason), exception=import_error), []
-    problems = option_problems(params, api, selection_required)
-    if problems:
-        return dict(msg="Invalid options: %s." % "; ".join(problems)), []
-    return None, insecure_connection_warnings(params, base_url(params))
-
-
-def new_client(api, params, warn, register_secret):
-    return api.client(base_url(params), params, warn=warn, register_secret=register_secret)
 
 
 def conclude(module, client, work):
@@ -100,20 +55,3 @@ def conclude(module, client, work):
     if failed:
         module.fail_json(**result)
     module.exit_json(**result)
-
-
-def attempt(work):
-    """(result, failed): the work's result, or the failure result of an expected failure (anything else is a bug and
-    keeps its traceback)."""
-    try:
-        return work.run(), False
-    except EXPECTED_FAILURES as exc:
-        return failure_result(exc, work.partial_result()), True
-
-
-def failure_result(exc, partial):
-    """One shape for every failure: the one-line message, the failed request when a server was involved, what was done so far."""
-    result = dict(partial, msg=str(exc))
-    if isinstance(exc, VeeamApiError):
-        result["http"] = exc.to_dict()
-    return result

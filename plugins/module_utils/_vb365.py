@@ -11,7 +11,7 @@ __metaclass__ = type
 import collections
 
 from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for
-from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 
 VB365_TITLE = "Veeam Backup for Microsoft 365"
@@ -167,6 +167,7 @@ class Vb365Client(JobClient):
         return None
 
 
-VB365 = Api(name="vb365", title=VB365_TITLE, default_port=4443,
+VB365 = Api(name="vb365", title=VB365_TITLE, short_title="VB365", default_port=4443,
             options=dict(api_version=dict(type="str", default="v8", choices=VERSIONS)), job_options={}, client=Vb365Client,
-            missing_libraries=lambda settings: [])
+            missing_libraries=lambda settings: [], job_module="backupops.veeam.veeam_o365_job", inventory_group="vb365_servers",
+            window_options=dict(api_version=("maintenance_window_vb365_api_version", "veeam_vb365_api_version")), selection_options=())

@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for
-from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 
 REVISIONS = ["1.2-rev1", "1.3-rev1"]
@@ -137,4 +137,9 @@ VBR = Api(name="vbr", title=VBR_TITLE, default_port=9419,
           options=dict(api_version=dict(type="str", default=DEFAULT_REVISION, choices=REVISIONS),
                        type=dict(type="list", elements="str", choices=JOB_TYPES)),
           job_options=dict(active_full=dict(type="bool", default=False), graceful_stop=dict(type="bool", default=True)),
-          client=VbrClient, missing_libraries=lambda settings: [])
+          client=VbrClient, missing_libraries=lambda settings: [], job_module="backupops.veeam.veeam_vbr_job", short_title=VBR_TITLE,
+          inventory_group="vbr_servers",
+          window_options=dict(api_version=("maintenance_window_vbr_api_version", "veeam_vbr_api_version"),
+                              type=("maintenance_window_vbr_types", "veeam_vbr_types")),
+          # end restores every recorded job whatever its type: the record is the selection.
+          selection_options=("type",))

@@ -15,7 +15,7 @@ version_added: 0.2.0
 description:
   - The engine of the P(backupops.veeam.maintenance_window#role) role; playbooks use the role, which passes the inventory
     variables. One task per host and phase does all the work, so a fleet of servers costs one task execution per host.
-  - V(begin) reads the jobs (all, or O(names) / O(ids); on Veeam Backup & Replication only the O(vbr_types)), records the
+  - V(begin) reads the jobs (all, or O(names) / O(ids); on Veeam Backup & Replication only the types of O(api_options)), records the
     enabled ones together with the jobs of an unrestored earlier begin (the file's or a handed-over one), writes that record to
     a file on the controller B(before) any change, disables exactly the jobs enabled now, then stops or awaits their sessions
     (O(if_running)), and summarizes. It refuses to replace an open window of another API. When it fails halfway it says how many
@@ -34,7 +34,7 @@ author:
   - backupops.veeam contributors (@backupops)
 requirements:
   - requests
-  - xmltodict (Enterprise Manager with O(em_format=xml))
+  - xmltodict (Enterprise Manager in its default XML format)
 options:
   phase:
     description:
@@ -45,7 +45,9 @@ options:
   api:
     description:
       - Which API the server is, V(vb365) (Veeam Backup for Microsoft 365), V(em) (Enterprise Manager, Veeam Agent jobs) or V(vbr)
-        (Veeam Backup & Replication). Required except with O(phase=summary).
+        (Veeam Backup & Replication).
+      - When unset, the host variable C(veeam_api), else the API whose inventory group the host is in (C(vb365_servers),
+        C(enterprise_managers), C(vbr_servers)); a host that matches none fails, naming both. Not used with O(phase=summary).
     type: str
     choices: [em, vb365, vbr]
   server:
@@ -74,25 +76,16 @@ options:
     description:
       - Verify the server certificate (true when unset anywhere). Turning it off is warned about.
     type: bool
-  vb365_api_version:
+  api_options:
     description:
-      - With O(api=vb365), the job modules' C(api_version).
-    type: str
-  em_format:
-    description:
-      - With O(api=em), the job modules' C(format).
-    type: str
-  vbr_api_version:
-    description:
-      - With O(api=vbr), the job modules' C(api_version).
-    type: str
-  vbr_types:
-    description:
-      - With O(api=vbr), the job types V(begin) reads, records and disables and V(report) shows (V([]) every type). V(end) restores
-        every recorded job whatever its type.
-    type: list
-    elements: str
-    default: []
+      - The API's own options, as its job module takes them (V(vb365) C(api_version); V(em) C(format); V(vbr) C(api_version) and
+        C(type), the job types V(begin) reads, records and disables and V(report) shows).
+      - An option left out comes from the host variables the API names for it (C(veeam_vb365_api_version), C(veeam_em_format),
+        C(veeam_vbr_api_version), C(veeam_vbr_types), or the role's C(maintenance_window_*) names of these), else the play's
+        C(module_defaults), else the module's default.
+      - V(end) ignores options that only select jobs (C(type)): it restores every recorded job.
+    type: dict
+    default: {}
   names:
     description:
       - V(begin) only. Only the jobs with these names. Mutually exclusive with O(ids).

@@ -16,16 +16,10 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.backupops.veeam.plugins.module_utils._arguments import connection_options
-from ansible_collections.backupops.veeam.plugins.module_utils._em import EM
 from ansible_collections.backupops.veeam.plugins.module_utils._info import job_entry
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner, select_jobs
-from ansible_collections.backupops.veeam.plugins.module_utils._module import JOB, attempt, module_spec, new_client, preflight
-from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import VB365
-from ansible_collections.backupops.veeam.plugins.module_utils._vbr import VBR
-
-APIS = dict((api.name, api) for api in (VB365, EM, VBR))
-# The module each API's settings are taken from (module_defaults of the play apply to the session as to that module).
-JOB_MODULES = dict(vb365="backupops.veeam.veeam_o365_job", em="backupops.veeam.veeam_agent_job", vbr="backupops.veeam.veeam_vbr_job")
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner
+from ansible_collections.backupops.veeam.plugins.module_utils._model import select_jobs
+from ansible_collections.backupops.veeam.plugins.module_utils._service import JOB, attempt, module_spec, new_client, preflight
 
 
 class SessionError(Exception):

@@ -15,14 +15,14 @@ __metaclass__ = type
 import os
 import re
 
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import select_jobs
+from ansible_collections.backupops.veeam.plugins.module_utils._apis import APIS, title_of
+from ansible_collections.backupops.veeam.plugins.module_utils._model import select_jobs
 
 RECORD_FORMAT = 1
 ACTIVE = "active"
 RESTORED = "restored"
 # The set_stats key a begin or end publishes its records under, and the prefix of the per-job keys an end also reads.
 RECORDS_VARIABLE = "maintenance_window_records"
-API_TITLES = dict(vb365="VB365", em="Enterprise Manager", vbr="Veeam Backup & Replication")
 
 
 # The connection options the role passes from inventory variables: option -> (role variable, inventory variable).
@@ -38,6 +38,16 @@ def name_the_variables(message, options):
         return message
     origins = ["%s comes from %s, else the inventory variable %s" % ((option,) + ROLE_VARIABLES[option]) for option in named]
     return "%s (%s.)" % (message, "; ".join(origins))
+
+
+def unknown_api(host, given):
+    """Why the window cannot tell which API a host is."""
+    known = sorted(APIS.values(), key=lambda api: api.name)
+    if given:
+        return "Host %s: unknown API %r (veeam_api or maintenance_window_api); this release knows %s." % (
+            host, given, ", ".join(api.name for api in known))
+    return ("Host %s: which API is it? Set veeam_api (%s), or put the host in exactly one of the groups %s." % (
+        host, ", ".join(api.name for api in known), ", ".join(api.inventory_group for api in known)))
 
 
 def record_path(directory, host):
@@ -121,8 +131,8 @@ def other_api_refusal(records, api, path):
         if record and record.get("state") == ACTIVE and record.get("api", api) != api:
             return ("This host has an open maintenance window on %s (begun %s, record %s or the handed-over %s); a begin on %s "
                     "would replace that record and lose what it disabled. End that window first (with veeam_api=%s), or move the "
-                    "record away if it is stale." % (API_TITLES.get(record["api"], record["api"]), record.get("created"), path,
-                                                     RECORDS_VARIABLE, API_TITLES.get(api, api), record["api"]))
+                    "record away if it is stale." % (title_of(record["api"]), record.get("created"), path,
+                                                     RECORDS_VARIABLE, title_of(api), record["api"]))
     return None
 
 
@@ -154,7 +164,7 @@ def end_blocker(record, api, path):
     if state == ACTIVE:
         return OTHER_API, ("The record of this host (%s or the handed-over %s) is an open window on %s, not %s: nothing was restored. "
                            "Run end with veeam_api=%s for this host." % (
-                               path, RECORDS_VARIABLE, API_TITLES.get(record["api"], record["api"]), API_TITLES.get(api, api), record["api"]))
+                               path, RECORDS_VARIABLE, title_of(record["api"]), title_of(api), record["api"]))
     return NO_RECORD, ("No record of a begin for this host (%s or the handed-over %s): nothing restored. Right for a host that never "
                        "began a window; if it did, its record did not reach this run: hand over the begin job's artifacts or run "
                        "end where the record file is." % (path, RECORDS_VARIABLE))
@@ -247,7 +257,7 @@ def window_line(record, path):
     state = record.get("state")
     if state == ACTIVE:
         return "Open maintenance window on %s since %s (record %s): end re-enables the %d job(s) marked HELD." % (
-            API_TITLES.get(record.get("api"), record.get("api")), record.get("created"), path, len(record.get("jobs", [])))
+            title_of(record.get("api")), record.get("created"), path, len(record.get("jobs", [])))
     if state == RESTORED:
         return "No open maintenance window: the last one (begun %s) was restored %s (record %s)." % (
             record.get("created"), record.get("restored"), path)
@@ -275,7 +285,7 @@ def _held_ids(record, api):
 
 def _table_title(api, host, jobs):
     return "%s %s: %d job(s), %d enabled, %d running" % (
-        API_TITLES[api], host, len(jobs), sum(1 for job in jobs if job["enabled"]), sum(1 for job in jobs if job["running"]))
+        title_of(api), host, len(jobs), sum(1 for job in jobs if job["enabled"]), sum(1 for job in jobs if job["running"]))
 
 
 def _yes(flag):

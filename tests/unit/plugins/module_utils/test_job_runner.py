@@ -12,9 +12,11 @@ import time
 
 import pytest
 
+from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
-from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import Job
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobModuleError, JobRunner, select_jobs
+from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner
+from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError, select_jobs
 from ansible_collections.backupops.veeam.plugins.module_utils._module import conclude
 from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout
 
@@ -38,19 +40,40 @@ class FakeModule(object):
         raise AssertionError("unexpected success: %r" % result)
 
 
-class FlipClient(object):
-    """Like Enterprise Manager: the only flag action is a toggle, so a repeated send undoes the first."""
+class NoHttp(object):
+    """The HttpClient a JobClient is built on, for a client that never sends a request."""
+
+    base_url = "https://fake.example/"
+
+    def close(self):
+        pass
+
+
+class FlipClient(JobClient):
+    """Like Enterprise Manager: the only flag action is a toggle, so a repeated send undoes the first.
+
+    A JobClient, so a change of the contract breaks this fake as it breaks the real clients.
+    """
 
     effect_delay_seconds = 0.05
-    hidden = {}  # no filter leaves a job out (JobClient.hidden)
 
     def __init__(self, *jobs):
+        super(FlipClient, self).__init__(NoHttp(), {}, warn=lambda message: None, register_secret=lambda value: None)
         self.jobs = dict((job.id, job) for job in jobs)
         self.sent = []
         self.faults = []  # callables (job, action) -> None, run on each send
         self.closed = False
 
-    def read_jobs(self):
+    def login(self):
+        pass
+
+    def logout(self):
+        pass
+
+    def read_sessions(self, job, limit):
+        return []
+
+    def read_jobs(self, last_runs=False):
         return list(self.jobs.values())
 
     def send(self, job, action):
@@ -333,3 +356,34 @@ def test_a_failed_run_never_claims_the_planned_state_of_a_job_it_did_not_change(
     assert partial["changed"] is False
     assert client.jobs["first"].enabled and client.jobs["second"].enabled
     assert [(job["actions"], job["after"]["enabled"]) for job in partial["jobs"]] == [([], True), ([], True)], "as the server has them"
+
+
+class LosingClient(FlipClient):
+    """Every write returns a handle the client loses track of (an EM task gone with its logon session)."""
+
+    def __init__(self, *jobs, **kwargs):
+        super(LosingClient, self).__init__(*jobs)
+        self.applies = kwargs.get("applies", True)
+
+    def send(self, job, action):
+        self.sent.append((job.name, action))
+        if self.applies:
+            self.jobs[job.id] = self.jobs[job.id]._replace(enabled=action == "enable")
+        return dict(lost=True)
+
+    def lost(self, handle):
+        return handle.get("lost", False)
+
+
+def test_a_write_the_client_lost_is_settled_by_the_job_showing_its_effect():
+    client = LosingClient(make_job("SQL Agents"))
+    result, _module = run(client, name=["SQL Agents"], state="disabled")
+    assert result["changed"] is True and client.sent == [("SQL Agents", "disable")]
+
+
+def test_a_lost_write_whose_job_never_shows_it_fails_clearly_and_is_not_resent():
+    client = LosingClient(make_job("SQL Agents"), applies=False)
+    with pytest.raises(JobModuleError) as caught:
+        run(client, name=["SQL Agents"], state="disabled", wait_timeout=0.3)
+    assert client.sent == [("SQL Agents", "disable")], "nothing resent"
+    assert "Job 'SQL Agents': the disable was lost with the expired session" in str(caught.value) and "nothing was resent" in str(caught.value)

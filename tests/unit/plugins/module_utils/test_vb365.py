@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
 from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import PAGE_SIZE, Vb365Client, session_entry
 
 GUID = "3396ba22-21b1-4666-a631-0edfc12a59cd"

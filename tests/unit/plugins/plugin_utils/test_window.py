@@ -10,8 +10,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import Job
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobModuleError
+from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError
 from ansible_collections.backupops.veeam.plugins.plugin_utils import _window as window
 
 NOW = "2026-12-02T15:00:00Z"
