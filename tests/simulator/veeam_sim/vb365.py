@@ -27,6 +27,18 @@ ANTIFORGERY = "The required antiforgery header is not present."
 STATUS_FILTER = {"succeeded": "Success", "success": "Success", "running": "Running", "stopped": "Stopped", "failed": "Failed",
                  "warning": "Warning"}
 ROUTE = re.compile(r"^/v(\d+)(/.*)?$", re.I)
+# Below /vN/ (lower case, empty segments dropped): (path, first version, last version (None: every later one), {method: handler}).
+ROUTES = [
+    (re.compile(r"^token$"), 2, None, {"POST": "token"}),
+    (re.compile(r"^token/logout$"), 7, None, {"POST": "logout"}),
+    (re.compile(r"^jobs$"), 2, None, {"GET": "list_jobs"}),
+    (re.compile(r"^jobs/([^/]+)$"), 2, None, {"GET": "get_job"}),
+    (re.compile(r"^jobs/([^/]+)/action$"), 2, 5, {"POST": "action_v2"}),
+    (re.compile(r"^jobs/([^/]+)/(%s)$" % "|".join(ACTIONS)), 6, None, {"POST": "action_v6"}),
+    (re.compile(r"^jobs/([^/]+)/jobsessions$"), 2, 6, {"GET": "job_sessions"}),
+    (re.compile(r"^jobsessions$"), 2, None, {"GET": "list_sessions"}),
+    (re.compile(r"^jobsessions/([^/]+)$"), 2, None, {"GET": "get_session"}),
+]
 
 
 def _json(status, value, headers=None):
@@ -78,31 +90,14 @@ class Vb365Api(SimulatedApi):
 
     def _route(self, version, parts, request):
         """(handler, extra args) for the path below /vN/, or an ApiError (404 unknown route, 405 wrong method)."""
-        routes = []
-        if parts == ["token"]:
-            routes = [("POST", self.token, ())]
-        elif parts == ["token", "logout"] and version >= 7:
-            routes = [("POST", self.logout, ())]
-        elif parts == ["jobs"]:
-            routes = [("GET", self.list_jobs, ())]
-        elif len(parts) == 2 and parts[0] == "jobs":
-            routes = [("GET", self.get_job, (parts[1],))]
-        elif len(parts) == 3 and parts[0] == "jobs" and parts[2] == "action" and version <= 5:
-            routes = [("POST", self.action_v2, (parts[1],))]
-        elif len(parts) == 3 and parts[0] == "jobs" and parts[2] in ACTIONS and version >= 6:
-            routes = [("POST", self.action_v6, (parts[1], parts[2]))]
-        elif len(parts) == 3 and parts[0] == "jobs" and parts[2] == "jobsessions" and version <= 6:
-            routes = [("GET", self.job_sessions, (parts[1],))]
-        elif parts == ["jobsessions"]:
-            routes = [("GET", self.list_sessions, ())]
-        elif len(parts) == 2 and parts[0] == "jobsessions":
-            routes = [("GET", self.get_session, (parts[1],))]
-        if not routes:
-            raise ApiError(404, "No HTTP resource was found that matches the request URI '%s'." % request.path)
-        for method, handler, args in routes:
-            if method == request.method:
-                return handler, args
-        raise ApiError(405, "The requested resource does not support http method '%s'." % request.method)
+        below = "/".join(parts)
+        for pattern, first, last, methods in ROUTES:
+            match = pattern.match(below)
+            if match and first <= version <= (last or version):
+                if request.method not in methods:
+                    raise ApiError(405, "The requested resource does not support http method '%s'." % request.method)
+                return getattr(self, methods[request.method]), match.groups()
+        raise ApiError(404, "No HTTP resource was found that matches the request URI '%s'." % request.path)
 
     def authenticate(self, request, write=False):
         value = request.header("Authorization") or ""
