@@ -93,7 +93,8 @@ def test_begin_failing_halfway_then_end_restores_what_was_recorded_and_reports_a
     assert begin.status == "failed" and begin.failed_hosts() == ["vb365-sim"], begin
     failure = begin.results("Record and disable the enabled jobs")["vb365-sim"]["msg"]
     assert failure.startswith("Begin failed after disabling 3 of 4 job(s): Exchange") and "Could not disable job " in failure, failure
-    assert "sent 2 times, without a clear answer (last: Injected HTTP 500" in failure and "something else" not in failure
+    assert "sent 2 times, without a clear answer (last: Server answered HTTP 500: Injected HTTP 500." in failure, failure
+    assert "something else" not in failure
     assert failure.endswith("The record %s names 4 job(s); run end to re-enable them." % (window.record_dir / "vb365-sim.json"))
     assert snapshot(sim)[("vb365", third)][1] is True, "the job whose disable failed is still enabled"
     record = window.record("vb365-sim")
