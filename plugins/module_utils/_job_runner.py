@@ -4,7 +4,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Drives any JobClient (plugins/module_utils/_client.py) towards a declared state. Shared by every job module; private.
 
-read -> select -> plan every job -> act phase by phase (all stops, one shared wait, all flag changes, all starts) -> verify.
+The life of a run, one verb each:
+  read -> select -> plan every job
+  act     phase by phase (all flag changes, all stops, one shared wait for idleness, all starts); in each phase
+          send    the writes (at most write_concurrency in flight; a refusal stops further writes), then
+          await   what they started (tasks, sessions), settling writes the client lost by the job's effect
+  verify  re-read until every job shows its effect; a flag that does not is decided again once, from a fresh read
+A check never changes anything: reads are observed in one place (_observe), writes noted in _send (and a flag decided
+again in JobProgress.decide_flag_again).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -107,7 +114,7 @@ class JobRunner(object):
             raise JobModuleError("Nothing was changed: " + "; ".join(problems) + ".")
         if not self.check_mode:
             self.deadline = time.monotonic() + params["wait_timeout"]
-            self._apply()
+            self._act()
         result = dict(changed=self.changed(), msg=self.summary(), jobs=self.results())
         if self.with_diff:
             result["diff"] = self.diff()
@@ -132,7 +139,8 @@ class JobRunner(object):
                 entry.after = entry.before
         return dict(changed=self.changed(), jobs=self.results())
 
-    def _apply(self):
+    def _act(self):
+        """Each phase of PHASES with the jobs that plan it; then verify (with wait)."""
         for phase in PHASES:
             batch = [entry for entry in self.progress if phase in entry.plan.steps]
             if not batch:
@@ -146,12 +154,14 @@ class JobRunner(object):
 
     def _await_idle(self, batch):
         self._resend_unperformed_runs([entry for entry in batch if STOP in entry.unclear])
-        self._wait_for(batch, lambda entry, job: job is not None and not job.running,
+        self._await(batch, lambda entry, job: job is not None and not job.running,
                        "the running sessions of %s to end" % _jobs_label(batch), self.remaining())
 
     def _send(self, batch, action):
+        """Send `action` to every job of the batch and note each outcome: performed, unclear (decided by re-reading, never
+        by resending) or refused (the run fails); then await what was started."""
         sent, refusals = [], []
-        for entry, handle, exc in self._write(batch, action):
+        for entry, handle, exc in self._post_each(batch, action):
             if exc is not None and refused_outright(exc):
                 exc.message = "Job %r: %s was refused: %s" % (entry.job.name, action, exc.message)
                 refusals.append(exc)
@@ -168,16 +178,16 @@ class JobRunner(object):
         if refusals:
             raise refusals[0]
         if sent and (self.params["wait"] or action == STOP):
-            self._await_writes(sent, action)
+            self._await_started(sent, action)
 
-    def _await_writes(self, sent, action):
+    def _await_started(self, sent, action):
         """Wait for what the writes started; a write the client lost track of is settled by the job showing its effect."""
         failures = [message for _handle, message in self.client.await_writes([handle for _entry, handle in sent], self.remaining(),
                                                                              self.params["wait_sleep"])]
         lost = [entry for entry, handle in sent if self.client.lost(handle)]
         if lost:
             try:
-                self._wait_for(lost, lambda entry, job: shows_effect(action, entry.job, job), "the jobs of the lost %s writes" % action,
+                self._await(lost, lambda entry, job: shows_effect(action, entry.job, job), "the jobs of the lost %s writes" % action,
                                self.remaining())
             except WaitTimeout:
                 failures.extend("Job %r: the %s was lost with the expired session (its task belonged to it) and the job did not show "
@@ -186,7 +196,7 @@ class JobRunner(object):
         if failures:
             raise JobModuleError("; ".join(failures))
 
-    def _write(self, batch, action):
+    def _post_each(self, batch, action):
         """(progress, handle, error) of each write sent, in batch order, with up to write_concurrency in flight.
 
         Once one is refused outright no further write starts: the run fails, and the fewer changes it leaves, the better.
@@ -211,7 +221,8 @@ class JobRunner(object):
                 outcomes = list(pool.map(attempt, batch))
         return [outcome for outcome in outcomes if outcome is not None]
 
-    def _send_each(self, entries, action_of):
+    def _send_by_action(self, entries, action_of):
+        """Send each entry the action `action_of(entry)` names, one batch per action."""
         for action in WRITES:
             batch = [entry for entry in entries if action_of(entry) == action]
             if batch:
@@ -231,7 +242,7 @@ class JobRunner(object):
 
     def _verify_runs(self, running, completion):
         what = "the runs of %s to %s" % (_jobs_label(running), "finish" if completion else "start or stop")
-        self._wait_for(running, lambda entry, job: entry.run_ok(job, completion), what, self.remaining())
+        self._await(running, lambda entry, job: entry.run_ok(job, completion), what, self.remaining())
         failed = [e for e in running if completion and START in e.plan.steps and e.latest and e.latest.last_result == "Failed"]
         if failed:
             raise JobModuleError("The run of %s ended %s." % (_jobs_label(failed), ", ".join(e.latest.last_result for e in failed)))
@@ -244,7 +255,7 @@ class JobRunner(object):
         """
         delay = self.effect_timeout()
         try:
-            self._wait_for(entries, shows, what, delay)
+            self._await(entries, shows, what, delay)
         except WaitTimeout as exc:
             if delay < self.client.effect_delay_seconds:
                 raise JobModuleError("%s Nothing was sent again: a write without effect is decided again only after %s seconds "
@@ -265,7 +276,7 @@ class JobRunner(object):
             pass
         current = self._read(unclear)
         unperformed = [entry for entry in unclear if current.get(entry.job.id) is not None and not entry.run_ok(current[entry.job.id], False)]
-        self._send_each(unperformed, lambda entry: entry.run_action())
+        self._send_by_action(unperformed, lambda entry: entry.run_action())
 
     def _correct_flags_once(self, flagged):
         """A flag still wrong after its change was confirmed: someone changed it meanwhile. Decide once more from a fresh read."""
@@ -276,9 +287,9 @@ class JobRunner(object):
         wrong = [entry for entry in flagged if not entry.flag_ok(current[entry.job.id])]
         for entry in wrong:
             entry.decide_flag_again(current[entry.job.id])
-        self._send_each(wrong, lambda entry: entry.flag_action())
+        self._send_by_action(wrong, lambda entry: entry.flag_action())
         try:
-            self._wait_for(flagged, lambda entry, job: entry.flag_ok(job), "the schedule flags to show", self.effect_timeout())
+            self._await(flagged, lambda entry, job: entry.flag_ok(job), "the schedule flags to show", self.effect_timeout())
         except WaitTimeout as exc:
             raise JobModuleError(_flag_failure(wrong or flagged, exc.last_state))
 
@@ -286,25 +297,28 @@ class JobRunner(object):
         wanted = set(entry.job.id for entry in entries)
         return dict((job.id, job) for job in self.client.read_jobs() if job.id in wanted)
 
-    def _wait_for(self, entries, done, what, timeout):
-        def all_done(current):
-            for entry in entries:
-                entry.latest = current.get(entry.job.id)
-                if entry.latest is not None:
-                    entry.after = state_of(entry.latest)
-            return all(done(entry, current.get(entry.job.id)) for entry in entries)
-
+    def _await(self, entries, done, what, timeout):
+        """Re-read until `done(entry, job)` holds for every entry (a pure check); each read is observed first."""
         def progress(elapsed, seen):
             self.notify("still waiting for %s (%s s so far, wait_timeout %s s): %s" % (
                 what, format_seconds(elapsed), format_seconds(self.params["wait_timeout"]), seen))
 
         try:
-            wait_until(lambda: self._read(entries), all_done, what, max(timeout, 0), self.params["wait_sleep"],
-                       describe=lambda current: _pending(entries, done, current),
+            wait_until(lambda: self._observe(entries), lambda current: all(done(e, current.get(e.job.id)) for e in entries), what,
+                       max(timeout, 0), self.params["wait_sleep"], describe=lambda current: _pending(entries, done, current),
                        progress=progress if self.notify else None, progress_every=self.notify_every)
         except WaitTimeout as exc:
             # The deadline is shared by the whole run, so name the budget the user set, not what was left of it.
             raise WaitTimeout(exc.what, self.params["wait_timeout"], exc.last_state)
+
+    def _observe(self, entries):
+        """Read the jobs and note what each entry's job is now: the one place a read changes the run's state."""
+        current = self._read(entries)
+        for entry in entries:
+            entry.latest = current.get(entry.job.id)
+            if entry.latest is not None:
+                entry.after = state_of(entry.latest)
+        return current
 
     def effect_timeout(self):
         return min(self.client.effect_delay_seconds, self.remaining())

@@ -382,3 +382,30 @@ def test_diff_mode_shows_the_record_and_the_job_flags_before_and_after(window, s
     flipped = [label for label, flags in jobs_diff["after"].items() if flags["enabled"] != jobs_diff["before"][label]["enabled"]]
     assert sorted(label.split(" (")[0] for label in flipped) == names(before, "vbr", True)
     assert "--- before" in begin.stdout or "before:" in begin.stdout, "the diff is shown"
+
+
+def test_the_api_comes_from_the_group_and_api_options_from_the_host_and_a_host_of_no_api_fails_clearly(window, sim):
+    """The registry decides: no veeam_api, the group tells the API; maintenance_window_api_options per host; an ungrouped
+    host without veeam_api is named, not guessed."""
+    window.inventory.write_text(yaml.safe_dump({"all": {
+        "hosts": {"stray": {"veeam_server": sim.host}},
+        "children": {
+            "vb365_servers": {"hosts": {"vb365-sim": {"veeam_server": sim.host, "veeam_port": sim.vb365_port,
+                                                      "maintenance_window_api_options": {"api_version": "v6"}}}},
+            "enterprise_managers": {"hosts": {"em-sim": {"veeam_server": sim.host, "veeam_port": sim.em_port,
+                                                         "maintenance_window_api_options": {"format": "json"}}}},
+            "vbr_servers": {"hosts": {"vbr-sim": {"veeam_server": sim.host, "veeam_port": sim.vbr_port}}}}}}))
+    playbook = window.tmp_path / "report_all.yml"
+    playbook.write_text(yaml.safe_dump([{"name": "Report", "hosts": "all", "gather_facts": False, "tasks": [
+        {"name": "Show the jobs", "ansible.builtin.import_role": {"name": "backupops.veeam.maintenance_window", "tasks_from": "report"}}]}]))
+    sim.clear_requests()
+    run = window.run(str(playbook))
+    assert run.failed_hosts() == ["stray"], run
+    assert run.results("Show the jobs as a table")["stray"]["msg"] == (
+        "Host stray: which API is it? Set veeam_api (em, vb365, vbr), or put the host in exactly one of the groups "
+        "enterprise_managers, vb365_servers, vbr_servers.")
+    tables = run.msgs("Show the jobs as a table")
+    assert tables["vbr-sim"][0].startswith("Veeam Backup & Replication vbr-sim: 7 job(s)")
+    logged = sim.requests()["requests"]
+    assert all(r["path"].startswith("/v6/") for r in logged if r["api"] == "vb365")
+    assert all(dict((k.lower(), v) for k, v in r["headers"].items()).get("accept") == "application/json" for r in logged if r["api"] == "em")
