@@ -155,7 +155,7 @@ class JobRunner(object):
     def _await_idle(self, batch):
         self._resend_unperformed_runs([entry for entry in batch if STOP in entry.unclear])
         self._await(batch, lambda entry, job: job is not None and not job.running,
-                       "the running sessions of %s to end" % _jobs_label(batch), self.remaining())
+                    "the running sessions of %s to end" % _jobs_label(batch), self.remaining())
 
     def _send(self, batch, action):
         """Send `action` to every job of the batch and note each outcome: performed, unclear (decided by re-reading, never
@@ -188,7 +188,7 @@ class JobRunner(object):
         if lost:
             try:
                 self._await(lost, lambda entry, job: shows_effect(action, entry.job, job), "the jobs of the lost %s writes" % action,
-                               self.remaining())
+                            self.remaining())
             except WaitTimeout:
                 failures.extend("Job %r: the %s was lost with the expired session (its task belonged to it) and the job did not show "
                                 "its effect within %s seconds; nothing was resent: run the module again to re-read and decide." % (
