@@ -83,7 +83,7 @@ options:
       - An option left out comes from the host variables the API names for it (C(veeam_vb365_api_version), C(veeam_em_format),
         C(veeam_vbr_api_version), C(veeam_vbr_types), or the role's C(maintenance_window_*) names of these), else the play's
         C(module_defaults), else the module's default.
-      - V(end) ignores options that only select jobs (C(type)): it restores every recorded job.
+      - V(end) ignores options that only select jobs (C(type)), because it restores every recorded job.
     type: dict
     default: {}
   names:
