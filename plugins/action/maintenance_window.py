@@ -14,6 +14,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import IF_RUNNING
+from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._service import EXPECTED_FAILURES as MODULE_FAILURES, failure_result
 from ansible_collections.backupops.veeam.plugins.plugin_utils import _window as window
 from ansible_collections.backupops.veeam.plugins.module_utils._apis import APIS, api_of_groups
@@ -44,7 +45,6 @@ ARGUMENT_SPEC = dict(
     start_timeout=dict(type="int", default=3600),
 )
 REQUIRED_IF = [("phase", "summary", ["summary_of"])]
-CONNECTION_OPTIONS = ("server", "port", "username", "password", "ca_path", "validate_certs")
 # What a phase may fail with and still produce a result: the modules' expected failures, and a record file it cannot use.
 EXPECTED_FAILURES = MODULE_FAILURES + (RecordError,)
 # The variable the role registers each host's phase result in, which the fleet summary reads.
@@ -83,15 +83,15 @@ class ActionModule(ActionBase):
         if args["names"] and args["ids"]:
             return dict(result, failed=True, msg="Select jobs with names or ids, not both (maintenance_window_names, maintenance_window_ids).")
         host = task_vars["inventory_hostname"]
-        api = self._api(args, task_vars)
+        api, given = self._api(args, task_vars)
         if api is None:
-            return dict(result, failed=True, msg=window.unknown_api(host, args["api"] or self._variable(task_vars, ("veeam_api",))))
+            return dict(result, failed=True, msg=window.unknown_api(host, given))
         try:
             session = ControllerSession(api, self._session_options(api, args, task_vars), self._task.check_mode, self._task.diff,
                                         notify=lambda message: display.display("%s: %s" % (host, message)),
                                         notify_every=args["progress_interval"])
         except SessionError as exc:
-            explicit = [name for name in window.ROLE_VARIABLES if args.get(name) not in (None, "")]
+            explicit = [name for name in window.CONNECTION_OPTIONS if args.get(name) not in (None, "")]
             return dict(result, failed=True, msg=window.name_the_variables(str(exc), explicit))
         result.update(self._run_phase(session, dict(args, api=api.name), host, task_vars))
         result["warnings"] = result.get("warnings", []) + session.warnings
@@ -128,16 +128,15 @@ class ActionModule(ActionBase):
         return results
 
     def _api(self, args, task_vars):
-        """The API of this host: the task's `api`, else the host's veeam_api, else the one inventory group it is in."""
-        name = args["api"] or self._variable(task_vars, ("veeam_api",))
-        if name:
-            return APIS.get(name)
-        return APIS.get(api_of_groups(task_vars.get("group_names")))
+        """(Api or None, the name given): the task's api, else the host's veeam_api, else the one inventory group the host
+        is in (the registry)."""
+        given = args["api"] or self._variable(task_vars, ("veeam_api",))
+        return APIS.get(given or api_of_groups(task_vars.get("group_names"))), given
 
     def _session_options(self, api, args, task_vars):
         """The job modules' options for this host: the task's connection options and the API's own settings (api_options,
         else the variables the registry names for them), over the play's module_defaults for the API's job module."""
-        explicit = dict((name, args[name]) for name in CONNECTION_OPTIONS)
+        explicit = dict((name, args[name]) for name in window.CONNECTION_OPTIONS)
         explicit.update((option, self._variable(task_vars, names)) for option, names in api.window_options.items())
         explicit.update(args["api_options"])
         options = self._module_defaults(api.job_module, connection_option_names(api))
@@ -225,9 +224,11 @@ class Phase(object):
 
     def _nothing_to_restore(self, kind, message):
         self.done.update(blocker=kind, counts=dict(restored=0, already_enabled=0, missing=0, started=0))
-        if kind == window.OTHER_API or (kind == window.NO_RECORD and self.args["require_record"]):
-            raise PhaseFailed(dict(msg=message + (" (maintenance_window_require_record is true)" if kind == window.NO_RECORD else "")))
+        if kind == window.OTHER_API:
+            raise PhaseFailed(dict(msg=message))
         if kind == window.NO_RECORD:
+            if self.args["require_record"]:
+                raise PhaseFailed(dict(msg=message + " (maintenance_window_require_record is true)"))
             self.session.warnings.append(message)
         return dict(self.done, msg=message)
 
@@ -248,7 +249,7 @@ class Phase(object):
     def _start_after(self, jobs, restored, restore_summary):
         try:
             to_start, not_started = window.jobs_to_start(jobs, self.args["start_after"], [entry["id"] for entry in restored])
-        except MODULE_FAILURES as exc:
+        except JobModuleError as exc:
             # The restore is done (and said); only the start_after list was wrong.
             raise PhaseFailed(dict(msg="%s maintenance_window_start_after: %s; nothing was started." % (restore_summary, exc)))
         if to_start:

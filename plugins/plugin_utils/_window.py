@@ -25,9 +25,9 @@ RESTORED = "restored"
 RECORDS_VARIABLE = "maintenance_window_records"
 
 
-# The connection options the role passes from inventory variables: option -> (role variable, inventory variable).
-ROLE_VARIABLES = dict((option, ("maintenance_window_" + option, "veeam_" + option))
-                      for option in ("server", "port", "username", "password", "ca_path", "validate_certs"))
+# The connection options the role passes from inventory variables, and for each (role variable, inventory variable).
+CONNECTION_OPTIONS = ("server", "port", "username", "password", "ca_path", "validate_certs")
+ROLE_VARIABLES = dict((option, ("maintenance_window_" + option, "veeam_" + option)) for option in CONNECTION_OPTIONS)
 
 
 def name_the_variables(message, options):
