@@ -58,10 +58,14 @@ class JobClient(abc.ABC):
         self.register_secret = register_secret
         self.server = http.base_url
         self.token = None
+        self.refresh_token = None
         self.renewals = 0
         # Jobs the server lists that a filter of this client's options leaves out of read_jobs: {name or lower-case id:
         # why}, so that selecting one says why instead of "no job is named ...".
         self.hidden = {}
+        # Jobs the server lists but this client can neither select nor change (for example VBR job states of types its
+        # /api/v1/jobs does not show): [{id, name, type, why}], named in every result instead of left out silently.
+        self.unmanageable = []
         self._login_lock = threading.Lock()
 
     # -- what each API implements ------------------------------------------------
@@ -103,28 +107,61 @@ class JobClient(abc.ABC):
         logon session): the runner then re-reads the job until it shows the effect, and never resends."""
         return False
 
+    def facts(self):
+        """What the result should say about how the client spoke to the server (e.g. the REST API revision it settled on);
+        empty until the server accepted a request."""
+        return {}
+
+    def result_fields(self):
+        """What every result of a run on this server carries: the facts, and the jobs it lists but cannot manage."""
+        fields = dict(self.facts())
+        if self.unmanageable:
+            fields["unmanageable_jobs"] = [dict(entry) for entry in self.unmanageable]
+        return fields
+
     def normalize_id(self, value):
         """A job id as the user may write it, in the form read_jobs returns."""
         return value.strip()
 
     # -- shared ----------------------------------------------------------------------
 
-    def password_grant(self, path, api_title, **extra):
-        """An OAuth2 password login (VB365, VBR): POST the form to `path`, keep the bearer token, register both tokens as secrets.
+    def password_grant(self, path, api_title, explain=True, **extra):
+        """An OAuth2 password login (VB365, VBR): POST the form to `path`, keep the bearer token and the refresh token,
+        register both as secrets.
 
-        A refused login goes through explain_login_failure first, so its message says what to change.
+        A refused login goes through explain_login_failure first (unless explain=False: the caller decides what the
+        refusal means), so its message says what to change.
         """
         form = dict(grant_type="password", username=self.settings["username"], password=self.settings["password"])
         form.update(extra)
+        self._grant(path, api_title, form, explain)
+
+    def refresh_grant(self, path, api_title):
+        """Renew the login with its refresh token (OAuth2 refresh_token grant): True, or False when there is none or the
+        server refuses it (the caller then logs in with the password)."""
+        if not self.refresh_token:
+            return False
+        try:
+            self._grant(path, api_title, dict(grant_type="refresh_token", refresh_token=self.refresh_token), explain=False)
+        except VeeamApiError as exc:
+            if exc.status in (400, 401, 403):
+                self.refresh_token = None
+                return False
+            raise
+        return True
+
+    def _grant(self, path, api_title, form, explain):
         try:
             body = self.http.json(self.http.request("POST", path, data=form))
         except VeeamApiError as exc:
-            self.explain_login_failure(exc)
+            if explain:
+                self.explain_login_failure(exc)
             raise
         token = body.get("access_token") if isinstance(body, dict) else None
         if not token:
             raise VeeamApiError("Login answer carries no access_token (is this a %s server?)." % api_title, "POST", self.http.url(path), 200)
-        for secret in (token, body.get("refresh_token")):
+        self.refresh_token = body.get("refresh_token")
+        for secret in (token, self.refresh_token):
             if secret:
                 self.register_secret(secret)
         self.token = token

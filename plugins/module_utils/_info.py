@@ -34,8 +34,8 @@ class InfoReader(object):
             if params["sessions"]:
                 entry["sessions"] = self.client.read_sessions(job, params["sessions"])
             self.entries.append(entry)
-        return dict(changed=False, server=self.client.server, jobs=self.entries)
+        return dict(self.client.result_fields(), changed=False, server=self.client.server, jobs=self.entries)
 
     def partial_result(self):
         """After a failure: the jobs reported so far."""
-        return dict(changed=False, jobs=self.entries)
+        return dict(self.client.result_fields(), changed=False, jobs=self.entries)

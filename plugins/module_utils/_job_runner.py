@@ -115,7 +115,9 @@ class JobRunner(object):
         if not self.check_mode:
             self.deadline = time.monotonic() + params["wait_timeout"]
             self._act()
-        result = dict(changed=self.changed(), msg=self.summary(), jobs=self.results())
+        result = dict(self.client.result_fields(), changed=self.changed(), msg=self.summary(), jobs=self.results())
+        if self.client.unmanageable and params["all_jobs"]:
+            self.warn(unmanageable_warning(self.client.unmanageable))
         if self.with_diff:
             result["diff"] = self.diff()
         return result
@@ -137,7 +139,7 @@ class JobRunner(object):
                 entry.after = state_of(current[entry.job.id])
             elif not entry.actions and entry.latest is None:
                 entry.after = entry.before
-        return dict(changed=self.changed(), jobs=self.results())
+        return dict(self.client.result_fields(), changed=self.changed(), jobs=self.results())
 
     def _act(self):
         """Each phase of PHASES with the jobs that plan it; then verify (with wait)."""
@@ -347,6 +349,12 @@ class JobRunner(object):
             return "%s (%s)" % (entry.job.name, entry.job.id)
         return dict(before=dict((label(e), as_dict(e.before)) for e in self.progress),
                     after=dict((label(e), as_dict(e.after)) for e in self.progress))
+
+
+def unmanageable_warning(unmanageable):
+    """Names every job the server lists that the run could not select (all_jobs does not include them)."""
+    return "%d job(s) listed by the server cannot be managed through its API and were left as they are: %s." % (
+        len(unmanageable), ", ".join("%r (%s)" % (entry["name"], entry["type"]) for entry in unmanageable))
 
 
 def _pending(entries, done, current):

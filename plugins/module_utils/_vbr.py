@@ -2,39 +2,85 @@
 # Copyright: (c) 2026, backupops.veeam contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Client of the Veeam Backup & Replication REST API (revisions 1.2-rev1 and 1.3-rev1). Private to the collection.
+"""Client of the Veeam Backup & Replication REST API, every revision in the field: 1.1-rev0 (VBR 12.0) to 1.3-rev2 (13.1).
 
-Verified against the vendor's OpenAPI documents of both revisions: every request carries x-api-version; jobs and job
-states are paged with skip/limit; enable/disable answer 200 (1.2-rev1) or 204 (1.3-rev1); start/stop answer 201 with
-the session they started.
+Verified against the vendor's OpenAPI documents of 1.1-rev0, 1.2-rev1, 1.3-rev0, 1.3-rev1 and 1.3-rev2. The revisions
+without a document (1.1-rev1, 1.1-rev2, 1.2-rev0) are taken to speak like the documented one before them, except that
+JobStopSpec's `gracefullStop` became `gracefulStop` in 1.2-rev0 (the vendor's 1.2-rev0 breaking changes). Every request
+carries x-api-version; a server accepts its own revision and older ones and refuses newer ones with a 400 that lists
+what it serves. Private to the collection.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
+import re
+
 from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for
-from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._model import DISABLE, ENABLE, START, Job, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 
-REVISIONS = ["1.2-rev1", "1.3-rev1"]
-# The lowest revision whose EJobType names backup copy, Hyper-V and agent jobs (1.2-rev1 only knows vSphere backups).
-DEFAULT_REVISION = "1.3-rev1"
+# Every revision in the field, oldest first, and the release that brought it (the vendor's versioning page for 12.x; the
+# documents' x-veeam-prev-version chain for 13.x).
+RELEASES = collections.OrderedDict([
+    ("1.1-rev0", "12.0"), ("1.1-rev1", "12.1"), ("1.1-rev2", "12.2"), ("1.2-rev0", "12.3.0"), ("1.2-rev1", "12.3.1"),
+    ("1.3-rev0", "13.0"), ("1.3-rev1", "13.0.1"), ("1.3-rev2", "13.1"),
+])
+REVISIONS = list(RELEASES)
+# The default: the newest revision the server serves, found at login (no extra request on the newest release, one more on
+# an older one: the refusal lists what the server serves).
+AUTO = "auto"
+# EJobType as each revision grows it: (first revision, types it adds).
+TYPES_SINCE = [
+    ("1.1-rev0", ["Backup"]),
+    ("1.2-rev0", ["VSphereReplica", "CloudDirectorBackup", "EntraIDTenantBackup", "EntraIDAuditLogBackup", "FileBackupCopy"]),
+    ("1.3-rev0", ["Unknown", "VSphereBackup", "HyperVBackup", "LegacyBackupCopy", "BackupCopy", "WindowsAgentBackup", "LinuxAgentBackup",
+                  "EntraIDTenantBackupCopy"]),
+    ("1.3-rev1", ["FileBackup", "ObjectStorageBackup", "SureBackupContentScan", "CloudBackupAzure", "CloudBackupAWS", "CloudBackupGoogle",
+                  "WindowsAgentBackupWorkstationPolicy", "LinuxAgentBackupWorkstationPolicy", "WindowsAgentBackupServerPolicy",
+                  "LinuxAgentBackupServerPolicy"]),
+    ("1.3-rev2", ["NutanixAHVBackupJob", "ProxmoxBackupJob", "IrisBackup", "WindowsAgentBackupFailoverCluster"]),
+]
+# The one type renamed between revisions: vSphere backups are `Backup` up to 1.2-rev1 and `VSphereBackup` from 1.3-rev0.
+SAME_TYPE = {"Backup": "VSphereBackup", "VSphereBackup": "Backup"}
+RENAMED_IN = "1.3-rev0"
+# What the `type` option accepts: the names of every revision (mapped to the server's own at login).
+JOB_TYPES = [name for _since, added in TYPES_SINCE for name in added]
+# JobStopSpec's field before 1.2-rev0 (sic).
+OLD_STOP_FIELD, STOP_FIELD, STOP_FIELD_SINCE = "gracefullStop", "gracefulStop", "1.2-rev0"
 VBR_TITLE = "Veeam Backup & Replication"
 TOKEN_PATH = "api/oauth2/token"
 # The documents' default page is 200; larger pages keep a bulk read of thousands of jobs to a few requests.
 PAGE_SIZE = 1000
-# EJobStatus values of a job that has no active session (1.2-rev1 spells them in lower case).
-IDLE_STATUSES = ("inactive", "disabled", "enabled", "stopped")
-LOGIN_FAILED_STATUSES = (400, 401, 403)
-# Job types of the 1.3-rev1 document (EJobType), for the type filter.
-JOB_TYPES = [
-    "VSphereBackup", "HyperVBackup", "VSphereReplica", "CloudDirectorBackup", "EntraIDTenantBackup", "EntraIDAuditLogBackup",
-    "FileBackupCopy", "LegacyBackupCopy", "BackupCopy", "WindowsAgentBackup", "LinuxAgentBackup", "FileBackup", "ObjectStorageBackup",
-    "EntraIDTenantBackupCopy", "SureBackupContentScan", "CloudBackupAzure", "CloudBackupAWS", "CloudBackupGoogle",
-    "WindowsAgentBackupWorkstationPolicy", "LinuxAgentBackupWorkstationPolicy", "WindowsAgentBackupServerPolicy",
-    "LinuxAgentBackupServerPolicy", "Backup",
-]
+# EJobStatus of a job without a session (spelled in lower case up to 1.3-rev0, capitalised from 1.3-rev1).
+IDLE_STATUSES = ("inactive", "stopped")
+# Statuses that describe the schedule, not the session: a disabled job may still run. When the last session has no result
+# yet, that session is read to decide.
+SCHEDULE_STATUSES = ("disabled", "enabled")
+# Who may do what ("Available to" in the documents).
+ROLES_FOR = {ENABLE: "Veeam Backup Administrator", DISABLE: "Veeam Backup Administrator",
+             START: "Veeam Backup Administrator or Veeam Backup Operator", "stop": "Veeam Backup Administrator or Veeam Backup Operator"}
+VERSION_PATTERN = re.compile(r"(\d+)\.(\d+)-rev(\d+)")
+
+
+def rank(revision):
+    """A revision as a comparable tuple ("1.3-rev2" -> (1, 3, 2))."""
+    match = VERSION_PATTERN.search(revision)
+    return tuple(int(part) for part in match.groups()) if match else (0, 0, 0)
+
+
+def job_types(revision):
+    """EJobType of a revision."""
+    known = [name for since, added in TYPES_SINCE if rank(since) <= rank(revision) for name in added]
+    return [name for name in known if not (name == "Backup" and rank(revision) >= rank(RENAMED_IN))]
+
+
+def server_type(name, revision):
+    """The revision's name for a job type given in any revision's spelling, or None when the revision has no such type."""
+    known = job_types(revision)
+    return next((candidate for candidate in (name, SAME_TYPE.get(name)) if candidate in known), None)
 
 
 def job_from_models(job, state):
@@ -44,10 +90,15 @@ def job_from_models(job, state):
     result = state.get("lastResult")
     return Job(
         id=job["id"], name=job.get("name") or "", enabled=not job.get("isDisabled", False),
-        running=bool(status) and status not in IDLE_STATUSES, last_run=state.get("lastRun"),
+        running=bool(status) and status not in IDLE_STATUSES + SCHEDULE_STATUSES, last_run=state.get("lastRun"),
         last_result=None if result in (None, "None") else result, next_run=state.get("nextRun"),
         details=dict(type=job.get("type"), description=job.get("description"), status=state.get("status"),
                      session_id=state.get("sessionId"), workload=state.get("workload")))
+
+
+def session_may_run(job):
+    """Whether the status alone cannot say if the job runs: a schedule status, and a last session without a result yet."""
+    return str(job.details["status"] or "").lower() in SCHEDULE_STATUSES and bool(job.details["session_id"]) and job.last_result is None
 
 
 def session_entry(raw):
@@ -58,33 +109,77 @@ def session_entry(raw):
                 creation_time=raw.get("creationTime"), end_time=raw.get("endTime"), details=result.get("message") or None)
 
 
+def refuses_version(exc):
+    return exc.status == 400 and "version" in (exc.server_message or "").lower()
+
+
 class VbrClient(JobClient):
-    """One OAuth2 login to one backup server; logs in on first use, out on close()."""
+    """One OAuth2 login to one backup server in one revision; logs in on first use, out on close()."""
 
     # enable/disable are applied before the answer; a start or stop shows in the job states within moments.
     effect_delay_seconds = 2.0
     refused_again = "The server refused the token again right after a new login: %s"
 
     def __init__(self, url, settings, warn, register_secret):
-        http = http_for(url, settings, replayable_posts=(TOKEN_PATH,), headers={"x-api-version": settings["api_version"]})
+        self.auto = settings["api_version"] == AUTO
+        self.trying = REVISIONS[-1] if self.auto else settings["api_version"]
+        # The revision the server accepted (None until it did).
+        self.revision = None
+        http = http_for(url, settings, replayable_posts=(TOKEN_PATH,), headers={"x-api-version": self.trying})
         super(VbrClient, self).__init__(http, settings, warn, register_secret)
-        self.types = set(settings.get("type") or [])
+        self.types = list(settings.get("type") or [])
+
+    def facts(self):
+        return dict(api_version=self.revision) if self.revision else {}
 
     # -- session -----------------------------------------------------------
 
     def login(self):
-        self.password_grant(TOKEN_PATH, VBR_TITLE)
+        """Renew with the refresh token when there is one, else log in with the password; with api_version auto, step down
+        to the newest revision the server lists when it refuses the one tried."""
+        if self.refresh_grant(TOKEN_PATH, VBR_TITLE):
+            return
+        while True:
+            try:
+                self.password_grant(TOKEN_PATH, VBR_TITLE, explain=False)
+            except VeeamApiError as exc:
+                older = self._older_revision(exc)
+                if older is None:
+                    self.explain_login_failure(exc)
+                    raise
+                self.trying = older
+                self.http.session.headers["x-api-version"] = older
+                continue
+            self.revision = self.trying
+            return
+
+    def _older_revision(self, exc):
+        """With auto, after the server refused the revision tried: the newest older one it serves (the refusal lists them;
+        without a readable list, the next older one). None when not auto, not a version refusal, or nothing is left."""
+        if not self.auto or not refuses_version(exc):
+            return None
+        listed = [rank(found.group(0)) for found in VERSION_PATTERN.finditer(exc.server_message)]
+        older = [name for name in REVISIONS if rank(name) < rank(self.trying) and (not listed or rank(name) <= max(listed))]
+        return older[-1] if older else None
 
     def explain_login_failure(self, exc):
         message = exc.server_message or ""
-        if exc.status == 400 and "version" in message.lower():
-            exc.message = "%s does not serve x-api-version %s: %s Set api_version to a revision it lists." % (
-                self.server, self.settings["api_version"], message)
-        elif exc.status in LOGIN_FAILED_STATUSES:
+        if refuses_version(exc) and self.auto:
+            exc.message = ("%s serves none of the REST API revisions this collection speaks (%s, Veeam Backup & Replication %s, to %s): %s"
+                           % (self.server, REVISIONS[0], RELEASES[REVISIONS[0]], REVISIONS[-1], message))
+        elif refuses_version(exc):
+            exc.message = "%s does not serve x-api-version %s: %s Set api_version to a revision it lists, or to auto." % (
+                self.server, self.trying, message)
+        elif exc.status == 403:
+            exc.message = ("Login to %s as %r was refused (403): %s. Veeam Backup & Replication 13.0 and 13.0.1 (REST API 1.3-rev0 and "
+                           "1.3-rev1) refuse accounts with a custom role: use an account with the Veeam Backup Administrator role (the "
+                           "Backup Operator role may start and stop jobs, but not enable or disable them)." % (
+                               self.server, self.settings["username"], message.rstrip(".") or "access denied"))
+        elif exc.status in (400, 401):
             exc.message = "Login to %s as %r failed: %s" % (self.server, self.settings["username"], message or "wrong user name or password")
         elif exc.status == 404:
             exc.message = ("%s has no /%s: check server and port (the Veeam Backup & Replication REST API listens on 9419 by "
-                           "default)." % (self.server, TOKEN_PATH))
+                           "default; 13.1 also on 443)." % (self.server, TOKEN_PATH))
 
     def logout(self):
         self.http.request("POST", "api/oauth2/logout", expect=(200, 204))
@@ -92,13 +187,46 @@ class VbrClient(JobClient):
     # -- jobs ----------------------------------------------------------------
 
     def read_jobs(self, last_runs=False):
-        """Every job (of the selected types): the job list for the flags, the job states for runs; both paged."""
-        states = dict((state.get("id"), state) for state in self._pages("api/v1/jobs/states"))
-        jobs = [job_from_models(job, states.get(job.get("id"))) for job in self._pages("api/v1/jobs")]
-        left_out = [job for job in jobs if self.types and job.details["type"] not in self.types]
-        self.hidden = dict((key, "is of type %s, which type=%s leaves out" % (job.details["type"], sorted(self.types)))
+        """Every job the server lists: the job states (every type) joined with the job list (the flag, and what can be
+        changed); a job only in the states is unmanageable, a job of a type left out by `type` is hidden, both are named."""
+        states = self._pages("api/v1/jobs/states")
+        wanted = self._selected_types()
+        models = self._pages("api/v1/jobs")
+        by_id = dict((state.get("id"), state) for state in states)
+        jobs = [self._settle_running(job_from_models(model, by_id.get(model.get("id")))) for model in models]
+        listed = set(model.get("id") for model in models)
+        self.unmanageable = [dict(id=state.get("id"), name=state.get("name") or "", type=state.get("type"),
+                                  why="is listed in the job states as type %s, which the REST API cannot enable, disable, start or "
+                                      "stop (/api/v1/jobs does not list it)" % state.get("type"))
+                             for state in states if state.get("id") not in listed and (not wanted or state.get("type") in wanted)]
+        left_out = [job for job in jobs if wanted and job.details["type"] not in wanted]
+        self.hidden = dict((key, "is of type %s, which type=%s leaves out" % (job.details["type"], self.types))
                            for job in left_out for key in (job.name, job.id.lower()))
+        self.hidden.update((key, entry["why"]) for entry in self.unmanageable for key in (entry["name"], str(entry["id"]).lower()))
         return [job for job in jobs if job not in left_out]
+
+    def _selected_types(self):
+        """The server's names of the types the `type` option selects (empty: every type); a type the server's revision does
+        not know is an error naming the ones it does, never a filter that selects nothing."""
+        mapped = dict((name, server_type(name, self.revision)) for name in self.types)
+        unknown = [name for name, found in mapped.items() if found is None]
+        if unknown:
+            raise JobModuleError("type %s: no such job type in REST API revision %s (Veeam Backup & Replication %s) of %s; its types are %s."
+                                 % (", ".join(unknown), self.revision, RELEASES[self.revision], self.server,
+                                    ", ".join(job_types(self.revision))))
+        return set(mapped.values())
+
+    def _settle_running(self, job):
+        """The job with `running` decided by its last session where the status alone cannot say (see session_may_run)."""
+        if not session_may_run(job):
+            return job
+        try:
+            session = self.http.json(self.call("GET", "api/v1/sessions/%s" % job.details["session_id"]))
+        except VeeamApiError as exc:
+            if exc.status == 404:
+                return job
+            raise
+        return job._replace(running=isinstance(session, dict) and session.get("state") not in (None, "Stopped"))
 
     def _pages(self, path, params=None):
         """Every item of a paged collection ({data, pagination: {total, count, skip, limit}}), PAGE_SIZE per request."""
@@ -115,7 +243,8 @@ class VbrClient(JobClient):
                 return found
 
     def read_sessions(self, job, limit):
-        """The newest `limit` sessions of a job, newest first: one request, filtered and ordered by the server."""
+        """The newest `limit` sessions of a job, newest first: one request, filtered and ordered by the server (1.1-rev0's
+        sessions carry no jobId: the filter is trusted there)."""
         answer = self.http.json(self.call("GET", "api/v1/sessions", params=dict(
             jobIdFilter=job.id, orderColumn="CreationTime", orderAsc="false", limit=limit)))
         sessions = [s for s in (answer.get("data") or []) if str(s.get("jobId") or job.id).lower() == job.id.lower()]
@@ -123,18 +252,43 @@ class VbrClient(JobClient):
 
     def send(self, job, action):
         """One POST; start and stop answer with the session they started (followed through the job states)."""
-        if action in ("enable", "disable"):
-            self.call("POST", "api/v1/jobs/%s/%s" % (job.id, action), expect=(200, 204))
-            return None
-        body = dict(performActiveFull=self.settings["active_full"]) if action == "start" else dict(gracefulStop=self.settings["graceful_stop"])
-        session = self.http.json(self.call("POST", "api/v1/jobs/%s/%s" % (job.id, action), expect=(201,), json=body))
+        path = "api/v1/jobs/%s/%s" % (job.id, action)
+        try:
+            if action in (ENABLE, DISABLE):
+                self.call("POST", path, expect=(200, 204))
+                return None
+            # 1.3-rev2 answers a start of a job with no objects to process with 204 and starts nothing.
+            response = self.call("POST", path, expect=(201, 204) if action == START else (201,), json=self._spec(action))
+        except VeeamApiError as exc:
+            if exc.status == 403:
+                exc.message = "the account %r may not %s jobs on %s: the REST API allows it only to the %s role (%s)" % (
+                    self.settings["username"], action, self.server, ROLES_FOR[action], exc.server_message or "access denied")
+            raise
+        if response.status_code == 204:
+            note = "the server accepted the start but created no session: the job has no objects to process"
+            self.warn("Job %r: %s." % (job.name, note))
+            return dict(session=None, no_session=note, job=job.name)
+        session = self.http.json(response)
         if isinstance(session, dict) and session.get("id"):
             return dict(session=dict(id=session.get("id"), state=session.get("state")))
         return None
 
+    def _spec(self, action):
+        if action == START:
+            return dict(performActiveFull=self.settings["active_full"])
+        field = STOP_FIELD if rank(self.revision or self.trying) >= rank(STOP_FIELD_SINCE) else OLD_STOP_FIELD
+        return {field: self.settings["graceful_stop"]}
+
+    def await_writes(self, handles, timeout, sleep):
+        """Starts are followed through the job states; only a start that created no session fails here (nothing will run)."""
+        return [(handle, "Job %r: %s; nothing runs" % (handle["job"], handle["no_session"])) for handle in handles if handle.get("no_session")]
+
+    def describe(self, handle):
+        return dict((key, value) for key, value in (handle or {}).items() if key != "job")
+
 
 VBR = Api(name="vbr", title=VBR_TITLE, default_port=9419,
-          options=dict(api_version=dict(type="str", default=DEFAULT_REVISION, choices=REVISIONS),
+          options=dict(api_version=dict(type="str", default=AUTO, choices=[AUTO] + REVISIONS),
                        type=dict(type="list", elements="str", choices=JOB_TYPES)),
           job_options=dict(active_full=dict(type="bool", default=False), graceful_stop=dict(type="bool", default=True)),
           client=VbrClient, missing_libraries=lambda settings: [], job_module="backupops.veeam.veeam_vbr_job", short_title=VBR_TITLE,

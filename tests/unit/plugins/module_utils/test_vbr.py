@@ -14,6 +14,7 @@ import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils import _vbr
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
+from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError, select_jobs
 from ansible_collections.backupops.veeam.plugins.module_utils._vbr import VBR, job_from_models, session_entry
 from ansible_collections.backupops.veeam.tests.unit.utils.scripted_server import Answer
 
@@ -127,3 +128,154 @@ def test_session_entry_has_the_shape_of_the_other_info_modules():
                           "result": {"result": "Failed", "message": "Job has been stopped by user.", "isCanceled": True}}) == dict(
         id=B, state="Stopped", result="Failed", creation_time="t0", end_time="t1", details="Job has been stopped by user.")
     assert session_entry({"id": B, "state": "Working", "creationTime": "t0", "result": {"result": "None"}})["result"] is None
+
+
+# -- revisions ------------------------------------------------------------------------------------------------------------
+
+def refusal(*served):
+    return Answer(400, JSON, json.dumps({"errorCode": "UnexpectedContent", "message": "Unsupported RESTAPI version. The following versions "
+                                         "are supported: %s." % ", ".join("v" + name for name in served)}))
+
+
+def test_revisions_are_ordered_and_types_grow_with_the_one_rename():
+    assert [_vbr.rank(name) for name in _vbr.REVISIONS] == sorted(_vbr.rank(name) for name in _vbr.REVISIONS)
+    assert _vbr.job_types("1.1-rev0") == _vbr.job_types("1.1-rev2") == ["Backup"]
+    assert "VSphereReplica" in _vbr.job_types("1.2-rev0") and "HyperVBackup" not in _vbr.job_types("1.2-rev1")
+    assert "Backup" not in _vbr.job_types("1.3-rev0") and "VSphereBackup" in _vbr.job_types("1.3-rev0")
+    assert "CloudBackupAzure" not in _vbr.job_types("1.3-rev0") and "ProxmoxBackupJob" in _vbr.job_types("1.3-rev2")
+    assert [_vbr.server_type("VSphereBackup", "1.2-rev1"), _vbr.server_type("Backup", "1.3-rev1"),
+            _vbr.server_type("HyperVBackup", "1.2-rev1")] == ["Backup", "VSphereBackup", None]
+
+
+def test_auto_on_the_newest_release_costs_no_extra_request_and_names_the_revision(server):
+    jobs_script(server, [], [])
+    client, _warnings, _secrets = client_for(server, api_version="auto")
+    assert client.facts() == {}
+    client.read_jobs()
+    assert server.count("POST", "/api/oauth2/token") == 1 and server.seen[0][2]["x-api-version"] == "1.3-rev2"
+    assert client.facts() == {"api_version": "1.3-rev2"} and client.result_fields() == {"api_version": "1.3-rev2"}
+
+
+def test_auto_takes_the_newest_revision_the_refusal_lists_in_one_more_request(server):
+    jobs_script(server, [], [])
+    server.answer("/api/oauth2/token", refusal("1.0-rev1", "1.0-rev2", "1.1-rev0"), TOKEN)
+    client, _warnings, _secrets = client_for(server, api_version="auto")
+    client.read_jobs()
+    assert [seen[2]["x-api-version"] for seen in server.seen if seen[1] == "/api/oauth2/token"] == ["1.3-rev2", "1.1-rev0"]
+    assert all(seen[2]["x-api-version"] == "1.1-rev0" for seen in server.seen[1:])
+    assert client.facts() == {"api_version": "1.1-rev0"}
+
+
+def test_auto_without_a_readable_list_steps_down_one_revision_at_a_time(server):
+    unreadable = Answer(400, JSON, json.dumps({"errorCode": "UnexpectedContent", "message": "Unsupported RESTAPI version."}))
+    jobs_script(server, [], [])
+    server.answer("/api/oauth2/token", unreadable, unreadable, TOKEN)
+    client, _warnings, _secrets = client_for(server, api_version="auto")
+    client.read_jobs()
+    assert [seen[2]["x-api-version"] for seen in server.seen if seen[1] == "/api/oauth2/token"] == ["1.3-rev2", "1.3-rev1", "1.3-rev0"]
+
+
+def test_auto_against_a_release_older_than_12_says_so(server):
+    server.answer("/api/oauth2/token", refusal("1.0-rev1", "1.0-rev2"))
+    client, _warnings, _secrets = client_for(server, api_version="auto")
+    with pytest.raises(VeeamApiError) as caught:
+        client.read_jobs()
+    assert "serves none of the REST API revisions this collection speaks (1.1-rev0, Veeam Backup & Replication 12.0, to 1.3-rev2)" in str(caught.value)
+    assert server.count("POST", "/api/oauth2/token") == 1
+
+
+@pytest.mark.parametrize("revision, field", [("1.1-rev0", "gracefullStop"), ("1.1-rev2", "gracefullStop"), ("1.2-rev0", "gracefulStop"),
+                                             ("1.3-rev2", "gracefulStop")])
+def test_the_stop_spec_is_spelled_as_the_revision_spells_it(server, revision, field):
+    server.answer("/api/oauth2/token", TOKEN)
+    server.answer("/api/v1/jobs/%s/stop" % A, Answer(201, JSON, json.dumps({"id": B, "state": "Stopping"})))
+    client, _warnings, _secrets = client_for(server, api_version=revision)
+    client.send(job_from_models({"id": A, "name": "a"}, None), "stop")
+    assert json.loads(server.seen[-1][3].decode()) == {field: True}
+
+
+def test_a_start_that_creates_no_session_is_named_and_fails_its_wait(server):
+    server.answer("/api/oauth2/token", TOKEN)
+    server.answer("/api/v1/jobs/%s/start" % A, Answer(204, {}, ""))
+    client, warnings, _secrets = client_for(server, api_version="1.3-rev2")
+    handle = client.send(job_from_models({"id": A, "name": "empty"}, None), "start")
+    assert client.describe(handle) == {"session": None, "no_session": handle["no_session"]}
+    assert warnings == ["Job 'empty': the server accepted the start but created no session: the job has no objects to process."]
+    [(_handle, failure)] = client.await_writes([handle], 10, 0.1)
+    assert failure.startswith("Job 'empty': the server accepted the start but created no session") and failure.endswith("nothing runs")
+
+
+# -- what is listed, what is running -----------------------------------------------------------------------------------------
+
+def test_the_type_option_takes_any_revisions_name_and_refuses_a_type_the_revision_lacks(server):
+    jobs_script(server, [{"id": A, "name": "a", "type": "Backup", "isDisabled": False}],
+                [{"id": A, "name": "a", "type": "Backup", "status": "inactive"}])
+    client, _warnings, _secrets = client_for(server, api_version="1.2-rev1", type=["VSphereBackup"])
+    assert [job.name for job in client.read_jobs()] == ["a"]
+    client, _warnings, _secrets = client_for(server, api_version="1.2-rev1", type=["VSphereBackup", "HyperVBackup"])
+    with pytest.raises(JobModuleError) as caught:
+        client.read_jobs()
+    assert str(caught.value).startswith("type HyperVBackup: no such job type in REST API revision 1.2-rev1 (Veeam Backup & Replication 12.3.1)")
+    assert "its types are Backup, VSphereReplica" in str(caught.value)
+
+
+def test_a_job_only_in_the_job_states_is_named_as_unmanageable_never_dropped(server):
+    jobs_script(server, [{"id": A, "name": "VMs", "type": "VSphereBackup", "isDisabled": False}],
+                [{"id": A, "name": "VMs", "type": "VSphereBackup", "status": "Inactive"},
+                 {"id": B, "name": "Azure policy", "type": "CloudBackupAzure", "status": "Inactive"}])
+    client, _warnings, _secrets = client_for(server)
+    assert [job.name for job in client.read_jobs()] == ["VMs"]
+    [entry] = client.unmanageable
+    assert (entry["id"], entry["name"], entry["type"]) == (B, "Azure policy", "CloudBackupAzure")
+    assert client.result_fields()["unmanageable_jobs"] == [entry]
+    with pytest.raises(JobModuleError) as caught:
+        select_jobs(client.read_jobs(), names=["Azure policy"], hidden=client.hidden)
+    assert "job 'Azure policy' exists but is listed in the job states as type CloudBackupAzure, which the REST API cannot" in str(caught.value)
+
+
+@pytest.mark.parametrize("last_result, session_state, running, session_reads", [
+    ("None", "Working", True, 1), ("None", "Stopped", False, 1), ("Success", None, False, 0)])
+def test_a_disabled_job_runs_when_its_last_session_without_a_result_still_works(server, last_result, session_state, running, session_reads):
+    jobs_script(server, [{"id": A, "name": "a", "type": "VSphereBackup", "isDisabled": True}],
+                [{"id": A, "name": "a", "type": "VSphereBackup", "status": "Disabled", "lastResult": last_result, "sessionId": B}])
+    server.answer("/api/v1/sessions/%s" % B, Answer(200, JSON, json.dumps({"id": B, "state": session_state})))
+    client, _warnings, _secrets = client_for(server)
+    [job] = client.read_jobs()
+    assert (job.enabled, job.running) == (False, running)
+    assert server.count("GET", "/api/v1/sessions/%s" % B) == session_reads
+
+
+# -- permissions and tokens ------------------------------------------------------------------------------------------------
+
+def test_a_refused_write_names_the_operation_the_account_and_the_role(server):
+    server.answer("/api/oauth2/token", TOKEN)
+    server.answer("/api/v1/jobs/%s/disable" % A, Answer(403, JSON, json.dumps({"errorCode": "AccessDenied", "message": "Access denied."})))
+    client, _warnings, _secrets = client_for(server)
+    with pytest.raises(VeeamApiError) as caught:
+        client.send(job_from_models({"id": A, "name": "a"}, None), "disable")
+    assert "the account 'CORP\\\\op' may not disable jobs on" in str(caught.value)
+    assert "only to the Veeam Backup Administrator role (Access denied.)" in str(caught.value)
+
+
+def test_a_login_refused_with_403_explains_custom_roles(server):
+    server.answer("/api/oauth2/token", Answer(403, JSON, json.dumps({"errorCode": "AccessDenied", "message": "Custom roles are not allowed."})))
+    client, _warnings, _secrets = client_for(server)
+    with pytest.raises(VeeamApiError) as caught:
+        client.read_jobs()
+    assert "as 'CORP\\\\op' was refused (403): Custom roles are not allowed. Veeam Backup & Replication 13.0 and 13.0.1" in str(caught.value)
+
+
+@pytest.mark.parametrize("refresh_answer, grants", [(None, ["password", "refresh_token"]),
+                                                    (Answer(401, JSON, "{}"), ["password", "refresh_token", "password"])])
+def test_an_expired_token_is_renewed_with_the_refresh_token_first(server, refresh_answer, grants):
+    renewed = Answer(200, JSON, json.dumps({"access_token": "ACCESS-2", "refresh_token": "REFRESH-2"}))
+    answers = [TOKEN] + ([refresh_answer] if refresh_answer else []) + [renewed]
+    server.answer("/api/oauth2/token", *answers)
+    server.answer("/api/v1/jobs/states?skip=0&limit=1000", Answer(401, JSON, "{}"), page([]))
+    server.answer("/api/v1/jobs?skip=0&limit=1000", page([]))
+    client, _warnings, secrets = client_for(server)
+    client.read_jobs()
+    bodies = [seen[3].decode() for seen in server.seen if seen[1] == "/api/oauth2/token"]
+    assert [body.split("grant_type=")[1].split("&")[0] for body in bodies] == grants
+    assert "refresh_token=REFRESH-1" in bodies[1]
+    assert "ACCESS-2" in secrets and "REFRESH-2" in secrets
