@@ -189,14 +189,18 @@ class Phase(object):
             raise PhaseFailed(dict(msg=refusal))
         earlier = window.unrestored(self.api, [file_record, self.handed_over])
         jobs = self.session.read_jobs(self.args["names"], self.args["ids"])
-        record, to_disable = window.begin_record(self.host, self.api, self.session.server, jobs, earlier, utc_now())
+        server_fields = self.session.server_fields()
+        record, to_disable = window.begin_record(self.host, self.api, self.session.server, jobs, earlier, utc_now(), server_fields)
         self._write(record)
         stopped = self._quiesce(record, to_disable) if to_disable else []
         disabled = [entry["name"] for entry in to_disable]
         held, left = window.disabled_now(jobs, earlier)
-        self.done["counts"] = dict(disabled=len(disabled), stopped=len(stopped), held=len(held), left=len(left))
+        unmanageable = server_fields.get("unmanageable_jobs", [])
+        self.done["counts"] = dict(disabled=len(disabled), stopped=len(stopped), held=len(held), left=len(left), unmanageable=len(unmanageable))
+        if unmanageable:
+            self.session.warnings.append(window.unmanageable_part(unmanageable) + ".")
         return dict(self.done, msg=window.begin_summary(disabled, stopped, held, left, len(record["jobs"]), self.path, record["created"],
-                                                        self.check_mode))
+                                                        self.check_mode, unmanageable))
 
     def _quiesce(self, record, to_disable):
         """Disable the jobs, then stop or wait for their sessions; on a failure the record says what was done."""
@@ -235,7 +239,7 @@ class Phase(object):
     def report(self):
         entries = self.session.read_entries()
         record = window.record_for_end(load(self.path), self.handed_over)
-        return dict(self.done, msg=window.report_table(self.api, self.host, entries, record, self.path))
+        return dict(self.done, msg=window.report_table(self.api, self.host, entries, record, self.path, self.session.server_fields()))
 
     def _restore(self, record, to_enable, missing):
         enabled = []

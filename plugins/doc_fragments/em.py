@@ -27,8 +27,9 @@ options:
     default: 9398
   username:
     description:
-      - User name for the logon session (HTTP Basic authentication), for example V(CORP\\backup-operator).
-        The account needs an Enterprise Manager role allowed to manage agent jobs (Portal Administrator or Backup Operator).
+      - User name for the logon session (HTTP Basic authentication), for example V(CORP\\svc-veeam).
+        The account needs the Enterprise Manager Portal Administrator role to enable, disable, start or stop jobs (the
+        Enterprise Manager roles are Portal Administrator, Portal User and Restore Operator; there is no Backup Operator role).
       - If not set, the value of the E(VEEAM_EM_USERNAME) environment variable is used. One of the two is required; the
         module fails naming both (and the role's inventory variable) when neither is set or the value is blank.
     type: str

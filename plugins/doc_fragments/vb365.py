@@ -27,7 +27,7 @@ options:
     default: 4443
   username:
     description:
-      - User name of an account allowed to use the REST API, for example V(CORP\\backup-operator).
+      - User name of an account allowed to use the REST API, for example V(CORP\\svc-veeam).
       - If not set, the value of the E(VEEAM_VB365_USERNAME) environment variable is used. One of the two is required; the
         module fails naming both (and the role's inventory variable) when neither is set or the value is blank.
     type: str

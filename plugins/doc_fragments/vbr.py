@@ -23,11 +23,16 @@ options:
   port:
     description:
       - TCP port of the REST API. Ignored when O(server) is a URL with a port.
+      - Veeam Backup & Replication 13.1 also serves the REST API on port 443; 9419 stays open for compatibility, so the
+        default works on every release.
     type: int
     default: 9419
   username:
     description:
-      - User name of an account allowed to use the REST API, for example V(CORP\\backup-operator).
+      - User name of an account allowed to use the REST API, for example V(CORP\\svc-veeam).
+      - Enabling and disabling jobs needs the Veeam Backup Administrator role; a Veeam Backup Operator may only start and
+        stop jobs. A refused write fails the run naming the operation, the account and the role it needs, and no further
+        write is sent. Veeam Backup & Replication 13.0 and 13.0.1 refuse accounts with a custom role at login.
       - If not set, the value of the E(VEEAM_VBR_USERNAME) environment variable is used. One of the two is required; the
         module fails naming both (and the role's inventory variable) when neither is set or the value is blank.
     type: str
@@ -40,21 +45,30 @@ options:
   api_version:
     description:
       - The C(x-api-version) header every request carries, C(<version>-<revision>).
-      - V(1.3-rev1) (Veeam Backup & Replication 12.1 and later) is the lowest revision whose job types include backup copy,
-        Hyper-V and agent jobs; V(1.2-rev1) (12.0) only shows vSphere backup jobs (type C(Backup)).
-      - Verified against the vendor's OpenAPI documents of both revisions.
+      - V(auto) (the default) uses the newest revision the server serves. It costs nothing on Veeam Backup & Replication 13.1
+        and one more login request on an older release (the server refuses a newer revision with a list of those it serves).
+        Nothing is cached between runs. The result names the revision used (RV(api_version)).
+      - 'A revision pins it: V(1.1-rev0) (12.0), V(1.1-rev1) (12.1), V(1.1-rev2) (12.2), V(1.2-rev0) (12.3.0), V(1.2-rev1) (12.3.1),
+        V(1.3-rev0) (13.0), V(1.3-rev1) (13.0.1), V(1.3-rev2) (13.1). A server accepts its own revision and older ones.'
+      - If not set, the value of the E(VEEAM_VBR_API_VERSION) environment variable is used (the AWX credential type sets it).
+      - Up to V(1.2-rev1) (12.x) the REST API shows only vSphere backup jobs (type C(Backup)); backup copy, Hyper-V and agent jobs
+        appear from V(1.3-rev0) (13.0). Jobs the server lists only in its job states (cloud policies, legacy backup copies,
+        type C(Unknown)) cannot be changed through the REST API and are named in RV(unmanageable_jobs).
     type: str
-    choices: [1.2-rev1, 1.3-rev1]
-    default: 1.3-rev1
+    choices: [auto, 1.1-rev0, 1.1-rev1, 1.1-rev2, 1.2-rev0, 1.2-rev1, 1.3-rev0, 1.3-rev1, 1.3-rev2]
+    default: auto
   type:
     description:
-      - Only jobs of these types (the documents' C(EJobType), for example V(VSphereBackup) and V(BackupCopy)); combines
-        with O(all_jobs), O(name) and O(id). Jobs of other types are neither read into the selection nor changed.
+      - Only jobs of these types (the documents' C(EJobType)); combines with O(all_jobs), O(name) and O(id). Jobs of other
+        types are neither read into the selection nor changed.
+      - Any revision's name is accepted and mapped to the server's (vSphere backups are V(Backup) up to 1.2-rev1 and
+        V(VSphereBackup) from 1.3-rev0; either name works on every release). A type the server's revision does not know fails
+        the run with the types it knows, instead of selecting nothing.
     type: list
     elements: str
-    choices: [VSphereBackup, HyperVBackup, VSphereReplica, CloudDirectorBackup, EntraIDTenantBackup, EntraIDAuditLogBackup,
-              FileBackupCopy, LegacyBackupCopy, BackupCopy, WindowsAgentBackup, LinuxAgentBackup, FileBackup, ObjectStorageBackup,
-              EntraIDTenantBackupCopy, SureBackupContentScan, CloudBackupAzure, CloudBackupAWS, CloudBackupGoogle,
+    choices: [Backup, VSphereReplica, CloudDirectorBackup, EntraIDTenantBackup, EntraIDAuditLogBackup, FileBackupCopy, Unknown,
+              VSphereBackup, HyperVBackup, LegacyBackupCopy, BackupCopy, WindowsAgentBackup, LinuxAgentBackup, EntraIDTenantBackupCopy,
+              FileBackup, ObjectStorageBackup, SureBackupContentScan, CloudBackupAzure, CloudBackupAWS, CloudBackupGoogle,
               WindowsAgentBackupWorkstationPolicy, LinuxAgentBackupWorkstationPolicy, WindowsAgentBackupServerPolicy,
-              LinuxAgentBackupServerPolicy, Backup]
+              LinuxAgentBackupServerPolicy, NutanixAHVBackupJob, ProxmoxBackupJob, IrisBackup, WindowsAgentBackupFailoverCluster]
 """

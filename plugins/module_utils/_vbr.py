@@ -18,6 +18,8 @@ __metaclass__ = type
 import collections
 import re
 
+from ansible.module_utils.basic import env_fallback
+
 from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for
 from ansible_collections.backupops.veeam.plugins.module_utils._model import DISABLE, ENABLE, START, Job, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
@@ -288,7 +290,8 @@ class VbrClient(JobClient):
 
 
 VBR = Api(name="vbr", title=VBR_TITLE, default_port=9419,
-          options=dict(api_version=dict(type="str", default=AUTO, choices=[AUTO] + REVISIONS),
+          # VEEAM_VBR_API_VERSION: what the AWX credential type injects (auto when its field is left empty).
+          options=dict(api_version=dict(type="str", default=AUTO, choices=[AUTO] + REVISIONS, fallback=(env_fallback, ["VEEAM_VBR_API_VERSION"])),
                        type=dict(type="list", elements="str", choices=JOB_TYPES)),
           job_options=dict(active_full=dict(type="bool", default=False), graceful_stop=dict(type="bool", default=True)),
           client=VbrClient, missing_libraries=lambda settings: [], job_module="backupops.veeam.veeam_vbr_job", short_title=VBR_TITLE,

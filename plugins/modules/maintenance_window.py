@@ -195,7 +195,7 @@ EXAMPLES = r"""
     phase: begin
     api: vb365
     server: vb365.example.com
-    username: CORP\backup-operator
+    username: CORP\svc-veeam
     password: "{{ vault_vb365_password }}"
     if_running: wait
 """

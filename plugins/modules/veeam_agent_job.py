@@ -74,7 +74,7 @@ EXAMPLES = r"""
 - name: Disable two agent jobs before storage maintenance, stopping what runs
   backupops.veeam.veeam_agent_job:
     server: em.example.com
-    username: CORP\backup-operator
+    username: CORP\svc-veeam
     password: "{{ em_password }}"
     ca_path: /etc/pki/corp-root-ca.pem
     name:
@@ -87,7 +87,7 @@ EXAMPLES = r"""
   module_defaults:
     group/backupops.veeam.em:
       server: em.example.com
-      username: CORP\backup-operator
+      username: CORP\svc-veeam
       password: "{{ em_password }}"
   block:
     - name: Enable all agent jobs
@@ -105,7 +105,7 @@ EXAMPLES = r"""
 - name: Stop a running job, talking JSON to Enterprise Manager
   backupops.veeam.veeam_agent_job:
     server: https://em.example.com:9398
-    username: CORP\backup-operator
+    username: CORP\svc-veeam
     password: "{{ em_password }}"
     format: json
     id: 78c3919c-54d7-43fe-b047-485d3566f11f

@@ -60,7 +60,7 @@ EXAMPLES = r"""
 - name: Read every agent job
   backupops.veeam.veeam_agent_job_info:
     server: em.example.com
-    username: CORP\backup-operator
+    username: CORP\svc-veeam
     password: "{{ em_password }}"
   register: agents
 
@@ -71,7 +71,7 @@ EXAMPLES = r"""
 - name: The last three sessions of one job, in JSON
   backupops.veeam.veeam_agent_job_info:
     server: em.example.com
-    username: CORP\backup-operator
+    username: CORP\svc-veeam
     password: "{{ em_password }}"
     format: json
     name: Fileserver Backup

@@ -60,7 +60,7 @@ EXAMPLES = r"""
 - name: Disable two jobs before storage maintenance, stopping what runs
   backupops.veeam.veeam_o365_job:
     server: vb365.example.com
-    username: CORP\backup-operator
+    username: CORP\svc-veeam
     password: "{{ vb365_password }}"
     ca_path: /etc/pki/corp-root-ca.pem
     name:
@@ -73,7 +73,7 @@ EXAMPLES = r"""
   module_defaults:
     group/backupops.veeam.vb365:
       server: vb365.example.com
-      username: CORP\backup-operator
+      username: CORP\svc-veeam
       password: "{{ vb365_password }}"
   block:
     - name: Enable all jobs
@@ -91,7 +91,7 @@ EXAMPLES = r"""
 - name: Talk to an older server that only knows API v5
   backupops.veeam.veeam_o365_job:
     server: https://vb365-legacy.example.com:4443
-    username: CORP\backup-operator
+    username: CORP\svc-veeam
     password: "{{ vb365_password }}"
     api_version: v5
     name: OneDrive Weekly

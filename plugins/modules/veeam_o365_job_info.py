@@ -57,7 +57,7 @@ EXAMPLES = r"""
 - name: Read every job
   backupops.veeam.veeam_o365_job_info:
     server: vb365.example.com
-    username: CORP\backup-operator
+    username: CORP\svc-veeam
     password: "{{ vb365_password }}"
   register: vb365
 
@@ -68,7 +68,7 @@ EXAMPLES = r"""
 - name: The last three sessions of one job
   backupops.veeam.veeam_o365_job_info:
     server: vb365.example.com
-    username: CORP\backup-operator
+    username: CORP\svc-veeam
     password: "{{ vb365_password }}"
     name: Exchange Online Daily
     sessions: 3

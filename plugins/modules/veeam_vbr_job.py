@@ -54,14 +54,22 @@ options:
     type: bool
     default: true
 notes:
-  - The schedule flag is the job's C(isDisabled) (C(GET /api/v1/jobs)); a job counts as running while its status in
-    C(GET /api/v1/jobs/states) is not C(Inactive) or C(Disabled) (C(Running), C(Starting), C(Stopping)).
-  - 'Writes: C(POST /api/v1/jobs/{id}/enable) and C(/disable) (200 in 1.2-rev1, 204 in 1.3-rev1), C(/start) and C(/stop)
-    (201 with the session they started). Runs are followed through the job states, one request for all jobs per poll.'
-  - A token that expires during the run is renewed once with a new login; the token is always logged out at the end.
+  - The job list is the job states (C(GET /api/v1/jobs/states), every job the server lists) joined with the job list
+    (C(GET /api/v1/jobs), the schedule flag C(isDisabled) and the jobs the REST API can change). A job only in the states is
+    not dropped. It is named in RV(unmanageable_jobs), in a warning when O(all_jobs) is set, and selecting it by name or id
+    fails saying why.
+  - A job counts as running while its status is not C(Inactive), C(Stopped), C(Disabled) or C(Enabled). The last two describe
+    the schedule, not the session. A disabled job may still run, so when its last session (C(sessionId)) has no result yet,
+    that session is read (C(GET /api/v1/sessions/{id})) and the job runs while the session's state is not C(Stopped).
+  - 'Writes: C(POST /api/v1/jobs/{id}/enable) and C(/disable) (200 up to 1.3-rev0, 204 from 1.3-rev1), C(/start) and C(/stop)
+    (201 with the session they started; 1.3-rev2 answers a start of a job with no objects to process with 204 and starts
+    nothing, which fails the wait naming the job). The stop body is C(gracefullStop) (sic) up to 1.1-rev2 and C(gracefulStop)
+    from 1.2-rev0. Runs are followed through the job states, one request for all jobs per poll.'
+  - An expired token is renewed with the refresh token (the OAuth2 C(refresh_token) grant), else with a new password login;
+    the token is always logged out at the end.
   - A write answered with a 5xx, a 409 or a dropped connection is never resent blindly; the job is re-read (for up to
     2 seconds, until the change shows) and decided again once. A write answered 429 was not processed and is sent again after
-    its C(Retry-After).
+    its C(Retry-After). A write refused with 403 (a role without the permission) stops every further write of the run.
 seealso:
   - module: backupops.veeam.veeam_vbr_job_info
   - module: backupops.veeam.veeam_o365_job
@@ -72,7 +80,7 @@ EXAMPLES = r"""
 - name: Disable the vSphere backups and backup copies before a storage upgrade, stopping what runs
   backupops.veeam.veeam_vbr_job:
     server: vbr.example.com
-    username: CORP\backup-operator
+    username: CORP\svc-veeam
     password: "{{ vbr_password }}"
     ca_path: /etc/pki/corp-root-ca.pem
     all_jobs: true
@@ -86,7 +94,7 @@ EXAMPLES = r"""
   module_defaults:
     group/backupops.veeam.vbr:
       server: vbr.example.com
-      username: CORP\backup-operator
+      username: CORP\svc-veeam
       password: "{{ vbr_password }}"
   block:
     - name: Enable all jobs
@@ -102,10 +110,10 @@ EXAMPLES = r"""
     wait_for_completion: true
     wait_timeout: 14400
 
-- name: Talk to a Veeam Backup & Replication 12.0 server (REST API revision 1.2-rev1)
+- name: Pin a Veeam Backup & Replication 12.3.1 server to its REST API revision (auto would find it with one more request)
   backupops.veeam.veeam_vbr_job:
     server: https://vbr-legacy.example.com:9419
-    username: CORP\backup-operator
+    username: CORP\svc-veeam
     password: "{{ vbr_password }}"
     api_version: 1.2-rev1
     name: VMware Production VMs
@@ -147,10 +155,28 @@ jobs:
       elements: str
       sample: [stop, disable]
     session:
-      description: The session a start or stop created (C(SessionModel) id and state).
+      description: The session a start or stop created (C(SessionModel) id and state); null when a start created none.
       type: dict
       returned: when a start or stop was sent
       sample: {id: 5a8c1d3e-77a0-4a43-9c58-2b1a0e6f4c11, state: Starting}
+    no_session:
+      description: Why a start the server accepted created no session (1.3-rev2, a job with no objects to process).
+      type: str
+      returned: when a start created no session
+      sample: the server accepted the start but created no session; the job has no objects to process
+api_version:
+  description: The REST API revision the run spoke (with O(api_version=auto), the newest the server serves).
+  returned: once the server accepted a login
+  type: str
+  sample: 1.3-rev2
+unmanageable_jobs:
+  description:
+    - Jobs the server lists in its job states that the REST API cannot enable, disable, start or stop (cloud policies, legacy
+      backup copies, type C(Unknown)); they are left as they are. Filtered by O(type) like the others.
+  returned: when the server lists such jobs
+  type: list
+  elements: dict
+  sample: [{id: 8c2e6a52-1f0b-4d7e-9a55-3b9d1f2e7c10, name: Azure VMs policy, type: CloudBackupAzure, why: is listed in the job states ...}]
 diff:
   description: C(before) and C(after) state of every selected job, keyed by C(name (id)).
   returned: in diff mode (C(--diff) or the task keyword C(diff))

@@ -42,7 +42,10 @@ options:
 notes:
   - 'Reading costs a login, one request per 1,000 jobs for the job list (C(GET /api/v1/jobs): the schedule flag
     C(isDisabled) and the type) and one per 1,000 jobs for the job states (C(GET /api/v1/jobs/states): status, last result,
-    last and next run), and a logout, however many jobs there are.'
+    last and next run), and a logout, however many jobs there are. With O(api_version=auto), one more login request on a
+    release older than 13.1. A disabled job whose last session has no result yet costs one session read (is it still running?).'
+  - Jobs the server lists only in its job states (cloud policies, legacy backup copies, type C(Unknown)) cannot be changed
+    through the REST API; they are returned in RV(unmanageable_jobs), not in RV(jobs).
 seealso:
   - module: backupops.veeam.veeam_vbr_job
 """
@@ -51,7 +54,7 @@ EXAMPLES = r"""
 - name: Read every job
   backupops.veeam.veeam_vbr_job_info:
     server: vbr.example.com
-    username: CORP\backup-operator
+    username: CORP\svc-veeam
     password: "{{ vbr_password }}"
   register: vbr
 
@@ -62,13 +65,24 @@ EXAMPLES = r"""
 - name: The last three sessions of the backup copy jobs
   backupops.veeam.veeam_vbr_job_info:
     server: vbr.example.com
-    username: CORP\backup-operator
+    username: CORP\svc-veeam
     password: "{{ vbr_password }}"
     type: BackupCopy
     sessions: 3
 """
 
 RETURN = r"""
+api_version:
+  description: The REST API revision the run spoke (with O(api_version=auto), the newest the server serves).
+  returned: once the server accepted a login
+  type: str
+  sample: 1.3-rev2
+unmanageable_jobs:
+  description: Jobs the server lists in its job states that the REST API cannot change (id, name, type, why).
+  returned: when the server lists such jobs
+  type: list
+  elements: dict
+  sample: [{id: 8c2e6a52-1f0b-4d7e-9a55-3b9d1f2e7c10, name: Azure VMs policy, type: CloudBackupAzure, why: is listed in the job states ...}]
 server:
   description: The base URL the module read from (from O(server) and O(port), or the environment variables).
   returned: success

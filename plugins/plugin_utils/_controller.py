@@ -59,6 +59,10 @@ class ControllerSession(object):
             jobs = select_jobs(jobs, ids, names, normalize_id=self.client.normalize_id, hidden=self.client.hidden)
         return jobs
 
+    def server_fields(self):
+        """What the client says about the server after a read: the revision it spoke, the jobs it cannot manage."""
+        return self.client.result_fields()
+
     def read_entries(self):
         """Every job as the info modules return it (last runs included)."""
         return [job_entry(job) for job in self.read_jobs(last_runs=True)]

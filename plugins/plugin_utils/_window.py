@@ -103,13 +103,15 @@ def unrestored(api, records):
     return [r for r in records if r and r.get("state") == ACTIVE and r.get("api") == api]
 
 
-def begin_record(host, api, server, jobs, earlier, now):
+def begin_record(host, api, server, jobs, earlier, now, server_fields=None):
     """(record, to_disable): the jobs enabled now are disabled; the record keeps those plus every job an unrestored
-    earlier begin recorded (they are disabled now because of it), each once, and the first begin's time."""
+    earlier begin recorded (they are disabled now because of it), each once, and the first begin's time.
+    server_fields: what the client says about the server (the revision it spoke, the jobs it cannot manage)."""
     to_disable = _unique(dict(id=job.id, name=job.name) for job in jobs if job.enabled)
     recorded = _unique([entry for record in earlier for entry in record.get("jobs", [])] + to_disable)
     created = earlier[0].get("created") if earlier else now
-    record = dict(format=RECORD_FORMAT, state=ACTIVE, host=host, api=api, server=server, created=created or now, jobs=recorded)
+    record = dict(server_fields or {}, format=RECORD_FORMAT, state=ACTIVE, host=host, api=api, server=server, created=created or now,
+                  jobs=recorded)
     return record, to_disable
 
 
@@ -224,8 +226,15 @@ def _listed(names):
     return (": " + ", ".join(names)) if names else ""
 
 
-def begin_summary(disabled, stopped, held, left, recorded, path, since, check_mode):
-    """`held`: jobs disabled by this window's earlier begin; `left`: jobs disabled before the window."""
+def unmanageable_part(unmanageable):
+    """The jobs the server lists that the window cannot disable, by name and type (never left out silently)."""
+    return "%d job(s) listed by the server cannot be disabled through its API and keep running on their schedule: %s" % (
+        len(unmanageable), ", ".join("%s (%s)" % (entry["name"], entry["type"]) for entry in unmanageable))
+
+
+def begin_summary(disabled, stopped, held, left, recorded, path, since, check_mode, unmanageable=()):
+    """`held`: jobs disabled by this window's earlier begin; `left`: jobs disabled before the window; `unmanageable`: jobs
+    the server lists that its API cannot disable."""
     would = check_mode
     parts = ["%s %d job(s)%s" % ("Would disable" if would else "Disabled", len(disabled), _listed(disabled)),
              ("%s the running session of %d job(s)%s" % ("would stop" if would else "stopped", len(stopped), _listed(stopped))
@@ -233,6 +242,8 @@ def begin_summary(disabled, stopped, held, left, recorded, path, since, check_mo
     if held:
         parts.append("%d job(s) still held disabled by this window since %s%s" % (len(held), since, _listed(held)))
     parts.append("%d already disabled job(s) left as they are" % len(left))
+    if unmanageable:
+        parts.append(unmanageable_part(unmanageable))
     parts.append("%d job(s) recorded for the end in %s%s" % (recorded, path, " (not written in check mode)" if would else ""))
     return "; ".join(parts) + "."
 
@@ -264,15 +275,20 @@ def window_line(record, path):
     return "No open maintenance window: no record file %s and none handed over." % path
 
 
-def report_table(api, host, jobs, record, path):
-    """The lines `report` shows: a title, the window line, a header, one line per job (HELD: re-enabled by end)."""
+def report_table(api, host, jobs, record, path, server_fields=None):
+    """The lines `report` shows: a title, the window line, a header, one line per job (HELD: re-enabled by end), and the
+    jobs the server lists that its API cannot manage."""
+    server_fields = server_fields or {}
     held = _held_ids(record, api)
     width = max([len(job["name"]) for job in jobs] + [4])
     line = "%-" + str(width) + "s  %-8s  %-7s  %-11s  %-20s  %s"
-    lines = [_table_title(api, host, jobs), window_line(record, path), line % ("JOB", "ENABLED", "RUNNING", "LAST STATUS", "NEXT RUN", "HELD SINCE")]
+    lines = [_table_title(api, host, jobs, server_fields), window_line(record, path),
+             line % ("JOB", "ENABLED", "RUNNING", "LAST STATUS", "NEXT RUN", "HELD SINCE")]
     for job in jobs:
         lines.append(line % (job["name"], _yes(job["enabled"]), _yes(job["running"]), job["last_status"] or "-", job["next_run"] or "-",
                              record["created"] if job["id"] in held else "-"))
+    if server_fields.get("unmanageable_jobs"):
+        lines.append(unmanageable_part(server_fields["unmanageable_jobs"]) + ".")
     return lines
 
 
@@ -283,9 +299,10 @@ def _held_ids(record, api):
     return set(entry["id"] for entry in record.get("jobs", []))
 
 
-def _table_title(api, host, jobs):
-    return "%s %s: %d job(s), %d enabled, %d running" % (
-        title_of(api), host, len(jobs), sum(1 for job in jobs if job["enabled"]), sum(1 for job in jobs if job["running"]))
+def _table_title(api, host, jobs, server_fields):
+    spoken = " (REST API %s)" % server_fields["api_version"] if server_fields.get("api_version") else ""
+    return "%s %s%s: %d job(s), %d enabled, %d running" % (
+        title_of(api), host, spoken, len(jobs), sum(1 for job in jobs if job["enabled"]), sum(1 for job in jobs if job["running"]))
 
 
 def _yes(flag):
@@ -293,9 +310,9 @@ def _yes(flag):
 
 
 # What each phase counts per host, in the order the fleet summary shows them.
-COUNTS = dict(begin=("disabled", "stopped", "held", "left"), end=("restored", "already_enabled", "missing", "started"))
+COUNTS = dict(begin=("disabled", "stopped", "held", "left", "unmanageable"), end=("restored", "already_enabled", "missing", "started"))
 _COUNT_LABELS = dict(disabled="disabled", stopped="sessions stopped", held="held from an earlier begin",
-                     left="disabled before the window", restored="re-enabled", already_enabled="already enabled",
+                     left="disabled before the window", unmanageable="listed but not manageable through the API", restored="re-enabled", already_enabled="already enabled",
                      missing="recorded but deleted", started="started after the window")
 
 
@@ -314,5 +331,10 @@ def _hosts_where(results, condition):
     return sorted(host for host, result in results.items() if condition(result))
 
 
+# Counts shown only when not zero (most servers have no such jobs).
+_SHOWN_IF_ANY = ("unmanageable",)
+
+
 def _totals(names, results):
-    return ", ".join("%s %d" % (_COUNT_LABELS[name], sum((result.get("counts") or {}).get(name, 0) for result in results)) for name in names)
+    totals = [(name, sum((result.get("counts") or {}).get(name, 0) for result in results)) for name in names]
+    return ", ".join("%s %d" % (_COUNT_LABELS[name], total) for name, total in totals if total or name not in _SHOWN_IF_ANY)

@@ -37,6 +37,9 @@ class FakeSession(object):
     def read_jobs(self, names=None, ids=None, last_runs=False):
         return [job for job in self.jobs if not names or job.name in names]
 
+    def server_fields(self):
+        return {}
+
     def declare(self, ids, state, **options):
         on_disk = read_json(self.record_path) if os.path.exists(self.record_path) else None
         self.declared.append(dict(ids=ids, state=state, options=options, record_on_disk=on_disk))

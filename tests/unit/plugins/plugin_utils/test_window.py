@@ -223,6 +223,21 @@ def test_the_fleet_summary_counts_every_host_and_names_the_failed_and_the_unreco
         "started after the window 1. No record, nothing restored: b.")
 
 
+def test_jobs_the_api_cannot_manage_are_named_in_the_summary_the_fleet_line_the_record_and_the_report():
+    unmanageable = [dict(id="9", name="Azure policy", type="CloudBackupAzure", why="...")]
+    begin = window.begin_summary(["A"], [], [], [], 1, "/r/h.json", NOW, False, unmanageable)
+    assert "; 1 job(s) listed by the server cannot be disabled through its API and keep running on their schedule: Azure policy " \
+           "(CloudBackupAzure); 1 job(s) recorded" in begin
+    results = {"a": dict(counts=dict(disabled=1, stopped=0, held=0, left=0, unmanageable=1)), "b": dict(counts=dict(disabled=1))}
+    assert window.fleet_summary("begin", results).endswith("disabled before the window 0, listed but not manageable through the API 1.")
+    fields = dict(api_version="1.1-rev0", unmanageable_jobs=unmanageable)
+    made, _to_disable = window.begin_record("h", "vbr", "https://vbr:9419/", [], [], NOW, fields)
+    assert made["api_version"] == "1.1-rev0" and made["unmanageable_jobs"] == unmanageable and made["state"] == "active"
+    lines = window.report_table("vbr", "vbr-01", [], {}, "/r/vbr-01.json", fields)
+    assert lines[0] == "Veeam Backup & Replication vbr-01 (REST API 1.1-rev0): 0 job(s), 0 enabled, 0 running"
+    assert lines[-1].startswith("1 job(s) listed by the server cannot be disabled") and lines[-1].endswith("Azure policy (CloudBackupAzure).")
+
+
 def test_report_table_aligns_every_job_and_marks_what_an_open_window_holds():
     jobs = [dict(id="1", name="Exchange Online Daily", enabled=True, running=True, last_status="Success", next_run="2026-12-03T01:00:00Z"),
             dict(id="2", name="X", enabled=False, running=False, last_status=None, next_run=None)]
