@@ -106,7 +106,10 @@ def test_stop_body_needs_graceful_stop(vbr, sim):
 
 
 def test_disabling_a_running_job_does_not_stop_it(vbr, sim):
+    """The job keeps running; its state says Disabled (README, VBR assumption 9), naming the live session."""
     session = vbr()
     assert session.post("v1/jobs/%s/disable" % session.job_id("SQL Cluster VMs")).status_code == 204
     assert sim.vbr_job("SQL Cluster VMs")["running"] is True
-    assert session.state("SQL Cluster VMs")["status"] == "Running"
+    state = session.state("SQL Cluster VMs")
+    assert state["status"] == "Disabled" and state["lastResult"] == "None"
+    assert state["sessionId"] == sim.vbr_job("SQL Cluster VMs")["sessions"][-1]["id"]

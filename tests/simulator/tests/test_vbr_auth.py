@@ -8,6 +8,7 @@ from sim_helpers import http_session
 from veeam_sim.testing import SimProcess
 
 REVISIONS = ("1.2-rev1", "1.3-rev1")
+ALL = ("1.1-rev0", "1.1-rev1", "1.1-rev2", "1.2-rev0", "1.2-rev1", "1.3-rev0", "1.3-rev1", "1.3-rev2")
 
 
 def form(sim, **extra):
@@ -32,7 +33,7 @@ def test_password_grant_issues_a_bearer_token(sim, revision, grant):
     assert body[".issued"].endswith("Z") and body[".expires"] > body[".issued"]
 
 
-@pytest.mark.parametrize("header", [None, "", "1.1-rev2", "1.3", "v1.3-rev1"])
+@pytest.mark.parametrize("header", [None, "", "1.0-rev2", "1.3-rev3", "1.4-rev0", "1.3", "v1.3-rev1"])
 def test_missing_or_unknown_api_version_is_400(sim, header):
     http = bare(sim, None)
     if header is not None:
@@ -40,7 +41,8 @@ def test_missing_or_unknown_api_version_is_400(sim, header):
     for answer in (http.post(sim.vbr_url + "oauth2/token", data=form(sim)), http.get(sim.vbr_url + "v1/jobs")):
         assert answer.status_code == 400
         assert answer.json() == {"errorCode": "UnexpectedContent",
-                                 "message": "Unsupported RESTAPI version. The following versions are supported: v1.2-rev1, v1.3-rev1."}
+                                 "message": "Unsupported RESTAPI version. The following versions are supported: v1.1-rev0, v1.1-rev1, "
+                                            "v1.1-rev2, v1.2-rev0, v1.2-rev1, v1.3-rev0, v1.3-rev1, v1.3-rev2."}
 
 
 def test_every_request_needs_the_version_header(vbr):
@@ -57,7 +59,7 @@ def test_served_revisions_are_configurable(sim, vbr):
     answer = bare(sim, "1.2-rev1").post(sim.vbr_url + "oauth2/token", data=form(sim))
     assert answer.status_code == 400 and answer.json()["message"].endswith("supported: v1.3-rev1.")
     sim.reset()
-    assert sim.config()["vbr_api_versions"] == list(REVISIONS)
+    assert sim.config()["vbr_api_versions"] == list(ALL) and sim.config()["vbr_release"] == "13.1"
     assert sim.session.post(sim.vbr_url.replace("/api/", "/") + "_sim/config", json={"vbr_api_versions": ["2.0-rev0"]}).status_code == 400
     assert sim.session.post(sim.vbr_url.replace("/api/", "/") + "_sim/config", json={"vbr_api_versions": []}).status_code == 400
 

@@ -7,6 +7,7 @@ from veeam_sim.state import ScenarioError, build_world, validate_config
 from veeam_sim.util import template
 from veeam_sim.vbr import VbrApi
 from veeam_sim.vbrdoc import job_state, type_name
+from veeam_sim.vbrrev import REVISIONS
 from veeam_sim.vbrstate import VbrJob
 
 
@@ -22,10 +23,10 @@ def test_vbr_port_is_free_when_the_other_two_are(argv, port):
 
 
 def test_vbr_api_versions_option():
-    assert vbr_settings(parse_args([]))[1] == ["1.2-rev1", "1.3-rev1"]
-    assert vbr_settings(parse_args(["--vbr-api-versions", "1.3-rev1"]))[1] == ["1.3-rev1"]
-    with pytest.raises(ScenarioError, match="1.1-rev2"):
-        vbr_settings(parse_args(["--vbr-api-versions", "1.3-rev1,1.1-rev2"]))
+    assert vbr_settings(parse_args([]))[1:] == (list(REVISIONS), "13.1")
+    assert vbr_settings(parse_args(["--vbr-api-versions", "1.3-rev1"]))[1:] == (["1.3-rev1"], None)
+    with pytest.raises(ScenarioError, match="1.4-rev0"):
+        vbr_settings(parse_args(["--vbr-api-versions", "1.3-rev1,1.4-rev0"]))
 
 
 def test_generated_vbr_jobs_from_the_command_line():
@@ -59,7 +60,8 @@ def test_revision_spelling():
 
 
 def test_config_and_templates():
-    assert validate_config({"vbr_api_versions": ["1.2-rev1"], "vbr_run_seconds": 0.5}) == {"vbr_api_versions": ["1.2-rev1"], "vbr_run_seconds": 0.5}
+    assert validate_config({"vbr_api_versions": ["1.2-rev1"], "vbr_run_seconds": 0.5}) == {"vbr_api_versions": ["1.2-rev1"], "vbr_run_seconds": 0.5,
+                                                                                          "vbr_release": None}
     for bad in ({"vbr_api_versions": "1.3-rev1"}, {"vbr_api_versions": ["1.3-rev1", None]}, {"vbr_token_seconds": -1}):
         with pytest.raises(ScenarioError):
             validate_config(bad)

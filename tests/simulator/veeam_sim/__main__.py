@@ -17,13 +17,13 @@ except ImportError:  # not on Windows
 from . import __version__
 from .server import Listener, Simulator, serve_listeners
 from .state import ScenarioError, load_scenario_file
-from .vbrstate import VBR_REVISIONS
 from .tls import make_server_context
+from .vbrrev import DEFAULT_RELEASE, RELEASE_NAMES, REVISIONS, RELEASES, served_by
 
 DESCRIPTION = """\
 Veeam API simulator: Veeam Backup for Microsoft 365 (REST v2-v8, JSON), Veeam Backup Enterprise Manager
-(/api/, XML or JSON) and Veeam Backup & Replication (REST /api/, revisions 1.2-rev1 and 1.3-rev1) in one process,
-on three ports, over HTTPS with a throw-away local CA.
+(/api/, XML or JSON) and Veeam Backup & Replication (REST /api/, revisions 1.1-rev0 to 1.3-rev2, i.e. VBR 12.0 to 13.1)
+in one process, on three ports, over HTTPS with a throw-away local CA.
 
 It prints one line per API and the CA path, e.g.
   VB365 https://127.0.0.1:4443/
@@ -39,6 +39,7 @@ examples:
   python -m veeam_sim                                   default ports 4443, 9398 and 9419, bundled scenario
   python -m veeam_sim --vb365-port 0 --em-port 0 --ready-file /tmp/sim.json   (VBR then also on a free port)
   python -m veeam_sim --vbr-jobs 500 --vbr-api-versions 1.3-rev1
+  python -m veeam_sim --vbr-release 12.3.1                 a VBR 12.3.1 server: x-api-version 1.1-rev0 ... 1.2-rev1
   python -m veeam_sim --vb365-jobs 500 --em-jobs 500    generated jobs "VB365 Job 0001"..., "Agent Job 0001"...
   python -m veeam_sim --scenario my.yaml --plain-http
 """
@@ -53,8 +54,11 @@ def parse_args(argv=None):
     parser.add_argument("--vbr-port", type=int, default=None,
                         help="Veeam Backup & Replication REST API port (default: 9419, or a free port when --vb365-port and "
                              "--em-port are both 0; 0 = a free port)")
-    parser.add_argument("--vbr-api-versions", default=",".join(VBR_REVISIONS), metavar="LIST",
-                        help="comma-separated x-api-version values VBR accepts (default: %(default)s)")
+    parser.add_argument("--vbr-release", choices=RELEASE_NAMES, default=None,
+                        help="the VBR release to simulate: it accepts its own REST API revision and every older one (%s; default: %s)"
+                             % (", ".join("%s=%s" % pair for pair in RELEASES), DEFAULT_RELEASE))
+    parser.add_argument("--vbr-api-versions", default=None, metavar="LIST",
+                        help="comma-separated x-api-version values VBR accepts, overriding --vbr-release (known: %s)" % ",".join(REVISIONS))
     parser.add_argument("--extra-vb365-ports", type=int, default=0, metavar="N",
                         help="N more VB365 listeners on free ports, each an independent server with its own state (fleet benchmarks)")
     parser.add_argument("--username", default="backupops", help="user name both APIs accept (default: backupops)")
@@ -88,16 +92,23 @@ def scenario_from(args):
 
 
 def vbr_settings(args):
-    """(port, accepted revisions) for VBR; ScenarioError for an unknown revision."""
-    versions = [name.strip() for name in args.vbr_api_versions.split(",") if name.strip()]
-    unknown = [name for name in versions if name not in VBR_REVISIONS]
-    if unknown or not versions:
-        raise ScenarioError("--vbr-api-versions: unknown revision(s) %s (known: %s)" % (", ".join(unknown) or "none", ", ".join(VBR_REVISIONS)))
+    """(port, accepted revisions oldest first, release or None when --vbr-api-versions lists them) for VBR;
+    ScenarioError for an unknown revision."""
+    if args.vbr_api_versions is None:
+        release = args.vbr_release or DEFAULT_RELEASE
+        versions = served_by(release)
+    else:
+        release = None
+        versions = [name.strip() for name in args.vbr_api_versions.split(",") if name.strip()]
+        unknown = [name for name in versions if name not in REVISIONS]
+        if unknown or not versions:
+            raise ScenarioError("--vbr-api-versions: unknown revision(s) %s (known: %s)" % (", ".join(unknown) or "none", ", ".join(REVISIONS)))
+        versions = [name for name in REVISIONS if name in versions]
     port = args.vbr_port
     if port is None:
         # Tests that ask for free ports for the other two APIs must not collide on VBR's fixed port.
         port = 0 if args.vb365_port == 0 and args.em_port == 0 else 9419
-    return port, versions
+    return port, versions, release
 
 
 def _url(scheme, host, port, path):
@@ -127,8 +138,9 @@ def main(argv=None):
         os.makedirs(state_dir, exist_ok=True)
         ca_path = os.path.abspath(args.ca_file or os.path.join(state_dir, "ca.pem"))
         context = None if args.plain_http else make_server_context(ca_path)
-        vbr_port, vbr_versions = vbr_settings(args)
-        simulator = Simulator(args.username, args.password, scenario, tls=not args.plain_http, vbr_api_versions=vbr_versions)
+        vbr_port, vbr_versions, vbr_release = vbr_settings(args)
+        simulator = Simulator(args.username, args.password, scenario, tls=not args.plain_http,
+                              vbr_api_versions=None if vbr_release else vbr_versions, vbr_release=vbr_release)
         listeners = [listen(args.host, port, simulator, api, context, args.verbose)
                      for api, port in (("vb365", args.vb365_port), ("em", args.em_port), ("vbr", vbr_port))]
         for _index in range(args.extra_vb365_ports):
@@ -147,7 +159,8 @@ def main(argv=None):
             "vb365_port": listeners[0].port, "em_port": listeners[1].port, "vbr_port": listeners[2].port, "host": args.host,
             "ca_path": None if args.plain_http else ca_path, "username": args.username, "password": args.password,
             "extra_vb365_urls": [_url(scheme, args.host, listener.port, "/") for listener in listeners[3:]],
-            "extra_vb365_ports": [listener.port for listener in listeners[3:]], "pid": os.getpid()}
+            "extra_vb365_ports": [listener.port for listener in listeners[3:]], "pid": os.getpid(),
+            "vbr_release": vbr_release, "vbr_api_versions": vbr_versions}
     print("VB365 %s" % info["vb365_url"])
     print("EM %s" % info["em_url"])
     print("VBR %s" % info["vbr_url"])

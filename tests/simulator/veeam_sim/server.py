@@ -44,7 +44,7 @@ def _creates_task(request):
 class Simulator:
     """The state of one simulated installation (one VB365 server, one Enterprise Manager, one VBR server) and its test controls."""
 
-    def __init__(self, username, password, scenario=None, tls=True, vbr_api_versions=None):
+    def __init__(self, username, password, scenario=None, tls=True, vbr_api_versions=None, vbr_release=None):
         self.username = username
         self.password = password
         self.default_scenario = scenario
@@ -53,8 +53,9 @@ class Simulator:
         self.vb365 = Vb365Api(self)
         self.em = EmApi(self)
         self.vbr = VbrApi(self)
-        # The VBR revisions served after every reset (--vbr-api-versions); None = all the simulator knows.
-        self.vbr_api_versions = list(vbr_api_versions) if vbr_api_versions else None
+        # The VBR release or revisions served after every reset (--vbr-release, --vbr-api-versions; the list wins).
+        self.vbr_startup = validate_config({"vbr_api_versions": list(vbr_api_versions)} if vbr_api_versions
+                                           else {"vbr_release": vbr_release or DEFAULT_CONFIG["vbr_release"]})
         self.world = None
         self.config = {}
         self.faults = []
@@ -69,9 +70,7 @@ class Simulator:
         world = build_world(scenario if scenario else self.default_scenario, monotonic())
         with self.lock:
             self.world = world
-            self.config = dict(DEFAULT_CONFIG)
-            if self.vbr_api_versions:
-                self.config["vbr_api_versions"] = list(self.vbr_api_versions)
+            self.config = dict(DEFAULT_CONFIG, **self.vbr_startup)
             self.faults = []
             self.log = []
             self.counts = {}

@@ -14,6 +14,7 @@ from typing import Optional
 import yaml
 
 from .util import iso, new_id, next_daily_run, stable_id, utcnow
+from . import vbrrev
 from .vbrstate import VBR_REVISIONS, VbrScenarioError, VbrWorld, build_vbr
 
 DEFAULT_SCENARIO = os.path.join(os.path.dirname(__file__), "scenarios", "default.yaml")
@@ -34,14 +35,17 @@ DEFAULT_CONFIG = {
     "vbr_run_seconds": 1.0,
     "vbr_stop_seconds": 0.2,
     "vbr_token_seconds": 900,
-    "vbr_api_versions": list(VBR_REVISIONS),
+    # The VBR release the server pretends to be, and the x-api-version values it accepts (that release's and older ones).
+    "vbr_release": vbrrev.DEFAULT_RELEASE,
+    "vbr_api_versions": vbrrev.served_by(vbrrev.DEFAULT_RELEASE),
 }
 # Which settings may be null, and which must be whole numbers.
 NULLABLE_CONFIG = ("em_task_polls", "rate_limit_per_second")
 INTEGER_CONFIG = ("em_task_polls",)
 BOOLEAN_CONFIG = ("em_operation_finished",)
-# Settings that are lists of strings, with the values they may contain.
+# Settings that are lists of strings, with the values they may contain; settings that are one of a few strings.
 LIST_CONFIG = {"vbr_api_versions": VBR_REVISIONS}
+CHOICE_CONFIG = {"vbr_release": vbrrev.RELEASE_NAMES}
 
 VB365_STATUSES = ("Stopped", "Running", "Success", "Failed", "Warning", "NotConfigured", "Disconnected", "Queued")
 EM_PLATFORMS = ("AgentForWindows", "AgentForLinux")
@@ -75,6 +79,9 @@ def validate_config(changes):
             continue
         if key in LIST_CONFIG:
             _check_list_config(key, value)
+        elif key in CHOICE_CONFIG:
+            if value not in CHOICE_CONFIG[key]:
+                raise ScenarioError("config key %r must be one of %s" % (key, ", ".join(CHOICE_CONFIG[key])))
         elif key in BOOLEAN_CONFIG:
             if not isinstance(value, bool):
                 raise ScenarioError("config key %r must be true or false" % key)
@@ -82,6 +89,18 @@ def validate_config(changes):
             raise ScenarioError("config key %r must be a number >= 0" % key)
         elif key in INTEGER_CONFIG and int(value) != value:
             raise ScenarioError("config key %r must be a whole number" % key)
+    return _vbr_revisions(changes)
+
+
+def _vbr_revisions(changes):
+    """vbr_release sets vbr_api_versions to that release's revisions; an explicit vbr_api_versions (kept oldest first)
+    leaves no release to name, so vbr_release becomes null."""
+    if "vbr_release" in changes and "vbr_api_versions" in changes:
+        raise ScenarioError("set either vbr_release or vbr_api_versions, not both")
+    if "vbr_release" in changes:
+        return dict(changes, vbr_api_versions=vbrrev.served_by(changes["vbr_release"]))
+    if "vbr_api_versions" in changes:
+        return dict(changes, vbr_api_versions=vbrrev.in_order(changes["vbr_api_versions"]), vbr_release=None)
     return changes
 
 

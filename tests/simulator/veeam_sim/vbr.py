@@ -1,5 +1,6 @@
-"""Veeam Backup & Replication REST API (port 9419, base /api), revisions 1.2-rev1 and 1.3-rev1: OAuth2 tokens,
-jobs, job states, job actions and sessions. JSON only; every request carries `x-api-version: <version>-<revision>`.
+"""Veeam Backup & Replication REST API (port 9419, base /api), revisions 1.1-rev0 to 1.3-rev2 (VBR 12.0 to 13.1): OAuth2
+tokens, roles, jobs, job states, job actions and sessions. JSON only; every request carries `x-api-version: <version>-<revision>`
+(except the Swagger document stub). What differs between revisions is looked up in vbrrev, never compared here.
 
 The vendor OpenAPI documents are the contract; what they leave open is listed as assumptions in README.md.
 """
@@ -11,7 +12,7 @@ import re
 import secrets
 from urllib.parse import parse_qsl
 
-from . import vbrdoc
+from . import vbrdoc, vbrrev
 from .messages import ApiError, Response, SimulatedApi
 from .util import is_guid, iso, monotonic, new_id, utcnow
 from .vbrstate import VbrToken
@@ -24,6 +25,10 @@ ERROR_CODES = {400: "UnexpectedContent", 401: "AccessDenied", 403: "AccessDenied
                429: "ServiceUnavailable", 500: "UnknownError", 501: "NotImplemented", 502: "ServiceUnavailable",
                503: "ServiceUnavailable", 504: "ServiceUnavailable"}
 ACTIONS = ("start", "stop", "enable", "disable")
+# Routes answered without x-api-version and without a token.
+PUBLIC_ROUTES = [
+    (re.compile(r"^/swagger/v([^/]+)/swagger\.json$"), {"GET": "swagger"}),
+]
 ROUTES = [
     (re.compile(r"^/api/oauth2/token$"), {"POST": "token"}),
     (re.compile(r"^/api/oauth2/logout$"), {"POST": "logout"}),
@@ -41,10 +46,7 @@ STATE_ORDER = {"name": "name", "type": "type", "status": "status", "lastrun": "l
 SESSION_ORDER = {"name": "name", "sessiontype": "sessionType", "creationtime": "creationTime", "endtime": "endTime", "state": "state",
                  "result": "result"}
 RESULTS = ("None", "Success", "Warning", "Failed")
-# ESessionType values typeFilter accepts (the job session types; the other types never occur here).
-SESSION_TYPE_FILTER = ("BackupJob", "BackupCopyJob", "AgentBackup", "ReplicaJob", "Infrastructure")
-SESSION_STATES = ("Stopped", "Starting", "Stopping", "Working", "Pausing", "Resuming", "WaitingTape", "Idle", "Postprocessing",
-                  "WaitingRepository", "WaitingSlot")
+SWAGGER_TITLE = "Veeam Backup & Replication REST API"
 
 
 class VbrError(ApiError):
@@ -87,9 +89,13 @@ class VbrApi(SimulatedApi):
     def unauthorized(code="ExpiredToken", message="The access token has expired."):
         return ApiError(401, message, code=code)
 
+    def served(self):
+        """The revisions this server accepts (vbr_release / vbr_api_versions), oldest first."""
+        return vbrrev.in_order(self.config.get("vbr_api_versions") or [])
+
     def revision(self, request):
         """The request's x-api-version, which must be one the server is configured to serve (400 otherwise)."""
-        served = list(self.config.get("vbr_api_versions") or [])
+        served = self.served()
         value = (request.header("x-api-version") or "").strip()
         if value not in served:
             raise ApiError(400, "Unsupported RESTAPI version. The following versions are supported: %s."
@@ -97,16 +103,35 @@ class VbrApi(SimulatedApi):
         return value
 
     def handle(self, request):
-        revision = self.revision(request)
         path = request.path.lower().rstrip("/") or "/"
-        for pattern, methods in ROUTES:
+        public = self._route(PUBLIC_ROUTES, request, path)
+        if public:
+            name, groups = public
+            return getattr(self, name)(request, *groups)
+        revision = self.revision(request)
+        found = self._route(ROUTES, request, path)
+        if found is None:
+            raise ApiError(404, "The requested URI %s does not exist." % request.path, code="InvalidURI")
+        name, groups = found
+        return getattr(self, name)(revision, request, *groups)
+
+    @staticmethod
+    def _route(routes, request, path):
+        """(handler name, path groups) of the route matching the path; 405 for another method; None if no route matches."""
+        for pattern, methods in routes:
             match = pattern.match(path)
             if match:
                 name = methods.get(request.method)
                 if name is None:
                     raise ApiError(405, "Method %s is not allowed on %s." % (request.method, request.path))
-                return getattr(self, name)(revision, request, *match.groups())
-        raise ApiError(404, "The requested URI %s does not exist." % request.path, code="InvalidURI")
+                return name, match.groups()
+        return None
+
+    def swagger(self, request, revision):
+        """GET /swagger/v<revision>/swagger.json: a minimal OpenAPI stub for each served revision (clients probe it)."""
+        if revision not in self.served():
+            raise ApiError(404, "The requested URI %s does not exist." % request.path, code="NotFound")
+        return _json(200, {"openapi": "3.0.1", "info": {"title": SWAGGER_TITLE, "version": revision}, "paths": {}})
 
     def authenticate(self, request):
         value = request.header("Authorization") or ""
@@ -119,6 +144,13 @@ class VbrApi(SimulatedApi):
             # It stays known as expired; its refresh token still works ("refresh an expired or lost access token").
             raise self.unauthorized()
         return token
+
+    @staticmethod
+    def authorize(token, action, revision):
+        """403 AccessDenied unless the token's role may perform this job action in this revision ("Available to")."""
+        if not vbrrev.may(token.role, action, revision):
+            raise ApiError(403, "Access denied. The operation requires one of the roles: %s."
+                           % ", ".join(vbrrev.required_roles(action, revision)), code="AccessDenied")
 
     def _forget(self, token):
         self.world.vbr.tokens.pop(token.access, None)
@@ -185,34 +217,52 @@ class VbrApi(SimulatedApi):
 
     # -- login -------------------------------------------------------------------------------------------
 
-    def token(self, _revision, request):
+    def token(self, revision, request):
         """POST /api/oauth2/token, form-encoded: grant_type password (username, password) or refresh_token."""
         if "application/x-www-form-urlencoded" not in (request.header("Content-Type") or "").lower():
             raise ApiError(400, "The request body must be form-encoded (application/x-www-form-urlencoded).")
         form = dict(parse_qsl(request.text, keep_blank_values=True))
         grant = (form.get("grant_type") or "").lower()
         if grant == "password":
-            user = form.get("username") or ""
-            if not user or not form.get("password"):
-                raise ApiError(400, "The username and password parameters are required for the password grant type.")
-            if user.lower() != self.sim.username.lower() or form.get("password") != self.sim.password:
-                raise self.unauthorized("AccessDenied", "Failed to log in: the user name or password is incorrect.")
+            user, role = self._login(form)
+            self._admit(role, revision)
         elif grant == "refresh_token":
             old = self.world.vbr.refresh_tokens.get(form.get("refresh_token") or "")
             if old is None:
                 raise self.unauthorized("InvalidToken", "The refresh token is invalid, expired or already used.")
-            user = old.user
+            user, role = old.user, old.role
+            self._admit(role, revision)
             self._forget(old)
+            self.world.vbr.refreshes += 1
         else:
             raise ApiError(400, "Unsupported grant_type '%s' (supported: password, refresh_token)." % form.get("grant_type", ""))
-        return _json(200, self._issue(user))
+        return _json(200, self._issue(user, role))
 
-    def _issue(self, user):
+    def _login(self, form):
+        """(user name, role) for the password grant: the command line's administrator first, then the scenario's users."""
+        user = form.get("username") or ""
+        password = form.get("password")
+        if not user or not password:
+            raise ApiError(400, "The username and password parameters are required for the password grant type.")
+        if user.lower() == self.sim.username.lower() and password == self.sim.password:
+            return self.sim.username, vbrrev.ADMINISTRATOR
+        account = self.world.vbr.users.get(user.lower())
+        if account is None or password != account.password:
+            raise self.unauthorized("AccessDenied", "Failed to log in: the user name or password is incorrect.")
+        return account.name, account.role
+
+    @staticmethod
+    def _admit(role, revision):
+        """403 for a custom role where the revision refuses them ("Authentication with custom roles is not allowed.")."""
+        if vbrrev.is_custom(role) and vbrrev.has(revision, "customLoginRefused"):
+            raise ApiError(403, "Authentication with custom roles is not allowed.", code="AccessDenied")
+
+    def _issue(self, user, role):
         seconds = float(self.config["vbr_token_seconds"])
         issued = utcnow()
         expires = issued + datetime.timedelta(seconds=seconds)
         token = VbrToken(access=_jwt(user, expires), refresh=secrets.token_urlsafe(48), user=user, expires_at=monotonic() + seconds,
-                         issued=issued, expires=expires)
+                         issued=issued, expires=expires, role=role)
         self.world.vbr.tokens[token.access] = token
         self.world.vbr.refresh_tokens[token.refresh] = token
         return {"access_token": token.access, "token_type": "bearer", "refresh_token": token.refresh, "expires_in": int(seconds),
@@ -306,8 +356,8 @@ class VbrApi(SimulatedApi):
 
     # -- jobs --------------------------------------------------------------------------------------------
 
-    def _visible_jobs(self, revision):
-        return [job for job in self.world.vbr.jobs.values() if vbrdoc.type_name(job, revision) is not None]
+    def _visible_jobs(self, revision, in_states=False):
+        return [job for job in self.world.vbr.jobs.values() if vbrdoc.type_name(job, revision, in_states) is not None]
 
     def _job(self, revision, job_id):
         """The job with this id, if this revision can show it; 404 NotFound otherwise (also for ids that are not GUIDs)."""
@@ -316,20 +366,11 @@ class VbrApi(SimulatedApi):
             raise VbrError(404, "Job %s was not found." % job_id, "NotFound", job_id if is_guid(job_id) else None)
         return job
 
-    def _job_checks(self, request, revision):
+    def _job_checks(self, request, revision, in_states=False):
+        """nameFilter and typeFilter (the revision's EJobType, including types the simulator never has)."""
         return [self._name_check(request, lambda job: job.name),
-                self._enum_check(request, "typeFilter", self._all_types(revision), lambda job: vbrdoc.type_name(job, revision))]
-
-    @staticmethod
-    def _all_types(revision):
-        """EJobType of the revision (what typeFilter accepts, including types the simulator never has)."""
-        if revision == vbrdoc.OLD:
-            return ["Backup", "VSphereReplica", "CloudDirectorBackup", "EntraIDTenantBackup", "EntraIDAuditLogBackup", "FileBackupCopy"]
-        return ["Unknown", "VSphereBackup", "HyperVBackup", "VSphereReplica", "CloudDirectorBackup", "EntraIDTenantBackup",
-                "EntraIDAuditLogBackup", "FileBackupCopy", "LegacyBackupCopy", "BackupCopy", "WindowsAgentBackup", "LinuxAgentBackup",
-                "FileBackup", "ObjectStorageBackup", "EntraIDTenantBackupCopy", "SureBackupContentScan", "CloudBackupAzure",
-                "CloudBackupAWS", "CloudBackupGoogle", "WindowsAgentBackupWorkstationPolicy", "LinuxAgentBackupWorkstationPolicy",
-                "WindowsAgentBackupServerPolicy", "LinuxAgentBackupServerPolicy"]
+                self._enum_check(request, "typeFilter", vbrrev.members(vbrrev.JOB_TYPES, revision),
+                                 lambda job: vbrdoc.type_name(job, revision, in_states))]
 
     def list_jobs(self, revision, request):
         """GET /api/v1/jobs: JobsResult; skip, limit, orderColumn, orderAsc, nameFilter, typeFilter."""
@@ -344,24 +385,33 @@ class VbrApi(SimulatedApi):
     def list_states(self, revision, request):
         """GET /api/v1/jobs/states: JobStatesResult; paging, order, idFilter, nameFilter, typeFilter, statusFilter, lastResultFilter."""
         self.authenticate(request)
-        checks = self._job_checks(request, revision) + [
+        statuses = [vbrrev.spell(status, revision) for status in vbrrev.members(vbrrev.JOB_STATUSES, revision)]
+        checks = self._job_checks(request, revision, in_states=True) + [
             self._equal_check(request, "idFilter", lambda job: job.id),
-            self._enum_check(request, "statusFilter", self._statuses(revision), lambda job: vbrdoc.job_status(job, revision)),
+            self._enum_check(request, "statusFilter", statuses, lambda job: vbrdoc.job_status(job, revision)),
             self._enum_check(request, "lastResultFilter", RESULTS, lambda job: job.latest.result if job.latest else "None")]
-        return _json(200, self._select(request, self._visible_jobs(revision), checks, lambda job: vbrdoc.job_state(job, revision),
-                                       STATE_ORDER))
-
-    @staticmethod
-    def _statuses(revision):
-        if revision == vbrdoc.OLD:
-            return ["running", "inactive", "disabled"]
-        return ["Running", "Inactive", "Disabled", "Enabled", "Stopping", "Stopped", "Starting"]
+        return _json(200, self._select(request, self._visible_jobs(revision, in_states=True), checks,
+                                       lambda job: vbrdoc.job_state(job, revision), STATE_ORDER))
 
     # -- actions -----------------------------------------------------------------------------------------
 
     @staticmethod
-    def _spec(request, required):
-        """The optional JSON body of start/stop: an object whose `required` boolean must be present (JobStartSpec/JobStopSpec)."""
+    def _spec_fields(action, revision):
+        """(required boolean, optional fields with their allowed values, None = any boolean) of JobStartSpec/JobStopSpec
+        in this revision; an optional field vbrrev.FEATURES names exists only from its revision (otherwise it is ignored)."""
+        if action == "start":
+            required, optional = "performActiveFull", {"startChainedJobs": None, "syncRestorePoints": ("All", "Latest")}
+        else:
+            required = "gracefulStop" if vbrrev.has(revision, "gracefulStop") else "gracefullStop"
+            optional = {"cancelChainedJobs": None}
+        return required, {key: allowed for key, allowed in optional.items() if key not in vbrrev.FEATURES or vbrrev.has(revision, key)}
+
+    def _spec(self, request, action, revision):
+        """The optional JSON body of start/stop: an object whose required boolean must be present (JobStartSpec/JobStopSpec).
+
+        Unknown fields are ignored, except the other spelling of JobStopSpec's field (gracefullStop up to 1.1, gracefulStop
+        from 1.2-rev0): a client that sends it gets a 400 that names the field this revision expects.
+        """
         if not request.body.strip():
             return {}
         if "json" not in (request.header("Content-Type") or "").lower():
@@ -370,29 +420,45 @@ class VbrApi(SimulatedApi):
             spec = json.loads(request.text)
         except ValueError as exc:
             raise ApiError(400, "The request body is not valid JSON.") from exc
+        required, optional = self._spec_fields(action, revision)
         if not isinstance(spec, dict) or not isinstance(spec.get(required), bool):
-            raise ApiError(400, "The request body must be an object with the boolean field '%s'." % required)
-        for key, value in spec.items():
-            if key in ("performActiveFull", "startChainedJobs", "gracefulStop", "cancelChainedJobs") and not isinstance(value, bool):
-                raise ApiError(400, "The field '%s' must be a boolean." % key)
+            raise ApiError(400, "The request body must be an object with the boolean field '%s'%s." % (required, self._misspelt(spec, required)))
+        for key, allowed in optional.items():
+            value = spec.get(key)
+            if value is not None and not (isinstance(value, bool) if allowed is None else value in allowed):
+                raise ApiError(400, "The field '%s' must be %s." % (key, "a boolean" if allowed is None else "one of " + ", ".join(allowed)))
         return spec
 
+    @staticmethod
+    def _misspelt(spec, required):
+        """What a refusal adds when the body has the other revision's spelling of the stop field."""
+        other = {"gracefulStop": "gracefullStop", "gracefullStop": "gracefulStop"}.get(required)
+        if isinstance(spec, dict) and other in spec:
+            return " (this revision's JobStopSpec has no field '%s')" % other
+        return ""
+
     def job_action(self, revision, request, job_id, action):
-        """POST /api/v1/jobs/{id}/start|stop (201 SessionModel) and enable|disable (200 {} in 1.2-rev1, 204 in 1.3-rev1)."""
-        self.authenticate(request)
-        spec = self._spec(request, {"start": "performActiveFull", "stop": "gracefulStop"}[action]) if action in ("start", "stop") else {}
+        """POST /api/v1/jobs/{id}/start|stop (201 SessionModel; start 204 without objects from 1.3-rev2) and
+        enable|disable (200 {} up to 1.3-rev0, 204 from 1.3-rev1). Checks: token, role (403), body (400), job (404)."""
+        self.authorize(self.authenticate(request), action, revision)
+        spec = self._spec(request, action, revision) if action in ("start", "stop") else {}
         job = self._job(revision, job_id)
         if action in ("enable", "disable"):
             job.enabled = action == "enable"
-            return _json(200, {}) if revision == vbrdoc.OLD else Response(204)
-        session = self._start(job, spec, request) if action == "start" else self._stop(job, spec)
+            return Response(204) if vbrrev.has(revision, "toggleNoContent") else _json(200, {})
+        session = self._start(job, spec, request, revision) if action == "start" else self._stop(job, spec)
+        if session is None:
+            return Response(204)
         return _json(201, vbrdoc.session_model(session, job.type, revision))
 
-    def _start(self, job, spec, request):
+    def _start(self, job, spec, request, revision):
+        """The new session, or None when the revision accepts a start of a job without objects without creating one."""
         if not job.enabled:
             raise VbrError(400, "Job '%s' is disabled. Enable the job before starting it." % job.name, "UnknownError", job.id)
         if job.current is not None:
             raise VbrError(400, "Job '%s' is already running." % job.name, "UnknownError", job.id)
+        if job.objects == 0 and vbrrev.has(revision, "startNoObjects"):
+            return None
         session = self.world.vbr.start_session(job, monotonic(), float(self.config["vbr_run_seconds"]),
                                                active_full=bool(spec.get("performActiveFull")))
         fault = request.task_fault
@@ -424,9 +490,10 @@ class VbrApi(SimulatedApi):
         self.authenticate(request)
         pairs = sorted(self._visible_sessions(revision), key=lambda pair: pair[0].created, reverse=True)
         checks = [self._equal_check(request, "jobIdFilter", lambda pair: pair[0].job_id),
-                  self._enum_check(request, "stateFilter", SESSION_STATES, lambda pair: pair[0].state),
+                  self._enum_check(request, "stateFilter", vbrrev.members(vbrrev.SESSION_STATES, revision), lambda pair: pair[0].state),
                   self._enum_check(request, "resultFilter", RESULTS, lambda pair: pair[0].result),
-                  self._enum_check(request, "typeFilter", SESSION_TYPE_FILTER, lambda pair: vbrdoc.SESSION_TYPES[pair[1].type]),
+                  self._enum_check(request, "typeFilter", vbrrev.members(vbrrev.SESSION_TYPES, revision),
+                                   lambda pair: vbrdoc.session_type(pair[1].type, revision)),
                   self._name_check(request, lambda pair: pair[0].name)]
         return _json(200, self._select(request, pairs, checks, lambda pair: vbrdoc.session_model(pair[0], pair[1].type, revision),
                                        SESSION_ORDER))

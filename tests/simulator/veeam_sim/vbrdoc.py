@@ -1,37 +1,33 @@
-"""VBR REST API documents: JobModel, JobStateModel and SessionModel as each revision (1.2-rev1, 1.3-rev1) spells them.
+"""VBR REST API documents: JobModel, JobStateModel and SessionModel as each revision spells them.
 
-The revisions differ in enum spelling (1.2-rev1 `running`/`vm`/`VMware`, 1.3-rev1 `Running`/`Vm`/`VSphere`) and in
-job types: 1.2-rev1 only knows vSphere backup jobs (type `Backup`); the other types exist from 1.3-rev1.
+What differs between revisions is looked up in vbrrev (enum spelling, job and session type names, which fields exist);
+what differs between job types is one row of KINDS here. Values a job or session does not have are left out, not null.
 """
 
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from . import vbrrev
 from .util import iso, stable_id
 from .vbrstate import VBR_REPOSITORY_ID, VBR_REPOSITORY_NAME
 
-OLD = "1.2-rev1"
-# Job type as each revision names it (None: the revision has no such type, the job is not shown).
-TYPE_NAMES = {
-    "VSphereBackup": {OLD: "Backup", "1.3-rev1": "VSphereBackup"},
-    "HyperVBackup": {"1.3-rev1": "HyperVBackup"},
-    "BackupCopy": {"1.3-rev1": "BackupCopy"},
-    "WindowsAgentBackup": {"1.3-rev1": "WindowsAgentBackup"},
-    "LinuxAgentBackup": {"1.3-rev1": "LinuxAgentBackup"},
-}
-SESSION_TYPES = {"VSphereBackup": "BackupJob", "HyperVBackup": "BackupJob", "BackupCopy": "BackupCopyJob",
-                 "WindowsAgentBackup": "AgentBackup", "LinuxAgentBackup": "AgentBackup"}
-PLATFORMS = {"VSphereBackup": "VMware", "HyperVBackup": "HyperV", "BackupCopy": "VMware", "WindowsAgentBackup": "WindowsPhysical",
-             "LinuxAgentBackup": "LinuxPhysical"}
-WORKLOADS = {"VSphereBackup": "Vm", "HyperVBackup": "Vm", "BackupCopy": "Vm", "WindowsAgentBackup": "Server", "LinuxAgentBackup": "Server"}
+# EJobType names of internal types in revisions that lack the internal name: a vSphere backup job is `Backup` up to 1.2-rev1.
+ALIASES = {"VSphereBackup": "Backup"}
 PROTECTION_GROUP_ID = stable_id("vbr-protection-group", "Managed Servers")
 
 
-def type_name(job, revision):
-    """The job's EJobType in this revision, or None when the revision cannot show the job."""
-    return TYPE_NAMES[job.type].get(revision)
-
-
-def _spell(value, revision):
-    """1.2-rev1 spells EJobStatus and EJobWorkload in lower camel case (`running`, `cloudVm`), 1.3-rev1 in Pascal case."""
-    return value[0].lower() + value[1:] if revision == OLD else value
+@dataclass(frozen=True)
+class Kind:
+    """How one internal job type is shown: its workload, its sessions and the JobModel details its mapped schema requires."""
+    workload: str
+    # ESessionType of its sessions, as (first revision, value) steps.
+    session_types: tuple = ()
+    # SessionModel.platformName (EPlatformType).
+    platform: Optional[str] = None
+    # The type-specific part of JobModel; None = listed only in job states (no JobModel, no actions, no sessions shown).
+    details: Optional[Callable] = None
+    # JobStateModel.backupCopyMode (EBackupCopyJobMode, from 1.3-rev0).
+    copy_mode: Optional[str] = None
 
 
 def _schedule(job):
@@ -40,24 +36,28 @@ def _schedule(job):
             "retry": {"isEnabled": True, "retryCount": 3, "awaitMinutes": 10}}
 
 
-def _storage(proxies):
-    return {"backupRepositoryId": VBR_REPOSITORY_ID, "backupProxies": proxies,
-            "retentionPolicy": {"type": "RestorePoints", "quantity": 7}}
+def _proxies(revision):
+    """BackupProxiesSettingsModel: `autoSelection` in 1.1, `autoSelectEnabled` from 1.2."""
+    return {"autoSelectEnabled" if vbrrev.has(revision, "inventoryPlatform") else "autoSelection": True, "proxyIds": []}
 
 
 def _vm(job, revision, hyperv=False):
+    """One included VM: InventoryObjectModel (platform VMware, from 1.3 VSphere/HyperV) or, in 1.1, VmwareObjectSizeModel."""
     host = "hv01.backupops.local" if hyperv else "vcenter01.backupops.local"
-    platform = ("HyperV" if hyperv else "VSphere") if revision != OLD else "VMware"
     name = job.name.lower().replace(" ", "-")[:15] + "-vm01"
-    return {"platform": platform, "type": "VirtualMachine", "hostName": host, "name": name,
-            "objectId": stable_id("vbr-vm", job.name), "size": "48.2 GB"}
+    vm = {"type": "VirtualMachine", "hostName": host, "name": name, "objectId": stable_id("vbr-vm", job.name)}
+    if not vbrrev.has(revision, "inventoryPlatform"):
+        return {"inventoryObject": vm, "size": "48.2 GB"}
+    platform = ("HyperV" if hyperv else "VSphere") if vbrrev.has(revision, "vSpherePlatform") else "VMware"
+    return dict(vm, platform=platform, size="48.2 GB")
 
 
 def _vm_job(job, revision):
     hyperv = job.type == "HyperVBackup"
-    proxies = {"proxyType": "OnHost"} if hyperv else {"autoSelectEnabled": True, "proxyIds": []}
+    proxies = {"proxyType": "OnHost"} if hyperv else _proxies(revision)
     return {"isHighPriority": job.high_priority, "virtualMachines": {"includes": [_vm(job, revision, hyperv)]},
-            "storage": _storage(proxies),
+            "storage": {"backupRepositoryId": VBR_REPOSITORY_ID, "backupProxies": proxies,
+                        "retentionPolicy": {"type": "RestorePoints", "quantity": 7}},
             "guestProcessing": {"appAwareProcessing": {"isEnabled": False}, "guestFSIndexing": {"isEnabled": False}},
             "schedule": _schedule(job)}
 
@@ -77,56 +77,94 @@ def _agent_job(job, _revision):
             "schedule": _schedule(job)}
 
 
-DETAILS = {"VSphereBackup": _vm_job, "HyperVBackup": _vm_job, "BackupCopy": _copy_job, "WindowsAgentBackup": _agent_job,
-           "LinuxAgentBackup": _agent_job}
+# Backup job sessions are `Job` in 1.1, `BackupJob` from 1.2; 1.3-rev0 has no `BackupCopyJob` yet (see README, VBR).
+BACKUP_SESSIONS = (("1.1-rev0", "Job"), ("1.2-rev0", "BackupJob"))
+KINDS = {
+    "VSphereBackup": Kind("Vm", BACKUP_SESSIONS, "VMware", _vm_job),
+    "HyperVBackup": Kind("Vm", BACKUP_SESSIONS, "HyperV", _vm_job),
+    "BackupCopy": Kind("Vm", (("1.3-rev0", "BackupJob"), ("1.3-rev1", "BackupCopyJob")), "VMware", _copy_job, copy_mode="Immediate"),
+    "WindowsAgentBackup": Kind("Server", (("1.3-rev0", "AgentBackup"),), "WindowsPhysical", _agent_job),
+    "LinuxAgentBackup": Kind("Server", (("1.3-rev0", "AgentBackup"),), "LinuxPhysical", _agent_job),
+    "LegacyBackupCopy": Kind("Vm", copy_mode="Periodic"),
+    "CloudBackupAzure": Kind("CloudVm"),
+    "Unknown": Kind("Vm"),
+}
+
+
+def type_name(job, revision, in_states=False):
+    """The job's EJobType in this revision, or None when the revision cannot show the job (there).
+
+    Jobs of states-only kinds exist only for job states; there a type the revision's EJobType lacks is shown as `Unknown`
+    when the revision has that value, else the job is not listed (as any job a revision cannot name).
+    """
+    if KINDS[job.type].details is None and not in_states:
+        return None
+    known = vbrrev.members(vbrrev.JOB_TYPES, revision)
+    for name in (job.type, ALIASES.get(job.type)):
+        if name in known:
+            return name
+    return "Unknown" if in_states and "Unknown" in known else None
+
+
+def session_type(job_type, revision):
+    """ESessionType of the job's sessions in this revision."""
+    return vbrrev.step(KINDS[job_type].session_types, revision)
 
 
 def job_model(job, revision):
     """JobModel (the type-specific model the discriminator `type` selects)."""
     body = {"id": job.id, "name": job.name, "type": type_name(job, revision), "isDisabled": not job.enabled,
             "description": job.description}
-    body.update(DETAILS[job.type](job, revision))
+    body.update(KINDS[job.type].details(job, revision))
     return body
 
 
 def job_status(job, revision):
-    """EJobStatus: from the running session's state, else Disabled/Inactive (see the README's assumptions)."""
+    """EJobStatus: Disabled for a disabled job even while a session runs, else from the running session's state, else
+    Inactive (see the README's assumptions); Starting/Stopping only where the revision's EJobStatus has them."""
     session = job.current
-    if session is None:
-        status = "Inactive" if job.enabled else "Disabled"
-    elif revision == OLD:
-        status = "Running"
+    if not job.enabled:
+        status = "Disabled"
+    elif session is None:
+        status = "Inactive"
     else:
-        status = {"Starting": "Starting", "Stopping": "Stopping"}.get(session.state, "Running")
-    return _spell(status, revision)
+        status = session.state if session.state in ("Starting", "Stopping") else "Running"
+        if status not in vbrrev.members(vbrrev.JOB_STATUSES, revision):
+            status = "Running"
+    return vbrrev.spell(status, revision)
 
 
 def job_state(job, revision):
     """JobStateModel; values the job does not have (lastRun, nextRun, sessionId) are left out, not null."""
     latest = job.latest
-    body = {"id": job.id, "name": job.name, "type": type_name(job, revision), "description": job.description,
+    kind = KINDS[job.type]
+    body = {"id": job.id, "name": job.name, "type": type_name(job, revision, in_states=True), "description": job.description,
             "status": job_status(job, revision), "lastResult": latest.result if latest else "None",
-            "workload": _spell(WORKLOADS[job.type], revision), "repositoryId": VBR_REPOSITORY_ID,
-            "repositoryName": VBR_REPOSITORY_NAME, "objectsCount": 1}
+            "workload": vbrrev.spell(kind.workload, revision), "repositoryId": VBR_REPOSITORY_ID,
+            "repositoryName": VBR_REPOSITORY_NAME, "objectsCount": job.objects}
     if latest is not None:
         body["lastRun"] = iso(latest.created)
         body["sessionId"] = latest.id
     if job.next_run is not None:
         body["nextRun"] = iso(job.next_run)
-    if revision != OLD:
+    if vbrrev.has(revision, "stateProgress"):
         body["highPriority"] = job.high_priority
         body["progressPercent"] = latest.progress if latest else 0
-        if job.type == "BackupCopy":
-            body["backupCopyMode"] = "Immediate"
+        if kind.copy_mode:
+            body["backupCopyMode"] = kind.copy_mode
     return body
 
 
 def session_model(session, job_type, revision):
-    """SessionModel; `endTime` is left out while the session runs (the schema does not allow null)."""
-    body = {"id": session.id, "name": session.name, "jobId": session.job_id, "sessionType": SESSION_TYPES[job_type],
-            "creationTime": iso(session.created), "state": session.state, "progressPercent": session.progress,
-            "result": {"result": session.result, "message": session.message, "isCanceled": session.canceled},
-            "usn": session.usn, "platformName": PLATFORMS[job_type]}
+    """SessionModel; `endTime` is left out while the session runs (the schema does not allow null). 1.1 names the job
+    `activityId` (its examples show the job's id there) and has no platformName."""
+    body = {"id": session.id, "name": session.name, "sessionType": session_type(job_type, revision), "creationTime": iso(session.created),
+            "state": session.state, "progressPercent": session.progress,
+            "result": {"result": session.result, "message": session.message, "isCanceled": session.canceled}, "usn": session.usn}
+    if vbrrev.has(revision, "sessionJobId"):
+        body.update(jobId=session.job_id, platformName=KINDS[job_type].platform)
+    else:
+        body["activityId"] = session.job_id
     if session.end_time is not None:
         body["endTime"] = iso(session.end_time)
     return body

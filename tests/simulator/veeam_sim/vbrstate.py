@@ -8,13 +8,19 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Optional
 
+from . import vbrrev
 from .util import iso, new_id, next_daily_run, stable_id, utcnow
 
-VBR_REVISIONS = ("1.2-rev1", "1.3-rev1")
-# Job types the simulator can render (1.3-rev1 names); 1.2-rev1 only knows VSphereBackup, as "Backup".
-VBR_TYPES = ("VSphereBackup", "HyperVBackup", "BackupCopy", "WindowsAgentBackup", "LinuxAgentBackup")
+VBR_REVISIONS = vbrrev.REVISIONS
+# Job types the simulator can render (1.3-rev1 names; vbrdoc.KINDS says how each revision shows them). The last three are
+# listed only by GET /api/v1/jobs/states: jobs, a job by id and the actions treat them as unknown ids.
+VBR_TYPES = ("VSphereBackup", "HyperVBackup", "BackupCopy", "WindowsAgentBackup", "LinuxAgentBackup", "LegacyBackupCopy",
+             "CloudBackupAzure", "Unknown")
+VBR_STATES_ONLY = ("LegacyBackupCopy", "CloudBackupAzure", "Unknown")
 VBR_RESULTS = ("Success", "Warning", "Failed", "None")
-VBR_JOB_KEYS = {"name", "id", "type", "enabled", "running", "description", "lastResult", "highPriority"}
+VBR_SECTION_KEYS = {"jobs", "users"}
+VBR_JOB_KEYS = {"name", "id", "type", "enabled", "running", "description", "lastResult", "highPriority", "objects"}
+VBR_USER_KEYS = {"name", "password", "role"}
 VBR_REPOSITORY_ID = stable_id("vbr-repository", "Default Backup Repository")
 VBR_REPOSITORY_NAME = "Default Backup Repository"
 
@@ -58,6 +64,8 @@ class VbrJob:
     enabled: bool = True
     description: str = ""
     high_priority: bool = False
+    # JobStateModel.objectsCount; a job without objects starts no session in 1.3-rev2 (204).
+    objects: int = 1
     daily_hour: int = 22
     sessions: list = field(default_factory=list)
 
@@ -82,17 +90,30 @@ class VbrToken:
     expires_at: float
     issued: datetime.datetime
     expires: datetime.datetime
+    # What the token may do (vbrrev.may); the command line's account is an administrator.
+    role: str = vbrrev.ADMINISTRATOR
+
+
+@dataclass
+class VbrUser:
+    """An account of the scenario's `vbr.users` (besides the command line's administrator)."""
+    name: str
+    password: str
+    role: str
 
 
 class VbrWorld:
-    """Jobs, sessions and tokens of one backup server's REST API."""
+    """Jobs, sessions, accounts and tokens of one backup server's REST API."""
 
     def __init__(self):
         self.jobs = {}
         self.sessions = {}
         self.active = set()
+        self.users = {}
         self.tokens = {}
         self.refresh_tokens = {}
+        # How many refresh_token grants succeeded: tests assert that a client renewed its token that way.
+        self.refreshes = 0
         self.usn = 0
 
     def next_usn(self):
@@ -135,9 +156,9 @@ class VbrWorld:
         return job
 
     def snapshot(self, now):
-        """The control API's view; `tokens` counts access tokens that still work."""
+        """The control API's view; `tokens` counts access tokens that still work, `refreshes` the refresh_token grants."""
         return {"jobs": [_job_state(job) for job in self.jobs.values()],
-                "tokens": sum(1 for token in self.tokens.values() if token.expires_at > now)}
+                "tokens": sum(1 for token in self.tokens.values() if token.expires_at > now), "refreshes": self.refreshes}
 
 
 def _past_message(result):
@@ -146,7 +167,7 @@ def _past_message(result):
 
 def _job_state(job):
     return {"id": job.id, "name": job.name, "type": job.type, "enabled": job.enabled, "running": job.current is not None,
-            "lastResult": job.latest.result if job.latest else "None",
+            "objects": job.objects, "lastResult": job.latest.result if job.latest else "None",
             "sessions": [{"id": s.id, "state": s.state, "result": s.result, "message": s.message, "isCanceled": s.canceled,
                           "activeFull": s.active_full, "creationTime": iso(s.created), "endTime": iso(s.end_time)} for s in job.sessions]}
 
@@ -164,24 +185,43 @@ def _job(item, seen):
         raise VbrScenarioError("vbr job %r: type must be one of %s" % (name, ", ".join(VBR_TYPES)))
     if item.get("lastResult", "Success") not in VBR_RESULTS:
         raise VbrScenarioError("vbr job %r: lastResult must be one of %s" % (name, ", ".join(VBR_RESULTS)))
+    objects = item.get("objects", 1)
+    if isinstance(objects, bool) or not isinstance(objects, int) or objects < 0:
+        raise VbrScenarioError("vbr job %r: objects must be a whole number >= 0" % name)
     index = seen.get(name, 0)
     seen[name] = index + 1
     job_id = str(item["id"]).lower() if item.get("id") else stable_id("vbr", name, index)
     job = VbrJob(id=job_id, name=name, type=item.get("type", "VSphereBackup"), enabled=bool(item.get("enabled", True)),
                  description=item.get("description", "Created by BACKUPOPS\\backupops for %s." % name),
-                 high_priority=bool(item.get("highPriority", False)))
+                 high_priority=bool(item.get("highPriority", False)), objects=objects)
     job.daily_hour = 20 + len(name) % 4
     return job
+
+
+def _user(item, users):
+    if not isinstance(item, dict) or set(item) != VBR_USER_KEYS:
+        raise VbrScenarioError("every vbr user must be an object with exactly the keys name, password and role: %r" % (item,))
+    if not all(isinstance(item[key], str) and item[key] for key in VBR_USER_KEYS):
+        raise VbrScenarioError("vbr user %r: name, password and role must be non-empty strings" % (item.get("name"),))
+    if item["name"].lower() in users:
+        raise VbrScenarioError("vbr user %r is listed twice (names are compared case-insensitively)" % item["name"])
+    return VbrUser(name=item["name"], password=item["password"], role=vbrrev.role_name(item["role"]))
 
 
 def build_vbr(section, generated, enabled, clock):
     """A VbrWorld from the scenario's `vbr` section plus `generated` VSphereBackup jobs ("VBR Job 0001"...)."""
     section = {} if section is None else section
-    if not isinstance(section, dict) or not isinstance(section.get("jobs", []), list):
-        raise VbrScenarioError("vbr must be an object with a list 'jobs'")
+    if not isinstance(section, dict) or not isinstance(section.get("jobs", []), list) or not isinstance(section.get("users", []), list):
+        raise VbrScenarioError("vbr must be an object with a list 'jobs' (and optionally a list 'users')")
+    unknown = set(section) - VBR_SECTION_KEYS
+    if unknown:
+        raise VbrScenarioError("vbr has unknown keys %s (allowed: %s)" % (sorted(unknown), ", ".join(sorted(VBR_SECTION_KEYS))))
     items = list(section.get("jobs") or [])
     items += [{"name": "VBR Job %04d" % number, "enabled": enabled} for number in range(1, int(generated or 0) + 1)]
     world = VbrWorld()
+    for item in section.get("users") or []:
+        user = _user(item, world.users)
+        world.users[user.name.lower()] = user
     seen = {}
     for item in items:
         job = _job(item, seen)
