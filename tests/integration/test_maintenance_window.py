@@ -190,7 +190,7 @@ def test_job_report_prints_one_table_per_server(window, sim):
     tables = report.msgs("Show the jobs as a table")
     assert tables["vb365-sim"][0] == "VB365 vb365-sim: 6 job(s), 4 enabled, 1 running"
     assert tables["em-sim"][0] == "Enterprise Manager em-sim: 6 job(s), 4 enabled, 1 running"
-    assert tables["vbr-sim"][0] == "Veeam Backup & Replication vbr-sim: 7 job(s), 6 enabled, 1 running"
+    assert tables["vbr-sim"][0] == "Veeam Backup & Replication vbr-sim (REST API 1.3-rev2): 7 job(s), 6 enabled, 1 running"
     assert tables["vb365-sim"][1].startswith("No open maintenance window: no record file ")
     assert tables["vb365-sim"][2].split() == ["JOB", "ENABLED", "RUNNING", "LAST", "STATUS", "NEXT", "RUN", "HELD", "SINCE"]
     assert len(tables["em-sim"]) == 3 + 6

@@ -160,7 +160,8 @@ def test_module_defaults_group_vbr(ansible, sim):
 
 BAD_INPUT = [
     ({"state": "enabled"}, "select jobs with id, name or all_jobs: true"),
-    ({"state": "enabled", "all_jobs": True, "api_version": "1.1-rev0"}, "value of api_version must be one of: 1.2-rev1, 1.3-rev1"),
+    ({"state": "enabled", "all_jobs": True, "api_version": "1.0-rev2"},
+     "value of api_version must be one of: auto, 1.1-rev0, 1.1-rev1, 1.1-rev2, 1.2-rev0, 1.2-rev1, 1.3-rev0, 1.3-rev1, 1.3-rev2"),
     ({"state": "enabled", "all_jobs": True, "type": ["VMwareBackup"]}, "value of type must be one or more of"),
     ({"state": "enabled", "all_jobs": True, "server": ""},
      "server is empty: set the option server (or module_defaults for group/backupops.veeam.vbr), the environment variable VEEAM_VBR_SERVER"),
