@@ -1,8 +1,9 @@
 """`make demo`: a maintenance window end to end against the bundled Veeam API simulator.
 
-Starts the simulator (VB365, Enterprise Manager and Veeam Backup & Replication over HTTPS, its default scenario: enabled,
-disabled and running jobs on every API), writes an inventory with one VB365 server, one Enterprise Manager and one Veeam
-Backup & Replication server, and runs, the way AWX runs them
+Starts the simulator (VB365, Enterprise Manager and Veeam Backup & Replication 13.1 over HTTPS, its default scenario:
+enabled, disabled and running jobs on every API) and a second one as a Veeam Backup & Replication 12.0 server (REST API
+1.1-rev0, vSphere backup jobs), writes an inventory with one VB365 server, one Enterprise Manager and the two Veeam Backup
+& Replication servers (api_version left at auto: each is spoken to in its own revision), and runs, the way AWX runs them
 (ansible-runner, credentials and CA injected as VEEAM_* environment variables):
 
     job_report.yml -> maintenance_begin.yml -> job_report.yml -> maintenance_end.yml -> job_report.yml
@@ -12,6 +13,7 @@ is not back to the enabled state it had before the window. The simulator is alwa
 """
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -27,9 +29,16 @@ import ansible_runner  # noqa: E402  pylint: disable=wrong-import-position
 import yaml  # noqa: E402  pylint: disable=wrong-import-position
 from veeam_sim.testing import SimProcess  # noqa: E402  pylint: disable=wrong-import-position
 
-HOSTS = (("vb365-sim", "vb365", "VB365"), ("em-sim", "em", "EM"), ("vbr-sim", "vbr", "VBR"))
-HOST_NAMES = [host for host, _api, _label in HOSTS]
-LABEL_OF_API = dict((api, label) for _host, api, label in HOSTS)
+# (inventory host, key of its jobs in the table, label)
+HOSTS = (("vb365-sim", "vb365", "VB365"), ("em-sim", "em", "EM"), ("vbr-sim", "vbr", "VBR 13.1"), ("vbr12-sim", "vbr12", "VBR 12.0"))
+HOST_NAMES = [host for host, _key, _label in HOSTS]
+LABEL_OF_API = dict((key, label) for _host, key, label in HOSTS)
+# The 12.0 server's jobs: its REST API (1.1-rev0) shows vSphere backup jobs only.
+VBR_12_SCENARIO = {"vbr": {"jobs": [
+    {"name": "Legacy VMware VMs", "type": "VSphereBackup", "enabled": True, "lastResult": "Success"},
+    {"name": "Legacy File Server VMs", "type": "VSphereBackup", "enabled": True, "running": True},
+    {"name": "Legacy Test VMs", "type": "VSphereBackup", "enabled": False, "lastResult": "Warning"},
+]}}
 STEPS = (
     ("before", "job_report.yml"),
     ("begin", "maintenance_begin.yml"),
@@ -46,15 +55,23 @@ class Failure(Exception):
     pass
 
 
-def write_inventory(workdir, sim):
+def write_inventory(workdir, sim, sim12):
     inventory = {"all": {"children": {
         "vb365_servers": {"hosts": {"vb365-sim": {"veeam_api": "vb365", "veeam_server": sim.host, "veeam_port": sim.vb365_port}}},
         "enterprise_managers": {"hosts": {"em-sim": {"veeam_api": "em", "veeam_server": sim.host, "veeam_port": sim.em_port}}},
-        "vbr_servers": {"hosts": {"vbr-sim": {"veeam_api": "vbr", "veeam_server": sim.host, "veeam_port": sim.vbr_port}}},
+        "vbr_servers": {"hosts": {"vbr-sim": {"veeam_api": "vbr", "veeam_server": sim.host, "veeam_port": sim.vbr_port},
+                                  "vbr12-sim": {"veeam_api": "vbr", "veeam_server": sim12.host, "veeam_port": sim12.vbr_port}}},
     }}}
     path = workdir / "inventory.yml"
     path.write_text(yaml.safe_dump(inventory, sort_keys=False))
     return path
+
+
+def combined_ca(workdir, *sims):
+    """One CA file for both simulators (each makes its own throw-away CA), as an estate's CA bundle would be."""
+    path = workdir / "ca-bundle.pem"
+    path.write_text("".join(Path(sim.ca_path).read_text() for sim in sims))
+    return str(path)
 
 
 def collections_path(workdir):
@@ -115,19 +132,20 @@ def print_table(reports):
     keys = list(reports["before"])
     width = max(len(reports["before"][k]["name"]) for k in keys)
     print()
-    print(("  %-5s  %-*s  %-17s  %-17s  %s" % ("API", width, "JOB", "BEFORE", "DURING THE WINDOW", "AFTER")))
+    print(("  %-8s  %-*s  %-17s  %-17s  %s" % ("SERVER", width, "JOB", "BEFORE", "DURING THE WINDOW", "AFTER")))
     for key in keys:
-        print("  %-5s  %-*s  %-17s  %-17s  %s" % (
+        print("  %-8s  %-*s  %-17s  %-17s  %s" % (
             LABEL_OF_API[key[0]], width, reports["before"][key]["name"],
             describe(reports["before"][key]), describe(reports["during"].get(key)), describe(reports["after"].get(key))))
     print()
 
 
-def simulator_states(sim):
+def simulator_states(sim, sim12):
     state = sim.state()
     jobs = {("vb365", j["id"]): (j["name"], j["isEnabled"], j["running"]) for j in state["vb365"]["jobs"]}
     jobs.update({("em", j["id"]): (j["name"], j["enabled"], j["running"]) for j in state["em"]["jobs"]})
     jobs.update({("vbr", j["id"]): (j["name"], j["enabled"], j["running"]) for j in state["vbr"]["jobs"]})
+    jobs.update({("vbr12", j["id"]): (j["name"], j["enabled"], j["running"]) for j in sim12.state()["vbr"]["jobs"]})
     return jobs
 
 
@@ -151,24 +169,29 @@ def main():
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="backupops-veeam-demo-"))
+    scenario12 = workdir / "vbr-12.0.json"
+    scenario12.write_text(json.dumps(VBR_12_SCENARIO))
     process = SimProcess(state_dir=str(workdir / "simulator"))
+    process12 = SimProcess(state_dir=str(workdir / "simulator-12.0"), extra_args=["--vbr-release", "12.0", "--scenario", str(scenario12)])
     try:
         sim = process.start()
-        print("Veeam API simulator: VB365 %s  Enterprise Manager %s  VBR %s" % (sim.vb365_url, sim.em_url, sim.vbr_url))
-        print("Inventory: vb365-sim (vb365_servers), em-sim (enterprise_managers), vbr-sim (vbr_servers); credentials and CA")
+        sim12 = process12.start()
+        print("Veeam API simulator: VB365 %s  Enterprise Manager %s  VBR 13.1 %s  VBR 12.0 %s" % (
+            sim.vb365_url, sim.em_url, sim.vbr_url, sim12.vbr_url))
+        print("Inventory: vb365-sim (vb365_servers), em-sim (enterprise_managers), vbr-sim and vbr12-sim (vbr_servers); credentials and CA")
         print("from VEEAM_* environment variables, as the AWX credential types inject them; playbooks run through ansible-runner,")
         print("as AWX runs them.")
         print()
-        inventory = write_inventory(workdir, sim)
+        inventory = write_inventory(workdir, sim, sim12)
         env = dict(
             VEEAM_VB365_USERNAME=sim.username, VEEAM_VB365_PASSWORD=sim.password,
             VEEAM_EM_USERNAME=sim.username, VEEAM_EM_PASSWORD=sim.password,
-            VEEAM_VBR_USERNAME=sim.username, VEEAM_VBR_PASSWORD=sim.password, VEEAM_CA_PATH=sim.ca_path,
+            VEEAM_VBR_USERNAME=sim.username, VEEAM_VBR_PASSWORD=sim.password, VEEAM_CA_PATH=combined_ca(workdir, sim, sim12),
             ANSIBLE_COLLECTIONS_PATH=str(collections_path(workdir)), ANSIBLE_PYTHON_INTERPRETER=str(BIN / "python"),
             ANSIBLE_NOCOLOR="true", ANSIBLE_RETRY_FILES_ENABLED="false",
             PATH=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]))
 
-        initial = simulator_states(sim)
+        initial = simulator_states(sim, sim12)
         reports = {}
         for number, (label, playbook) in enumerate(STEPS, start=1):
             results = run_playbook(number, playbook, workdir, inventory, env)
@@ -177,12 +200,12 @@ def main():
                     raise Failure("%s showed %d job tables, not one per server" % (playbook, tables_shown(results)))
                 # The simulator's own state at that moment: the truth the table below compares.
                 reports[label] = dict((key, dict(name=name, enabled=flag, running=running))
-                                      for key, (name, flag, running) in simulator_states(sim).items())
+                                      for key, (name, flag, running) in simulator_states(sim, sim12).items())
             else:
                 show_summaries(results)
         print_table(reports)
 
-        problems, stopped = compare(initial, simulator_states(sim))
+        problems, stopped = compare(initial, simulator_states(sim, sim12))
         if stopped:
             print("Sessions running before the window were stopped by begin (maintenance_window_if_running: stop) and are not")
             print("restarted: %s." % ", ".join(stopped))
@@ -199,6 +222,7 @@ def main():
         return 1
     finally:
         process.stop()
+        process12.stop()
         if args.keep:
             print("Working directory kept: %s" % workdir)
         else:
