@@ -111,6 +111,13 @@ PLAN = {
         "logon": LOGON + ["connection refused"],
         "logoff": LOGOFF + ["429+Retry-After"],
     },
+    # The oldest release in the field (REST API 1.1-rev0, found by api_version auto): its own stop body and 200 answers.
+    "vbr-12.0": {
+        "states read": ["503", "expire (401)"],
+        "disable": ["500", "reset", "expire (401)", "flip_behind"],
+        "stop": ["503", "reset"],
+        "logon": ["503", "reset"],
+    },
     "em-json": {
         "read": ["503", "truncated"],
         "disable": ["503", "html", "task_fail"],
@@ -119,7 +126,9 @@ PLAN = {
 }
 CELLS = [(api, op, fault) for api, ops in PLAN.items() for op, faults in ops.items() for fault in faults]
 # Matrix API -> (the simulator's API, module options selecting it)
-APIS = {"vb365": ("vb365", {}), "em": ("em", {}), "vbr": ("vbr", {}), "em-json": ("em", dict(format="json"))}
+APIS = {"vb365": ("vb365", {}), "em": ("em", {}), "vbr": ("vbr", {}), "vbr-12.0": ("vbr", {}), "em-json": ("em", dict(format="json"))}
+# Matrix API -> the release the simulator's VBR server is (the default: 13.1)
+RELEASES = {"vbr-12.0": "12.0"}
 ROLE_OP = "maintenance begin: disable"
 ROLE_CELLS = [("vb365", ROLE_OP, "503 applied"), ("vb365", ROLE_OP, "reset"),
               ("em", ROLE_OP, "503 applied"), ("em", ROLE_OP, "reset"), ("em", ROLE_OP, "task_fail"),
@@ -170,8 +179,9 @@ def fault_table(tmp_path_factory):
     print("\nFault matrix (%d cells run by this worker, table in %s):\n%s" % (len(OUTCOMES), path, table))
 
 
-def pick(sim, api, which):
-    jobs = sim.state()[api]["jobs"]
+def pick(sim, api, which, vsphere_only=False):
+    """A job of the API in the state `which`; vsphere_only: one a VBR 12.x REST API shows (vSphere backups only)."""
+    jobs = [job for job in sim.state()[api]["jobs"] if not vsphere_only or job["type"] == "VSphereBackup"]
     flag = "isEnabled" if api == "vb365" else "enabled"
     if which == "running":
         return next(job for job in jobs if job["running"] and job[flag])
@@ -213,7 +223,9 @@ def test_cell(ansible, sim, api, op, fault):
     method, pattern, state, which = OPS[sim_api][op]
     kind, spec, status = FAULTS[fault]
     sim.configure(vb365_run_seconds=60, em_run_seconds=60, vbr_run_seconds=60)
-    job = pick(sim, sim_api, which)
+    if api in RELEASES:
+        sim.configure(vbr_release=RELEASES[api])
+    job = pick(sim, sim_api, which, vsphere_only=api in RELEASES)
     before = dict(job)
     spec = dict(spec)
     if kind in ("flip_behind", "delete_behind"):

@@ -22,6 +22,8 @@ JOBS = 5
 # together they draw every fault of the catalogues: flip_behind on both APIs, an EM fault that needs the settle time,
 # and a begin that fails (task_fail) with and without a second begin.
 SEQUENCE_SEEDS = {"vb365": (2, 4, 5), "em": (2, 8, 21), "vbr": (1, 2, 3)}
+# VBR sequences on older releases (api_version auto finds their revision): (seed, release).
+OLD_VBR_SEQUENCES = ((4, "12.0"), (5, "12.3.1"), (6, "13.0"))
 # (seed, the API whose begin gets the fault: None draws vb365 or em from the seed, as before VBR joined the window).
 WINDOW_CASES = ((2, None), (3, None), (30, None), (33, None), (1, "vbr"), (2, "vbr"))
 MODULES = {"vb365": "veeam_o365_job", "em": "veeam_agent_job", "vbr": "veeam_vbr_job"}
@@ -153,12 +155,18 @@ def assert_sessions_closed(sim, log, api, fault, context):
         assert sim.state()["em"]["logon_sessions"] == 0, context
 
 
-@pytest.mark.parametrize("api, seed", [(api, seed) for api, seeds in SEQUENCE_SEEDS.items() for seed in seeds],
-                         ids=["%s-seed%d" % (api, seed) for api, seeds in SEQUENCE_SEEDS.items() for seed in seeds])
-def test_declared_states_in_sequence(ansible, sim, api, seed):
+SEQUENCES = [(api, seed, None) for api, seeds in SEQUENCE_SEEDS.items() for seed in seeds] + \
+    [("vbr", seed, release) for seed, release in OLD_VBR_SEQUENCES]
+
+
+@pytest.mark.parametrize("api, seed, release", SEQUENCES,
+                         ids=["%s%s-seed%d" % (api, "-" + release if release else "", seed) for api, seed, release in SEQUENCES])
+def test_declared_states_in_sequence(ansible, sim, api, seed, release):
     rng = random.Random("sequence-%s-%d" % (api, seed))
     sim.reset({api: {"jobs": [{"name": "Round trip %s %d" % (api.upper(), number), "enabled": rng.random() < 0.5}
                               for number in range(1, JOBS + 1)]}})
+    if release:
+        sim.configure(vbr_release=release)
     # Started runs last until stopped, so `running` holds between steps.
     sim.configure(vb365_run_seconds=3600, vbr_run_seconds=3600)
     ids = job_ids(sim, api)
