@@ -131,8 +131,8 @@ compat: venv
 	  $(COMPAT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check ansible-core==$(OLDEST_ANSIBLE_CORE) -r requirements.txt )
 	@# A representative slice (idempotence, check/diff mode, env credentials, re-login), not the whole suite again.
 	ANSIBLE_BIN_DIR=$(COMPAT_VENV)/bin $(BIN)/python -m pytest -n 2 -q tests/integration/test_o365_job.py tests/integration/test_agent_job.py \
-	  tests/integration/test_vbr_job.py tests/integration/test_maintenance_window.py \
-	  -k "twice or check_mode or diff or environment or expir or info or window_action"
+	  tests/integration/test_vbr_job.py tests/integration/test_maintenance_window.py tests/integration/test_vbr_releases.py \
+	  -k "twice or check_mode or diff or environment or expir or info or window_action or auto_costs or refresh_token"
 
 # The benchmark of docs/performance.md (about two hours, most of it the uri baselines;
 # bench.py --fleet-servers 10,50 for a shorter one); results land in tests/benchmark/results/.
