@@ -64,12 +64,12 @@ class Vb365Session:
 class VbrSession:
     """One logged-in VBR REST conversation (x-api-version on every request, bearer token)."""
 
-    def __init__(self, simulator, revision="1.3-rev1", grant_type="password"):
+    def __init__(self, simulator, revision="1.3-rev1", grant_type="password", username=None, password=None):
         self.sim = simulator
         self.revision = revision
         self.http = http_session(simulator)
         self.http.headers["x-api-version"] = revision
-        form = {"grant_type": grant_type, "username": simulator.username, "password": simulator.password}
+        form = {"grant_type": grant_type, "username": username or simulator.username, "password": password or simulator.password}
         answer = self.http.post(self.url("oauth2/token"), data=form, timeout=10)
         assert answer.status_code == 200, answer.text
         self.token = answer.json()

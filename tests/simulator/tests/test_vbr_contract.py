@@ -1,11 +1,12 @@
-"""VBR answers (and the requests these tests send) validated against both vendor OpenAPI documents, 1.2-rev1 and 1.3-rev1.
+"""VBR answers (and the requests these tests send) validated against the five vendor OpenAPI documents, for all eight revisions.
 
-The documents are read where they are (../shared/specs next to the repository) and never copied; without them these
-tests are skipped. OpenAPI 3.0 is turned into JSON Schema as in test_contract.py (`nullable`, `$ref`s into
-components/schemas); in addition a `discriminator` with `oneOf` (JobModel by `type`, InventoryObjectModel by
-`platform`) becomes "the discriminator value must be a mapping key, and the mapped schema must hold", with the
-mapped schemas' `allOf` pointing at the base schema without its `oneOf` (otherwise JobModel -> BackupJobModel ->
-JobModel would never end, and `oneOf` would fail on schemas that overlap).
+Each revision is checked against its own document; 1.1-rev1 and 1.1-rev2 against 1.1-rev0's and 1.2-rev0 against 1.2-rev1's
+(vbrrev.document), while the requests carry the revision itself in x-api-version. The documents are read where they are
+(../shared/specs next to the repository) and never copied; without them these tests are skipped. OpenAPI 3.0 is turned into
+JSON Schema as in test_contract.py (`nullable`, `$ref`s into components/schemas); in addition a `discriminator` with `oneOf`
+(JobModel by `type`, InventoryObjectModel by `platform`) becomes "the discriminator value must be a mapping key, and the mapped
+schema must hold", with the mapped schemas' `allOf` pointing at the base schema without its `oneOf` (otherwise JobModel ->
+BackupJobModel -> JobModel would never end, and `oneOf` would fail on schemas that overlap).
 """
 
 import copy
@@ -20,9 +21,13 @@ from jsonschema import Draft7Validator, FormatChecker
 
 from sim_helpers import idle, wait_until
 from test_contract import SPECS, nullable_to_json_schema
+from veeam_sim.state import default_scenario
+from veeam_sim.vbrdoc import KINDS
+from veeam_sim.vbrrev import FEATURES, JOB_STATUSES, JOB_TYPES, REVISIONS, SESSION_STATES, SESSION_TYPES, document, has, members, spell
 
-REVISIONS = ("1.2-rev1", "1.3-rev1")
+DOCUMENTED = ("1.1-rev0", "1.2-rev1", "1.3-rev0", "1.3-rev1", "1.3-rev2")
 REF = "#/components/schemas/"
+MISSING = "00000000-0000-0000-0000-000000000000"
 
 # The formats these documents use for ids and times (jsonschema checks neither without extra packages).
 FORMATS = FormatChecker(formats=())
@@ -38,7 +43,7 @@ def _date_time(value):
     return not isinstance(value, str) or ("T" in value and datetime.datetime.fromisoformat(value).tzinfo is not None)
 
 
-DOCUMENTS = [SPECS / ("vbr_rest_%s.json" % revision) for revision in REVISIONS]
+DOCUMENTS = [SPECS / ("vbr_rest_%s.json" % revision) for revision in DOCUMENTED]
 
 pytestmark = pytest.mark.skipif(not all(path.is_file() for path in DOCUMENTS),
                                 reason="vendor OpenAPI documents %s not found (they live outside the repository)"
@@ -46,9 +51,14 @@ pytestmark = pytest.mark.skipif(not all(path.is_file() for path in DOCUMENTS),
 
 
 @functools.lru_cache(maxsize=None)
-def spec(revision):
-    with open(SPECS / ("vbr_rest_%s.json" % revision), encoding="utf-8") as handle:
+def _load(name):
+    with open(SPECS / ("vbr_rest_%s.json" % name), encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def spec(revision):
+    """The vendor document that describes this revision."""
+    return _load(document(revision))
 
 
 def _discriminated(schemas):
@@ -67,14 +77,14 @@ def _discriminated(schemas):
 
 
 @functools.lru_cache(maxsize=None)
-def components(revision):
-    return _discriminated(nullable_to_json_schema(copy.deepcopy(spec(revision)["components"]["schemas"])))
+def _components(name):
+    return _discriminated(nullable_to_json_schema(copy.deepcopy(_load(name)["components"]["schemas"])))
 
 
 def check(revision, schema, value):
     """Validate value against a schema object or a component name of this revision's document."""
     root = {"$ref": REF + schema} if isinstance(schema, str) else nullable_to_json_schema(copy.deepcopy(schema))
-    root["components"] = {"schemas": components(revision)}
+    root["components"] = {"schemas": _components(document(revision))}
     errors = sorted(Draft7Validator(root, format_checker=FORMATS).iter_errors(value), key=lambda e: list(e.path))
     assert not errors, "\n".join("%s: %s" % ("/".join(map(str, e.path)), e.message) for e in errors[:10])
 
@@ -96,9 +106,41 @@ def response_schema(revision, path, method, status):
 
 def check_answer(revision, path, method, answer):
     """The status is documented for the operation and the body fits its schema."""
-    assert documented(revision, path, method, answer.status_code), (path, method, answer.status_code)
+    assert documented(revision, path, method, answer.status_code), (revision, path, method, answer.status_code, answer.text[:300])
     if answer.content:
         check(revision, response_schema(revision, path, method, answer.status_code), answer.json())
+
+
+def stop_spec(revision, graceful=True):
+    return {"gracefulStop" if has(revision, "gracefulStop") else "gracefullStop": graceful}
+
+
+# The default scenario plus the jobs only job states list, a disabled job whose session still runs, a job without objects
+# and accounts of every kind of role.
+EXTRA_JOBS = [
+    {"name": "Legacy Copy", "type": "LegacyBackupCopy", "lastResult": "Success"},
+    {"name": "Azure VMs Policy", "type": "CloudBackupAzure", "lastResult": "Warning"},
+    {"name": "Tape Weekly", "type": "Unknown", "enabled": False, "lastResult": "Failed"},
+    {"name": "Paused Nightly", "type": "VSphereBackup", "enabled": False, "running": True},
+    {"name": "Empty Job", "type": "VSphereBackup", "objects": 0, "lastResult": "None"},
+]
+USERS = [{"name": "operator", "password": "Operator-1", "role": "Veeam Backup Operator"},
+         {"name": "viewer", "password": "Viewer-1", "role": "Veeam Backup Viewer"},
+         {"name": "custom", "password": "Custom-1", "role": "Job Starters"}]
+
+
+@pytest.fixture
+def world(sim):
+    scenario = default_scenario()
+    scenario["vbr"]["jobs"] += EXTRA_JOBS
+    scenario["vbr"]["users"] = USERS
+    sim.reset(scenario)
+    return sim
+
+
+def login(vbr, revision, user):
+    """A VBR session as one of USERS."""
+    return vbr(revision, username=user, password=next(account["password"] for account in USERS if account["name"] == user))
 
 
 @pytest.mark.parametrize("revision", REVISIONS)
@@ -111,33 +153,50 @@ def test_token_and_logout(vbr, revision):
 def test_token_request_forms_and_the_grant_type_casing():
     """The form we send fits TokenLoginSpec; 1.3-rev1's ELoginGrantType enum is capitalised (the simulator takes both)."""
     form = {"grant_type": "password", "username": "backupops", "password": "x"}
-    check("1.2-rev1", "TokenLoginSpec", form)
-    check("1.3-rev1", "TokenLoginSpec", dict(form, grant_type="Password"))
-    check("1.3-rev1", "TokenLoginSpec", {"grant_type": "Refresh_token", "refresh_token": "x"})
-    with pytest.raises(AssertionError, match="grant_type"):
-        check("1.3-rev1", "TokenLoginSpec", form)
-    for revision in REVISIONS:
+    for revision in ("1.1-rev0", "1.2-rev1", "1.3-rev0"):
+        check(revision, "TokenLoginSpec", form)
+    for revision in ("1.3-rev1", "1.3-rev2"):
+        check(revision, "TokenLoginSpec", dict(form, grant_type="Password"))
+        check(revision, "TokenLoginSpec", {"grant_type": "Refresh_token", "refresh_token": "x"})
+        with pytest.raises(AssertionError, match="grant_type"):
+            check(revision, "TokenLoginSpec", form)
+    for revision in DOCUMENTED:
         assert spec(revision)["components"]["parameters"]["apiVersionParam"]["required"] is True
         assert spec(revision)["components"]["parameters"]["apiVersionParam"]["schema"]["default"] == revision
+        assert spec(revision)["info"]["version"] == revision
 
 
 @pytest.mark.parametrize("revision", REVISIONS)
-def test_jobs_job_and_states(vbr, revision):
+def test_jobs_job_and_states(vbr, world, revision):
     session = vbr(revision)
     listed = session.get("v1/jobs")
     check_answer(revision, "/api/v1/jobs", "get", listed)
-    assert len(listed.json()["data"]) == (3 if revision == "1.2-rev1" else 7)
+    new = has(revision, "stateProgress")
+    assert len(listed.json()["data"]) == (9 if new else 5)  # never the states-only jobs
     for job in listed.json()["data"]:
         check_answer(revision, "/api/v1/jobs/{id}", "get", session.get("v1/jobs/" + job["id"]))
     states = session.get("v1/jobs/states", params={"orderColumn": "Name", "orderAsc": "true"})
     check_answer(revision, "/api/v1/jobs/states", "get", states)
-    assert {s["status"] for s in states.json()["data"]} >= ({"running", "inactive", "disabled"} if revision == "1.2-rev1"
-                                                            else {"Running", "Inactive", "Disabled"})
+    by_name = {state["name"]: state for state in states.json()["data"]}
+    assert {s["status"] for s in by_name.values()} >= {spell(status, revision) for status in ("Running", "Inactive", "Disabled")}
+    paused = by_name["Paused Nightly"]
+    assert paused["status"] == spell("Disabled", revision) and paused["lastResult"] == "None"
+    assert paused["sessionId"] == world.vbr_job("Paused Nightly")["sessions"][-1]["id"]
+    assert by_name["Empty Job"]["objectsCount"] == 0
+    states_only = {name: by_name[name]["type"] for name in ("Legacy Copy", "Azure VMs Policy", "Tape Weekly") if name in by_name}
+    if not new:
+        assert not states_only
+    else:
+        assert states_only == {"Legacy Copy": "LegacyBackupCopy", "Tape Weekly": "Unknown",
+                               "Azure VMs Policy": "CloudBackupAzure" if has(revision, "pascalCase") else "Unknown"}
+        assert by_name["Azure VMs Policy"]["workload"] == spell("CloudVm", revision)
+        for name in states_only:
+            assert session.get("v1/jobs/" + by_name[name]["id"]).status_code == 404
 
 
 def test_every_generated_type_fits_its_mapped_schema(vbr):
     """The discriminator really selects: a VSphereBackup job is refused by the HyperV schema and the other way round."""
-    session = vbr()
+    session = vbr("1.3-rev1")
     jobs = {job["type"]: job for job in session.get("v1/jobs").json()["data"]}
     check("1.3-rev1", "HyperVBackupJobModel", jobs["HyperVBackup"])
     check("1.3-rev1", "WindowsAgentManagementBackupJobModel", jobs["WindowsAgentBackup"])
@@ -146,6 +205,11 @@ def test_every_generated_type_fits_its_mapped_schema(vbr):
         check("1.3-rev1", "JobModel", dict(jobs["VSphereBackup"], type="HyperVBackup"))
     with pytest.raises(AssertionError):
         check("1.2-rev1", "JobModel", jobs["VSphereBackup"])  # 1.2-rev1 has no type VSphereBackup and no platform VSphere
+    old = vbr("1.1-rev0").get("v1/jobs").json()["data"][0]
+    with pytest.raises(AssertionError):
+        check("1.2-rev1", "JobModel", old)  # 1.1-rev0's VM wrapper (inventoryObject) and autoSelection are not 1.2's
+    with pytest.raises(AssertionError):
+        check("1.1-rev0", "JobModel", dict(old, description=None))  # 1.1-rev0 requires description on every job
     with pytest.raises(AssertionError, match="uuid"):
         check("1.3-rev1", "JobModel", dict(jobs["VSphereBackup"], id="job-1"))
     with pytest.raises(AssertionError, match="date-time"):
@@ -154,20 +218,23 @@ def test_every_generated_type_fits_its_mapped_schema(vbr):
 
 
 @pytest.mark.parametrize("revision", REVISIONS)
-def test_actions_and_sessions(vbr, sim, revision):
-    sim.configure(vbr_run_seconds=0.3, vbr_stop_seconds=0.1)
+def test_actions_and_sessions(vbr, world, revision):
+    world.configure(vbr_run_seconds=0.3, vbr_stop_seconds=0.1)
     session = vbr(revision)
     job_id = session.job_id("VMware Production VMs")
     for action in ("disable", "enable"):
         check_answer(revision, "/api/v1/jobs/{id}/" + action, "post", session.post("v1/jobs/%s/%s" % (job_id, action)))
-    start_spec, stop_spec = {"performActiveFull": False, "startChainedJobs": False}, {"gracefulStop": True}
+    start_spec = {"performActiveFull": False, "startChainedJobs": False}
     check(revision, "JobStartSpec", start_spec)
-    check(revision, "JobStopSpec", stop_spec)
+    check(revision, "JobStopSpec", stop_spec(revision))
     check_answer(revision, "/api/v1/jobs/{id}/start", "post", session.post("v1/jobs/%s/start" % job_id, json=start_spec))
+    empty = session.post("v1/jobs/%s/start" % session.job_id("Empty Job"), json=start_spec)
+    check_answer(revision, "/api/v1/jobs/{id}/start", "post", empty)
+    assert empty.status_code == (204 if has(revision, "startNoObjects") else 201)
     running = session.job_id("SQL Cluster VMs")
-    check_answer(revision, "/api/v1/jobs/{id}/stop", "post", session.post("v1/jobs/%s/stop" % running, json=stop_spec))
+    check_answer(revision, "/api/v1/jobs/{id}/stop", "post", session.post("v1/jobs/%s/stop" % running, json=stop_spec(revision)))
     check_answer(revision, "/api/v1/sessions", "get", session.get("v1/sessions", params={"jobIdFilter": job_id}))
-    wait_until(lambda: idle(sim.vbr_job("VMware Production VMs")) and idle(sim.vbr_job("SQL Cluster VMs")))
+    wait_until(lambda: idle(world.vbr_job("VMware Production VMs")) and idle(world.vbr_job("SQL Cluster VMs")))
     history = session.get("v1/sessions", params={"skip": 0, "limit": 50, "stateFilter": "Stopped"})
     check_answer(revision, "/api/v1/sessions", "get", history)
     assert {s["result"]["result"] for s in history.json()["data"]} >= {"Success", "Failed", "Warning"}
@@ -176,17 +243,41 @@ def test_actions_and_sessions(vbr, sim, revision):
 
 
 @pytest.mark.parametrize("revision", REVISIONS)
+def test_roles(vbr, world, revision):
+    """403 where the documents' "Available to" lines leave a role out; the Error body fits."""
+    job_id = world.vbr_job("VMware Production VMs")["id"]
+    operator = login(vbr, revision, "operator")
+    check_answer(revision, "/api/v1/jobs/{id}/disable", "post", operator.post("v1/jobs/%s/disable" % job_id))
+    check_answer(revision, "/api/v1/jobs/{id}/start", "post", operator.post("v1/jobs/%s/start" % job_id))
+    viewer = login(vbr, revision, "viewer")
+    check_answer(revision, "/api/v1/jobs/states", "get", viewer.get("v1/jobs/states"))
+    refused = viewer.post("v1/jobs/%s/stop" % job_id, json=stop_spec(revision))
+    assert refused.status_code == 403
+    check_answer(revision, "/api/v1/jobs/{id}/stop", "post", refused)
+    form = {"grant_type": "password", "username": "custom", "password": "Custom-1"}
+    custom = viewer.http.post(viewer.url("oauth2/token"), data=form)
+    check_answer(revision, "/api/oauth2/token", "post", custom)
+    assert custom.status_code == (403 if has(revision, "customLoginRefused") else 200)
+
+
+@pytest.mark.parametrize("revision", REVISIONS)
 def test_errors_fit_the_error_model(vbr, sim, revision):
     session = vbr(revision)
-    missing = "00000000-0000-0000-0000-000000000000"
-    check_answer(revision, "/api/v1/jobs/{id}", "get", session.get("v1/jobs/" + missing))
-    check_answer(revision, "/api/v1/sessions/{id}", "get", session.get("v1/sessions/" + missing))
+    check_answer(revision, "/api/v1/jobs/{id}", "get", session.get("v1/jobs/" + MISSING))
+    check_answer(revision, "/api/v1/sessions/{id}", "get", session.get("v1/sessions/" + MISSING))
     check_answer(revision, "/api/v1/jobs/{id}/start", "post", session.post("v1/jobs/%s/start" % session.job_id("SQL Cluster VMs")))
     check_answer(revision, "/api/v1/jobs/{id}/stop", "post", session.post("v1/jobs/%s/stop" % session.job_id("Test Lab VMs")))
-    check_answer(revision, "/api/v1/jobs/{id}/start", "post", session.post("v1/jobs/%s/start" % missing, json={}))
+    check_answer(revision, "/api/v1/jobs/{id}/start", "post", session.post("v1/jobs/%s/start" % MISSING, json={}))
+    other = {"gracefulStop": True} if not has(revision, "gracefulStop") else {"gracefullStop": True}
+    misspelt = session.post("v1/jobs/%s/stop" % session.job_id("SQL Cluster VMs"), json=other)
+    assert misspelt.status_code == 400
+    check_answer(revision, "/api/v1/jobs/{id}/stop", "post", misspelt)
     bad = session.http.post(session.url("oauth2/token"), data={"grant_type": "password", "username": sim.username, "password": "wrong"})
     check_answer(revision, "/api/oauth2/token", "post", bad)
     check_answer(revision, "/api/oauth2/token", "post", session.http.post(session.url("oauth2/token"), data={"grant_type": "magic"}))
+    refused = session.http.post(session.url("oauth2/token"), data={"grant_type": "password"}, headers={"x-api-version": "1.4-rev0"})
+    assert refused.status_code == 400
+    check_answer(revision, "/api/oauth2/token", "post", refused)
     sim.inject("status", api="vbr", status=500)
     check_answer(revision, "/api/v1/jobs", "get", session.get("v1/jobs"))
     # Not documented for these operations (assumptions in the README): 400 for a missing x-api-version on a GET,
@@ -219,10 +310,11 @@ def test_requests_use_only_documented_parameters(vbr, sim, revision):
     sim.clear_requests()
     session.get("v1/jobs", params={"skip": 0, "limit": 5, "nameFilter": "*VMs", "typeFilter": session.get("v1/jobs").json()["data"][0]["type"],
                                    "orderColumn": "Name", "orderAsc": "true"})
-    session.get("v1/jobs/states", params={"idFilter": session.job_id("Test Lab VMs"), "statusFilter": "disabled" if revision == "1.2-rev1" else "Disabled",
+    session.get("v1/jobs/states", params={"idFilter": session.job_id("Test Lab VMs"), "statusFilter": spell("Disabled", revision),
                                           "lastResultFilter": "Warning"})
+    job_sessions = "BackupJob" if has(revision, "sessionJobId") else "Job"
     session.get("v1/sessions", params={"jobIdFilter": session.job_id("Test Lab VMs"), "stateFilter": "Stopped", "resultFilter": "Warning",
-                                       "typeFilter": "BackupJob", "orderColumn": "CreationTime", "orderAsc": "false"})
+                                       "typeFilter": job_sessions, "orderColumn": "CreationTime", "orderAsc": "false"})
     session.post("v1/jobs/%s/enable" % session.job_id("Test Lab VMs"))
     for entry in sim.requests()["requests"]:
         path = spec_path(entry["template"])
@@ -231,3 +323,42 @@ def test_requests_use_only_documented_parameters(vbr, sim, revision):
         used = {pair.split("=")[0] for pair in entry["query"].split("&") if pair}
         assert used <= declared, (path, used - declared)
         assert entry["headers"]["x-api-version"] == revision and entry["status"] in (200, 204)
+
+
+# Where vbrrev.FEATURES says a change happens, and what in each document shows it.
+FEATURE_EVIDENCE = {
+    "gracefulStop": lambda doc: doc["components"]["schemas"]["JobStopSpec"]["required"] == ["gracefulStop"],
+    "sessionJobId": lambda doc: "jobId" in doc["components"]["schemas"]["SessionModel"]["required"],
+    "inventoryPlatform": lambda doc: "InventoryObjectModel" in doc["components"]["schemas"],
+    "vSpherePlatform": lambda doc: "VSphere" in doc["components"]["schemas"].get("InventoryObjectModel", {}).get("discriminator", {}).get("mapping", {}),
+    "stateProgress": lambda doc: "progressPercent" in doc["components"]["schemas"]["JobStateModel"]["required"],
+    "syncRestorePoints": lambda doc: "syncRestorePoints" in doc["components"]["schemas"]["JobStartSpec"]["properties"],
+    "cancelChainedJobs": lambda doc: "cancelChainedJobs" in doc["components"]["schemas"]["JobStopSpec"]["properties"],
+    "pascalCase": lambda doc: "Running" in doc["components"]["schemas"]["EJobStatus"]["enum"],
+    "toggleNoContent": lambda doc: "204" in doc["paths"]["/api/v1/jobs/{id}/enable"]["post"]["responses"],
+    "startNoObjects": lambda doc: "204" in doc["paths"]["/api/v1/jobs/{id}/start"]["post"]["responses"],
+    "customLoginRefused": lambda doc: "custom roles is not allowed" in doc["paths"]["/api/oauth2/token"]["post"]["description"],
+    "customActions": lambda doc: "custom roles" in doc["paths"]["/api/v1/jobs/{id}/start"]["post"]["description"],
+    "refusalNotImplemented": lambda doc: "ErrorNotImplementedExample" in json.dumps(doc["components"]["responses"]["BadRequest"]),
+}
+
+
+@pytest.mark.parametrize("revision", DOCUMENTED)
+def test_the_revision_table_matches_the_documents(revision):
+    """vbrrev's rows are what each document says (the enum tables' extra values for 1.1-rev1... come from changelog pages)."""
+    doc, schemas = spec(revision), spec(revision)["components"]["schemas"]
+    assert set(FEATURE_EVIDENCE) == set(FEATURES)
+    for feature, shows in FEATURE_EVIDENCE.items():
+        assert has(revision, feature) == shows(doc), feature
+    assert set(members(JOB_TYPES, revision)) == set(schemas["EJobType"]["enum"])
+    assert [spell(status, revision) for status in members(JOB_STATUSES, revision)] == schemas["EJobStatus"]["enum"]
+    assert members(SESSION_STATES, revision) == schemas["ESessionState"]["enum"]
+    assert set(members(SESSION_TYPES, revision)) <= set(schemas["ESessionType"]["enum"])
+    assert {spell(kind.workload, revision) for kind in KINDS.values()} <= set(schemas["EJobWorkload"]["enum"])
+    assert {kind.platform for kind in KINDS.values() if kind.platform} <= set(schemas["EPlatformType"]["enum"])
+
+
+def test_revisions_without_a_document_follow_the_one_they_are_modelled_on():
+    for revision in set(REVISIONS) - set(DOCUMENTED):
+        for feature in FEATURES:
+            assert has(revision, feature) == has(document(revision), feature), (revision, feature)

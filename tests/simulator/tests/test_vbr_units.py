@@ -6,9 +6,9 @@ from veeam_sim.__main__ import parse_args, scenario_from, vbr_settings
 from veeam_sim.state import ScenarioError, build_world, validate_config
 from veeam_sim.util import template
 from veeam_sim.vbr import VbrApi
-from veeam_sim.vbrdoc import job_state, type_name
-from veeam_sim.vbrrev import REVISIONS
-from veeam_sim.vbrstate import VbrJob
+from veeam_sim.vbrdoc import KINDS, job_state, type_name
+from veeam_sim.vbrrev import REVISIONS, has, in_order, is_custom, may, role_name, served_by, spell, step
+from veeam_sim.vbrstate import VBR_STATES_ONLY, VBR_TYPES, VbrJob
 
 
 @pytest.mark.parametrize("argv, port", [
@@ -66,3 +66,31 @@ def test_config_and_templates():
         with pytest.raises(ScenarioError):
             validate_config(bad)
     assert template("/api/v1/jobs/6a1f7a43-2f4b-4f55-9d0a-6f0f1c1d2e3f/start") == "/api/v1/jobs/{id}/start"
+
+
+def test_the_revision_table():
+    assert served_by("12.0") == ["1.1-rev0"] and served_by("12.3.0")[-1] == "1.2-rev0" and served_by("13.1") == list(REVISIONS)
+    assert in_order(["1.3-rev1", "1.1-rev0", "1.3-rev1"]) == ["1.1-rev0", "1.3-rev1"]
+    assert not has("1.1-rev2", "gracefulStop") and has("1.2-rev0", "gracefulStop")
+    assert [has(revision, "customLoginRefused") for revision in REVISIONS] == [False] * 5 + [True, True, False]
+    assert step((("1.1-rev0", "Job"), ("1.2-rev0", "BackupJob")), "1.1-rev2") == "Job" and step((("1.3-rev0", "x"),), "1.2-rev1") is None
+    assert (spell("CloudVm", "1.3-rev0"), spell("CloudVm", "1.3-rev1")) == ("cloudVm", "CloudVm")
+
+
+def test_roles():
+    assert role_name("Backup Operator") == role_name("Veeam Backup Operator") == "Veeam Backup Operator"
+    assert role_name("Helpdesk") == "Helpdesk" and is_custom("Helpdesk") and not is_custom("Veeam Backup Viewer")
+    assert may("Veeam Backup Operator", "start", "1.1-rev0") and not may("Veeam Backup Operator", "enable", "1.3-rev2")
+    assert not may("Helpdesk", "stop", "1.3-rev1") and may("Helpdesk", "stop", "1.3-rev2") and not may("Helpdesk", "disable", "1.3-rev2")
+    assert not any(may("Veeam Backup Viewer", action, "1.3-rev2") for action in ("start", "stop", "enable", "disable"))
+
+
+def test_states_only_types():
+    for job_type, names in (("LegacyBackupCopy", [None] * 5 + ["LegacyBackupCopy"] * 3),
+                            ("CloudBackupAzure", [None] * 5 + ["Unknown", "CloudBackupAzure", "CloudBackupAzure"]),
+                            ("Unknown", [None] * 5 + ["Unknown"] * 3),
+                            ("HyperVBackup", [None] * 5 + ["HyperVBackup"] * 3)):
+        job = VbrJob(id="6a1f7a43-2f4b-4f55-9d0a-6f0f1c1d2e3f", name="x", type=job_type)
+        assert [type_name(job, revision, in_states=True) for revision in REVISIONS] == names, job_type
+        assert (type_name(job, "1.3-rev2") is None) == (job_type != "HyperVBackup")
+    assert set(KINDS) == set(VBR_TYPES) and {t for t, kind in KINDS.items() if kind.details is None} == set(VBR_STATES_ONLY)

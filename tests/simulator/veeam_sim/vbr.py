@@ -98,8 +98,10 @@ class VbrApi(SimulatedApi):
         served = self.served()
         value = (request.header("x-api-version") or "").strip()
         if value not in served:
+            newest = served[-1] if served else vbrrev.REVISIONS[0]
             raise ApiError(400, "Unsupported RESTAPI version. The following versions are supported: %s."
-                           % ", ".join("v" + name for name in served), code="UnexpectedContent")
+                           % ", ".join("v" + name for name in served),
+                           code="NotImplemented" if vbrrev.has(newest, "refusalNotImplemented") else "UnexpectedContent")
         return value
 
     def handle(self, request):

@@ -54,7 +54,7 @@ def _vm(job, revision, hyperv=False):
 
 def _vm_job(job, revision):
     hyperv = job.type == "HyperVBackup"
-    proxies = {"proxyType": "OnHost"} if hyperv else _proxies(revision)
+    proxies = {"proxyType": vbrrev.spell("OnHost", revision)} if hyperv else _proxies(revision)
     return {"isHighPriority": job.high_priority, "virtualMachines": {"includes": [_vm(job, revision, hyperv)]},
             "storage": {"backupRepositoryId": VBR_REPOSITORY_ID, "backupProxies": proxies,
                         "retentionPolicy": {"type": "RestorePoints", "quantity": 7}},

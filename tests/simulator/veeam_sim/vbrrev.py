@@ -32,7 +32,8 @@ FEATURES = {
     # Optional fields of JobStartSpec (syncRestorePoints: All|Latest) and JobStopSpec (cancelChainedJobs); ignored before.
     "syncRestorePoints": "1.3-rev0",
     "cancelChainedJobs": "1.3-rev0",
-    # EJobStatus and EJobWorkload spelled in Pascal case (`Running`, `Vm`) instead of lower camel case (`running`, `vm`).
+    # Enums (EJobStatus, EJobWorkload, EHyperVProxyType...) spelled in Pascal case (`Running`, `Vm`, `OnHost`) instead of
+    # lower camel case (`running`, `vm`, `onHost`).
     "pascalCase": "1.3-rev1",
     # enable/disable answer 204 without a body instead of 200 EmptySuccessResponse.
     "toggleNoContent": "1.3-rev1",
@@ -42,6 +43,9 @@ FEATURES = {
     "customLoginRefused": ("1.3-rev0", "1.3-rev1"),
     # start/stop: "Also available to custom roles that have backup permissions."
     "customActions": "1.3-rev2",
+    # A server whose newest revision this is refuses an unsupported x-api-version with errorCode NotImplemented (1.3-rev2's
+    # BadRequest example "The specified API version is not supported."); older ones with UnexpectedContent (assumed).
+    "refusalNotImplemented": "1.3-rev2",
 }
 
 # EJobType (what typeFilter accepts). Beyond the documents: 1.1-rev1 added VSphereReplica and CloudDirectorBackup (its
@@ -108,7 +112,8 @@ def step(steps, revision):
 
 
 def spell(value, revision):
-    """EJobStatus/EJobWorkload in the revision's spelling: lower camel case (`running`, `cloudVm`) before Pascal case."""
+    """An enum value (EJobStatus, EJobWorkload, EHyperVProxyType) in the revision's spelling: lower camel case (`running`,
+    `cloudVm`) before "pascalCase"."""
     return value if has(revision, "pascalCase") else value[0].lower() + value[1:]
 
 
