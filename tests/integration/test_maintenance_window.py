@@ -209,7 +209,7 @@ def test_vbr_types_select_what_begin_pauses_and_end_restores_every_recorded_job(
     report = window.run("job_report.yml", extravars={"maintenance_window_vbr_types": types})
     assert report.status == "successful", report
     shown = [j for j in vbr_jobs if j["type"] in types]
-    assert report.msgs("Show the jobs as a table")["vbr-sim"][0] == "Veeam Backup & Replication vbr-sim: %d job(s), %d enabled, %d running" % (
+    assert report.msgs("Show the jobs as a table")["vbr-sim"][0] == "Veeam Backup & Replication vbr-sim (REST API 1.3-rev2): %d job(s), %d enabled, %d running" % (
         len(shown), len([j for j in shown if j["enabled"]]), len([j for j in shown if j["running"]]))
 
     begin = window.run("maintenance_begin.yml", extravars={"maintenance_window_vbr_types": types})
@@ -250,7 +250,12 @@ def test_awx_credential_types_inject_what_the_modules_read(name, prefix):
     assert set(definition["inputs"]["required"]) == {"username", "password"}
     values = {"server": "veeam.example.com", "username": "CORP\\backup", "password": "pw"}
     env = {key: jinja2.Template(value).render(**values) for key, value in definition["injectors"]["env"].items()}
-    assert env == {prefix + "SERVER": "veeam.example.com", prefix + "USERNAME": "CORP\\backup", prefix + "PASSWORD": "pw"}
+    expected = {prefix + "SERVER": "veeam.example.com", prefix + "USERNAME": "CORP\\backup", prefix + "PASSWORD": "pw"}
+    if name == "vbr":
+        # The optional revision field: left empty it injects auto (test_vbr_releases runs the module with it set).
+        expected[prefix + "API_VERSION"] = "auto"
+        assert jinja2.Template(definition["injectors"]["env"][prefix + "API_VERSION"]).render(api_version="1.2-rev1") == "1.2-rev1"
+    assert env == expected
     module = (REPO / "plugins" / "module_utils" / "_arguments.py").read_text()
     assert 'prefix = "VEEAM_%s_" % api.name.upper()' in module
 
@@ -339,7 +344,7 @@ def test_a_record_written_from_environment_credentials_names_the_server_used(win
 def test_the_window_action_takes_its_connection_from_the_plays_module_defaults(ansible, sim):
     """Settings left unset fall back, as for the job modules, to module_defaults for the API's group (here the vbr group)."""
     run = ansible.run([{"name": "report", "backupops.veeam.maintenance_window": {"phase": "report", "api": "vbr"}}])
-    assert run.result["msg"][0].startswith("Veeam Backup & Replication localhost: 7 job(s)"), run.result
+    assert run.result["msg"][0].startswith("Veeam Backup & Replication localhost (REST API 1.3-rev2): 7 job(s)"), run.result
     assert ansible.sim.password not in json.dumps(run.results)
     without = ansible.run([{"name": "report", "backupops.veeam.maintenance_window": {"phase": "report", "api": "vbr"}, "ignore_errors": True}],
                           defaults=False)
@@ -405,7 +410,7 @@ def test_the_api_comes_from_the_group_and_api_options_from_the_host_and_a_host_o
         "Host stray: which API is it? Set veeam_api (em, vb365, vbr), or put the host in exactly one of the groups "
         "enterprise_managers, vb365_servers, vbr_servers.")
     tables = run.msgs("Show the jobs as a table")
-    assert tables["vbr-sim"][0].startswith("Veeam Backup & Replication vbr-sim: 7 job(s)")
+    assert tables["vbr-sim"][0].startswith("Veeam Backup & Replication vbr-sim (REST API 1.3-rev2): 7 job(s)")
     logged = sim.requests()["requests"]
     assert all(r["path"].startswith("/v6/") for r in logged if r["api"] == "vb365")
     assert all(dict((k.lower(), v) for k, v in r["headers"].items()).get("accept") == "application/json" for r in logged if r["api"] == "em")

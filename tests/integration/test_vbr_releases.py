@@ -89,6 +89,13 @@ def test_auto_costs_nothing_on_the_newest_release_and_one_login_request_on_an_ol
     assert info["api_version"] == RELEASES[release]
 
 
+def test_the_revision_from_the_awx_credentials_variable_pins_it(ansible, sim):
+    env = {"VEEAM_VBR_SERVER": "https://%s:%d" % (sim.host, sim.vbr_port), "VEEAM_VBR_USERNAME": sim.username,
+           "VEEAM_VBR_PASSWORD": sim.password, "VEEAM_CA_PATH": sim.ca_path, "VEEAM_VBR_API_VERSION": "1.2-rev1"}
+    result = ansible.task("veeam_vbr_job_info", defaults=False, env=env)
+    assert result["api_version"] == "1.2-rev1" and {entry["details"]["type"] for entry in result["jobs"]} == {"Backup"}, result
+
+
 def test_a_pinned_revision_the_server_does_not_serve_names_what_it_serves(ansible, sim):
     sim.configure(vbr_release="12.3.1")
     result = run(ansible, "veeam_vbr_job_info", api_version="1.3-rev0")
