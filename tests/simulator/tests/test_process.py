@@ -22,7 +22,7 @@ def test_help_documents_the_options():
     assert result.returncode == 0
     for option in ("--vb365-port", "--em-port", "--plain-http", "--scenario", "--vb365-jobs", "--em-jobs", "--ready-file",
                    "--ca-file", "--state-dir", "--username", "--password", "--extra-vb365-ports", "/_sim/",
-                   "--vbr-port", "--vbr-jobs", "--vbr-api-versions"):
+                   "--vbr-port", "--vbr-jobs", "--vbr-api-versions", "--vbr-release", "13.0.1=1.3-rev1"):
         assert option in result.stdout
 
 

@@ -60,8 +60,9 @@ def test_revision_spelling():
 
 
 def test_config_and_templates():
-    assert validate_config({"vbr_api_versions": ["1.2-rev1"], "vbr_run_seconds": 0.5}) == {"vbr_api_versions": ["1.2-rev1"], "vbr_run_seconds": 0.5,
-                                                                                          "vbr_release": None}
+    changes = validate_config({"vbr_api_versions": ["1.2-rev1"], "vbr_run_seconds": 0.5})
+    assert changes == {"vbr_api_versions": ["1.2-rev1"], "vbr_run_seconds": 0.5, "vbr_release": None}
+    assert validate_config({"vbr_release": "12.1"}) == {"vbr_release": "12.1", "vbr_api_versions": ["1.1-rev0", "1.1-rev1"]}
     for bad in ({"vbr_api_versions": "1.3-rev1"}, {"vbr_api_versions": ["1.3-rev1", None]}, {"vbr_token_seconds": -1}):
         with pytest.raises(ScenarioError):
             validate_config(bad)
