@@ -111,6 +111,25 @@ def session_entry(raw):
                 creation_time=raw.get("creationTime"), end_time=raw.get("endTime"), details=result.get("message") or None)
 
 
+def joined(models, states):
+    """(jobs, states of jobs the job list does not have): each JobModel with its JobStateModel, in the job list's order."""
+    by_id = dict((state.get("id"), state) for state in states)
+    listed = set(model.get("id") for model in models)
+    return [job_from_models(model, by_id.get(model.get("id"))) for model in models], [s for s in states if s.get("id") not in listed]
+
+
+def selects(wanted, job_type):
+    """Whether the type filter (the server's names; empty: every type) keeps a job of this type."""
+    return not wanted or job_type in wanted
+
+
+def unmanageable_entry(state):
+    """A job the job states list but /api/v1/jobs does not: it cannot be enabled, disabled, started or stopped."""
+    return dict(id=state.get("id"), name=state.get("name") or "", type=state.get("type"),
+                why="is listed in the job states as type %s, which the REST API cannot enable, disable, start or stop "
+                    "(/api/v1/jobs does not list it)" % state.get("type"))
+
+
 def refuses_version(exc):
     return exc.status == 400 and "version" in (exc.server_message or "").lower()
 
@@ -194,18 +213,19 @@ class VbrClient(JobClient):
         states = self._pages("api/v1/jobs/states")
         wanted = self._selected_types()
         models = self._pages("api/v1/jobs")
-        by_id = dict((state.get("id"), state) for state in states)
-        jobs = [self._settle_running(job_from_models(model, by_id.get(model.get("id")))) for model in models]
-        listed = set(model.get("id") for model in models)
-        self.unmanageable = [dict(id=state.get("id"), name=state.get("name") or "", type=state.get("type"),
-                                  why="is listed in the job states as type %s, which the REST API cannot enable, disable, start or "
-                                      "stop (/api/v1/jobs does not list it)" % state.get("type"))
-                             for state in states if state.get("id") not in listed and (not wanted or state.get("type") in wanted)]
-        left_out = [job for job in jobs if wanted and job.details["type"] not in wanted]
-        self.hidden = dict((key, "is of type %s, which type=%s leaves out" % (job.details["type"], self.types))
-                           for job in left_out for key in (job.name, job.id.lower()))
-        self.hidden.update((key, entry["why"]) for entry in self.unmanageable for key in (entry["name"], str(entry["id"]).lower()))
-        return [job for job in jobs if job not in left_out]
+        jobs, only_states = joined(models, states)
+        jobs = [self._settle_running(job) for job in jobs]
+        self.unmanageable = [unmanageable_entry(state) for state in only_states if selects(wanted, state.get("type"))]
+        kept = [job for job in jobs if selects(wanted, job.details["type"])]
+        self.hidden = self._why_hidden([job for job in jobs if job not in kept])
+        return kept
+
+    def _why_hidden(self, left_out):
+        """{name or lower-case id: why} of the jobs `type` leaves out and of the unmanageable ones."""
+        hidden = dict((key, "is of type %s, which type=%s leaves out" % (job.details["type"], self.types))
+                      for job in left_out for key in (job.name, job.id.lower()))
+        hidden.update((key, entry["why"]) for entry in self.unmanageable for key in (entry["name"], str(entry["id"]).lower()))
+        return hidden
 
     def _selected_types(self):
         """The server's names of the types the `type` option selects (empty: every type); a type the server's revision does

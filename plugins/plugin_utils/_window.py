@@ -312,7 +312,8 @@ def _yes(flag):
 # What each phase counts per host, in the order the fleet summary shows them.
 COUNTS = dict(begin=("disabled", "stopped", "held", "left", "unmanageable"), end=("restored", "already_enabled", "missing", "started"))
 _COUNT_LABELS = dict(disabled="disabled", stopped="sessions stopped", held="held from an earlier begin",
-                     left="disabled before the window", unmanageable="listed but not manageable through the API", restored="re-enabled", already_enabled="already enabled",
+                     left="disabled before the window", unmanageable="listed but not manageable through the API",
+                     restored="re-enabled", already_enabled="already enabled",
                      missing="recorded but deleted", started="started after the window")
 
 
@@ -337,4 +338,5 @@ _SHOWN_IF_ANY = ("unmanageable",)
 
 def _totals(names, results):
     totals = [(name, sum((result.get("counts") or {}).get(name, 0) for result in results)) for name in names]
-    return ", ".join("%s %d" % (_COUNT_LABELS[name], total) for name, total in totals if total or name not in _SHOWN_IF_ANY)
+    shown = [(name, total) for name, total in totals if total or name not in _SHOWN_IF_ANY]
+    return ", ".join("%s %d" % (_COUNT_LABELS[name], total) for name, total in shown)

@@ -209,7 +209,8 @@ def test_vbr_types_select_what_begin_pauses_and_end_restores_every_recorded_job(
     report = window.run("job_report.yml", extravars={"maintenance_window_vbr_types": types})
     assert report.status == "successful", report
     shown = [j for j in vbr_jobs if j["type"] in types]
-    assert report.msgs("Show the jobs as a table")["vbr-sim"][0] == "Veeam Backup & Replication vbr-sim (REST API 1.3-rev2): %d job(s), %d enabled, %d running" % (
+    title = "Veeam Backup & Replication vbr-sim (REST API 1.3-rev2): %d job(s), %d enabled, %d running"
+    assert report.msgs("Show the jobs as a table")["vbr-sim"][0] == title % (
         len(shown), len([j for j in shown if j["enabled"]]), len([j for j in shown if j["running"]]))
 
     begin = window.run("maintenance_begin.yml", extravars={"maintenance_window_vbr_types": types})
