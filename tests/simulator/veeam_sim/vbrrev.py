@@ -134,7 +134,8 @@ def in_order(revisions):
 
 def role_name(role):
     """A built-in role by either spelling, or the custom role's own name."""
-    return role if role in BUILT_IN_ROLES or "Veeam " + role not in BUILT_IN_ROLES else "Veeam " + role
+    prefixed = "Veeam " + role
+    return prefixed if prefixed in BUILT_IN_ROLES else role
 
 
 def is_custom(role):
