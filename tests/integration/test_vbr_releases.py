@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from test_vbr_job import MODULE, connection, run, writes
+from test_vbr_job import MODULE, run, writes
 
 # release -> the revision auto must settle on
 RELEASES = {"12.0": "1.1-rev0", "12.3.0": "1.2-rev0", "12.3.1": "1.2-rev1", "13.0": "1.3-rev0", "13.0.1": "1.3-rev1", "13.1": "1.3-rev2"}
