@@ -298,7 +298,8 @@ class VbrClient(JobClient):
     def _spec(self, action):
         if action == START:
             return dict(performActiveFull=self.settings["active_full"])
-        field = STOP_FIELD if rank(self.revision or self.trying) >= rank(STOP_FIELD_SINCE) else OLD_STOP_FIELD
+        # self.trying is the revision every request carries (the accepted one once logged in, as a write always is).
+        field = STOP_FIELD if rank(self.trying) >= rank(STOP_FIELD_SINCE) else OLD_STOP_FIELD
         return {field: self.settings["graceful_stop"]}
 
     def await_writes(self, handles, timeout, sleep):
