@@ -139,12 +139,14 @@ class ActionModule(ActionBase):
         explicit = dict((name, args[name]) for name in window.CONNECTION_OPTIONS)
         explicit.update((option, self._variable(task_vars, names)) for option, names in api.window_options.items())
         explicit.update(args["api_options"])
-        options = self._module_defaults(api.job_module, connection_option_names(api))
-        # A value left unset (or blank, an AWX field left empty) falls back to module_defaults, then the VEEAM_* variables.
+        # Every job unless narrowed (VB365: backup copy jobs too), then the play's module_defaults, then the task's settings;
+        # a value left unset (or blank, an AWX field left empty) falls back, in the end to the VEEAM_* variables.
+        every_job = dict((name, value) for name, value in api.selection_options.items() if value is not None)
+        options = dict(every_job, **self._module_defaults(api.job_module, connection_option_names(api)))
         options.update((name, value) for name, value in explicit.items() if value not in (None, "", []))
         if args["phase"] == "end":
             # end restores every recorded job, whatever selected it at the begin: the record is the selection.
-            options = dict((name, value) for name, value in options.items() if name not in api.selection_options)
+            options = dict(dict((name, value) for name, value in options.items() if name not in api.selection_options), **every_job)
         return options
 
     def _variable(self, task_vars, names):

@@ -17,6 +17,7 @@ import collections
 import threading
 
 from ansible_collections.backupops.veeam.plugins.module_utils._http import HttpClient, VeeamApiError
+from ansible_collections.backupops.veeam.plugins.module_utils._model import select_jobs
 
 # Everything the collection knows about an API, next to its client (the registry of every Api is _apis.py):
 #   name               the action group, the VEEAM_<NAME>_* variables and the maintenance window's `api`
@@ -29,7 +30,9 @@ from ansible_collections.backupops.veeam.plugins.module_utils._http import HttpC
 #   inventory_group    the inventory group whose hosts are this API's servers (when veeam_api is not set)
 #   window_options     {option: (variables the window takes it from, first defined wins)}: the API's own settings in the
 #                      role (inventory variables such as veeam_vb365_api_version keep working)
-#   selection_options  options that only select jobs: the window's end ignores them, the record is the selection
+#   selection_options  {option: the value that selects every job (None: unset)} of the options that only select jobs: a
+#                      window's begin and report take that value unless the user narrows them; its end always does (the
+#                      record is the selection)
 Api = collections.namedtuple("Api", "name title short_title default_port options job_options client missing_libraries job_module "
                                     "inventory_group window_options selection_options")
 
@@ -66,6 +69,8 @@ class JobClient(abc.ABC):
         # Jobs the server lists but this client can neither select nor change (for example VBR job states of types its
         # /api/v1/jobs does not show): [{id, name, type, why}], named in every result instead of left out silently.
         self.unmanageable = []
+        # What this client's options keep it from reading at all (a sentence for a selector that matches nothing), or None.
+        self.unread = None
         self._login_lock = threading.Lock()
 
     # -- what each API implements ------------------------------------------------
@@ -123,7 +128,15 @@ class JobClient(abc.ABC):
         """A job id as the user may write it, in the form read_jobs returns."""
         return value.strip()
 
+    def job_fields(self, job):
+        """What a job's entry in every result says besides its id and name (e.g. the kind of a VB365 job)."""
+        return {}
+
     # -- shared ----------------------------------------------------------------------
+
+    def select(self, jobs, ids=None, names=None, all_jobs=False):
+        """The jobs of a read_jobs answer the user selected (_model.select_jobs), with what this client left out or unread."""
+        return select_jobs(jobs, ids, names, all_jobs, self.normalize_id, self.hidden, self.unread)
 
     def password_grant(self, path, api_title, explain=True, **extra):
         """An OAuth2 password login (VB365, VBR): POST the form to `path`, keep the bearer token and the refresh token,

@@ -303,4 +303,4 @@ def _missing_libraries(settings):
 EM = Api(name="em", title="Veeam Backup Enterprise Manager", short_title="Enterprise Manager", default_port=9398,
          options=dict(format=dict(type="str", default="xml", choices=["xml", "json"])), job_options={}, client=EmClient,
          missing_libraries=_missing_libraries, job_module="backupops.veeam.veeam_agent_job", inventory_group="enterprise_managers",
-         window_options=dict(format=("maintenance_window_em_format", "veeam_em_format")), selection_options=())
+         window_options=dict(format=("maintenance_window_em_format", "veeam_em_format")), selection_options={})

@@ -8,12 +8,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.backupops.veeam.plugins.module_utils._model import select_jobs
 
-
-def job_entry(job):
-    return dict(id=job.id, name=job.name, enabled=job.enabled, running=job.running, last_status=job.last_result,
-                last_run=job.last_run, next_run=job.next_run, details=job.details)
+def job_entry(job, client):
+    """An info entry: the client's job fields (not repeated in details), the state, the last and next run, the details."""
+    fields = client.job_fields(job)
+    details = dict((key, value) for key, value in job.details.items() if key not in fields)
+    return dict(fields, id=job.id, name=job.name, enabled=job.enabled, running=job.running, last_status=job.last_result,
+                last_run=job.last_run, next_run=job.next_run, details=details)
 
 
 class InfoReader(object):
@@ -28,9 +29,9 @@ class InfoReader(object):
         params = self.params
         jobs = self.client.read_jobs(last_runs=True)
         if params["id"] or params["name"]:
-            jobs = select_jobs(jobs, params["id"], params["name"], normalize_id=self.client.normalize_id, hidden=self.client.hidden)
+            jobs = self.client.select(jobs, params["id"], params["name"])
         for job in jobs:
-            entry = job_entry(job)
+            entry = job_entry(job, self.client)
             if params["sessions"]:
                 entry["sessions"] = self.client.read_sessions(job, params["sessions"])
             self.entries.append(entry)

@@ -24,7 +24,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import PHASES, WRITES, PlanError, plan, state_of
-from ansible_collections.backupops.veeam.plugins.module_utils._model import AWAIT_IDLE, DISABLE, ENABLE, START, STOP, JobModuleError, select_jobs, shows_effect
+from ansible_collections.backupops.veeam.plugins.module_utils._model import AWAIT_IDLE, DISABLE, ENABLE, START, STOP, JobModuleError, shows_effect
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, format_seconds, wait_until
 
@@ -74,7 +74,7 @@ class JobProgress(object):
         return [step for step in self.plan.steps if step in WRITES]
 
     def result(self, client, check_mode=False):
-        entry = dict(id=self.job.id, name=self.job.name, before=as_dict(self.before), after=as_dict(self.after),
+        entry = dict(client.job_fields(self.job), id=self.job.id, name=self.job.name, before=as_dict(self.before), after=as_dict(self.after),
                      actions=self.planned_writes() if check_mode else list(self.actions))
         for handle in self.handles:
             entry.update(client.describe(handle))
@@ -102,8 +102,7 @@ class JobRunner(object):
     def run(self):
         """The result of a run that reached the declared state; raises JobModuleError, VeeamApiError or WaitTimeout."""
         params = self.params
-        selected = select_jobs(self.client.read_jobs(), params["id"], params["name"], params["all_jobs"], self.client.normalize_id,
-                               self.client.hidden)
+        selected = self.client.select(self.client.read_jobs(), params["id"], params["name"], params["all_jobs"])
         problems = []
         for job in selected:
             try:

@@ -28,17 +28,18 @@ class JobModuleError(Exception):
     """A failure to report as the module's one-line message."""
 
 
-def select_jobs(jobs, ids=None, names=None, all_jobs=False, normalize_id=lambda value: value, hidden=None):
+def select_jobs(jobs, ids=None, names=None, all_jobs=False, normalize_id=lambda value: value, hidden=None, unread=None):
     """The jobs the user selected, in their order, or JobModuleError naming every unknown or ambiguous selector.
 
     hidden: the client's jobs its filters left out ({name or lower-case id: why}): selecting one says why.
+    unread: what the client's options kept it from reading at all (a sentence), said after the problems.
     """
     if all_jobs:
         return list(jobs)
     found = _lookup(jobs, ids or [], names or [], normalize_id, hidden or {})
     problems = [problem for _chosen, problem in found if problem]
     if problems:
-        raise JobModuleError("; ".join(problems))
+        raise JobModuleError("; ".join(problems + ([unread] if unread else [])))
     return _unique(sum((chosen for chosen, _problem in found), []))
 
 

@@ -11,7 +11,7 @@ __metaclass__ = type
 import collections
 
 from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for
-from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._model import START, Job, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 
 VB365_TITLE = "Veeam Backup for Microsoft 365"
@@ -19,23 +19,32 @@ VERSIONS = ["v2", "v3", "v4", "v5", "v6", "v7", "v8"]
 # v8 pages the job list, v6+ the session lists (default 30, at most 10,000); large pages keep a bulk read to one or two requests.
 PAGE_SIZE = 1000
 RUNNING_STATUSES = ("Running", "Queued")
+# The kinds of job a VB365 server runs: backup jobs (Jobs) and, from v6, backup copy jobs (CopyJobs), which copy a backup
+# job's restore points to a second repository. `job_kind` selects them: backup (the default), copy, or all.
+BACKUP, COPY, ALL = "backup", "copy", "all"
+JOB_KINDS = [BACKUP, COPY, ALL]
+# The collection of each kind below /vN/, and the jobType its sessions carry (v7+).
+COLLECTIONS = {BACKUP: "Jobs", COPY: "CopyJobs"}
+SESSION_TYPES = {BACKUP: "Backup", COPY: "Copy"}
 LOGIN_FAILED_STATUSES = (400, 401, 403)
 
 # What a version of the API offers, named once instead of comparing version numbers where it matters.
 Capabilities = collections.namedtuple("Capabilities", [
     "action_endpoints",     # v6+: POST Jobs/{id}/enable|disable|start|stop; before: POST Jobs/{id}/Action {"<action>": null}
     "antiforgery_opt_out",  # v7+: the token request must say disable_antiforgery_token, or a browser-only token is expected
+    "copy_jobs",            # v6+: backup copy jobs at CopyJobs (the /Action dialect has none)
+    "copy_start_options",   # v6 only: POST CopyJobs/{id}/start takes RESTStartJobOptions; v7+ takes no body
     "logout",               # v7+: POST token/logout
-    "paged_job_list",       # v8: GET Jobs is a page ({"results": [...]}, offset/limit)
+    "paged_job_list",       # v8: GET Jobs and GET CopyJobs are pages ({"results": [...]}, offset/limit)
     "paged_sessions",       # v6+: the session lists are pages
-    "session_filter",       # v7+: GET JobSessions?jobId=
+    "session_filter",       # v7+: GET JobSessions?jobId= (v6 cannot tell which copy job a session belongs to)
 ])
 
 
 def capabilities(version):
     number = int(version[1:])
-    return Capabilities(action_endpoints=number >= 6, antiforgery_opt_out=number >= 7, logout=number >= 7, paged_job_list=number >= 8,
-                        paged_sessions=number >= 6, session_filter=number >= 7)
+    return Capabilities(action_endpoints=number >= 6, antiforgery_opt_out=number >= 7, copy_jobs=number >= 6, copy_start_options=number == 6,
+                        logout=number >= 7, paged_job_list=number >= 8, paged_sessions=number >= 6, session_filter=number >= 7)
 
 
 def _int(value, default):
@@ -63,8 +72,11 @@ class Vb365Client(JobClient):
     def __init__(self, url, settings, warn, register_secret):
         self.version = settings["api_version"]
         self.can = capabilities(self.version)
+        self.kind = settings.get("job_kind") or BACKUP
         super(Vb365Client, self).__init__(http_for(url, settings, replayable_posts=("%s/token" % self.version,)), settings, warn,
                                           register_secret)
+        if self.kind == BACKUP and self.can.copy_jobs:
+            self.unread = "job_kind is backup (the default): backup copy jobs are selected with job_kind copy or all"
 
     # -- session -----------------------------------------------------------
 
@@ -91,11 +103,47 @@ class Vb365Client(JobClient):
     # -- jobs ----------------------------------------------------------------
 
     def read_jobs(self, last_runs=False):
-        """Every job; `last_runs` is for the API whose job list lacks them (EM): VB365 jobs carry lastStatus and lastRun."""
-        return [self._job(raw) for raw in self._raw_jobs()]
+        """Every job of the kinds job_kind selects (VB365 jobs carry lastStatus and lastRun: `last_runs` needs nothing more).
 
-    def _raw_jobs(self):
-        return self._pages("Jobs", {}, "jobs") if self.can.paged_job_list else self._list_or_pages("Jobs", "jobs")
+        Backup jobs are always read: a copy job is named with its backup job. Copy jobs only when job_kind asks for them,
+        so that job_kind backup costs the requests it cost before copy jobs were read.
+        """
+        copies_wanted = self.kind != BACKUP and self._speaks_copy_jobs()
+        backups = [self._job(raw, BACKUP) for raw in self._raw_jobs(BACKUP)]
+        if not copies_wanted:
+            return backups
+        names = dict((job.id.lower(), job.name) for job in backups)
+        copies = [self._job(raw, COPY, names) for raw in self._raw_jobs(COPY)]
+        if self.kind == ALL:
+            return backups + copies
+        self.hidden = self._why_hidden(backups, copies)
+        return copies
+
+    @staticmethod
+    def _why_hidden(backups, copies):
+        """{name or lower-case id: why} of the backup jobs job_kind copy leaves out (a name a copy job has too selects that)."""
+        copy_names = set(job.name for job in copies)
+        return dict((key, "is a backup job, which job_kind=copy leaves out") for job in backups
+                    for key in (job.name, job.id.lower()) if key not in copy_names)
+
+    def _speaks_copy_jobs(self):
+        """Whether this API version has copy jobs; job_kind copy fails where it has none, job_kind all says what it misses."""
+        if self.can.copy_jobs:
+            return True
+        why = ("api_version %s has no backup copy jobs (the /%s/Jobs/{id}/Action dialect knows backup jobs only; copy jobs are at "
+               "/vN/CopyJobs from v6)" % (self.version, self.version))
+        if self.kind == COPY:
+            raise JobModuleError("job_kind copy: %s. Set api_version to v6 or newer (Veeam Backup for Microsoft 365 6 and later)." % why)
+        if self.unread is None:
+            self.warn("job_kind all: %s, so only backup jobs were read; backup copy jobs the server may have are not seen. Set "
+                      "api_version to v6 or newer to include them." % why)
+            self.unread = "backup copy jobs are not read with api_version %s" % self.version
+        return False
+
+    def _raw_jobs(self, kind):
+        collection = COLLECTIONS[kind]
+        what = "%s jobs" % kind
+        return self._pages(collection, {}, what) if self.can.paged_job_list else self._list_or_pages(collection, what)
 
     def _list_or_pages(self, path, what):
         """A collection documented as a plain list; some servers answer a page like v8's instead, read that too."""
@@ -126,25 +174,40 @@ class Vb365Client(JobClient):
         return value
 
     @staticmethod
-    def _job(raw):
+    def _job(raw, kind, backup_names=None):
+        """A Job from a RESTJob or a RESTCopyJob (the same fields, plus a copy job's backupJobId)."""
         status = raw.get("lastStatus")
         enabled = raw.get("isEnabled")
         policy = raw.get("schedulePolicy") or {}
+        details = dict(kind=kind, schedule=policy.get("type") if isinstance(policy, dict) else None, repository_id=raw.get("repositoryId"),
+                       organization_id=raw.get("organizationId"))
+        if kind == COPY:
+            backup_id = raw.get("backupJobId")
+            details["backup_job"] = dict(id=backup_id, name=(backup_names or {}).get(str(backup_id).lower()))
+        else:
+            details.update(description=raw.get("description"), backup_type=raw.get("backupType"))
         return Job(
             id=raw["id"], name=raw.get("name") or "", running=status in RUNNING_STATUSES,
             enabled=enabled is True or str(enabled).lower() == "true",  # very old servers send the string "true"
-            last_run=raw.get("lastRun"), last_result=status, next_run=raw.get("nextRun"),
-            details=dict(description=raw.get("description"), backup_type=raw.get("backupType"),
-                         schedule=policy.get("type") if isinstance(policy, dict) else None,
-                         repository_id=raw.get("repositoryId"), organization_id=raw.get("organizationId")))
+            last_run=raw.get("lastRun"), last_result=status, next_run=raw.get("nextRun"), details=details)
+
+    def job_fields(self, job):
+        """Every entry says the job's kind; a copy job's also names its backup job (id, and name when the server lists it)."""
+        return dict((key, job.details[key]) for key in ("kind", "backup_job") if key in job.details)
 
     def read_sessions(self, job, limit):
         """The newest `limit` sessions of a job, newest first, in the shape the EM info module uses too.
 
         The documents define no order, so every page is read before sorting by creationTime.
         """
+        kind = job.details["kind"]
         if self.can.session_filter:
-            sessions = self._pages("JobSessions", dict(jobId=job.id), "sessions")
+            # jobType too: the copy job's sessions must not be mixed into its backup job's, whatever the server's jobId filter matches.
+            sessions = self._pages("JobSessions", dict(jobId=job.id, jobType=SESSION_TYPES[kind]), "sessions")
+        elif kind == COPY:
+            self.warn("Job %r: api_version %s cannot tell which backup copy job a session belongs to (its sessions name no job): no "
+                      "sessions are returned for copy jobs; v7 and newer list them." % (job.name, self.version))
+            return []
         elif self.can.paged_sessions:
             sessions = self._pages("Jobs/%s/JobSessions" % job.id, {}, "sessions")
         else:
@@ -158,16 +221,25 @@ class Vb365Client(JobClient):
             # The seed documentation's dialect: one endpoint, the action named in the body with a null value.
             self._call("POST", "Jobs/%s/Action" % job.id, expect=(200, 204), json={action: None})
             return None
-        body = dict(full=False) if action == "start" else None
-        response = self._call("POST", "Jobs/%s/%s" % (job.id, action), expect=(200, 204), json=body)
-        if action == "start" and response.status_code == 200 and response.content:
+        kind = job.details["kind"]
+        body = self._start_options(kind) if action == START else None
+        response = self._call("POST", "%s/%s/%s" % (COLLECTIONS[kind], job.id, action), expect=(200, 204), json=body)
+        if action == START and response.status_code == 200 and response.content:
             session = self.http.json(response)
             if isinstance(session, dict) and session.get("id"):
                 return dict(session=dict(id=session.get("id"), status=session.get("status")))
         return None
 
+    def _start_options(self, kind):
+        """RESTStartJobOptions (an incremental run) where the start takes it: a backup job's, a copy job's in v6 only."""
+        return dict(full=False) if kind == BACKUP or self.can.copy_start_options else None
+
 
 VB365 = Api(name="vb365", title=VB365_TITLE, short_title="VB365", default_port=4443,
-            options=dict(api_version=dict(type="str", default="v8", choices=VERSIONS)), job_options={}, client=Vb365Client,
+            options=dict(api_version=dict(type="str", default="v8", choices=VERSIONS), job_kind=dict(type="str", default=BACKUP, choices=JOB_KINDS)),
+            job_options={}, client=Vb365Client,
             missing_libraries=lambda settings: [], job_module="backupops.veeam.veeam_o365_job", inventory_group="vb365_servers",
-            window_options=dict(api_version=("maintenance_window_vb365_api_version", "veeam_vb365_api_version")), selection_options=())
+            window_options=dict(api_version=("maintenance_window_vb365_api_version", "veeam_vb365_api_version"),
+                                job_kind=("maintenance_window_vb365_job_kind", "veeam_vb365_job_kind")),
+            # A window quiesces backup copy jobs too unless job_kind narrows its begin; its end restores every recorded job.
+            selection_options=dict(job_kind=ALL))

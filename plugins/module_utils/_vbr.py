@@ -319,5 +319,5 @@ VBR = Api(name="vbr", title=VBR_TITLE, default_port=9419,
           inventory_group="vbr_servers",
           window_options=dict(api_version=("maintenance_window_vbr_api_version", "veeam_vbr_api_version"),
                               type=("maintenance_window_vbr_types", "veeam_vbr_types")),
-          # end restores every recorded job whatever its type: the record is the selection.
-          selection_options=("type",))
+          # Unset, type selects every type; end restores every recorded job whatever its type: the record is the selection.
+          selection_options=dict(type=None))

@@ -18,7 +18,6 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible_collections.backupops.veeam.plugins.module_utils._arguments import connection_options
 from ansible_collections.backupops.veeam.plugins.module_utils._info import job_entry
 from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner
-from ansible_collections.backupops.veeam.plugins.module_utils._model import select_jobs
 from ansible_collections.backupops.veeam.plugins.module_utils._service import JOB, attempt, module_spec, new_client, preflight
 
 
@@ -56,7 +55,7 @@ class ControllerSession(object):
         """The jobs of the server (the ones named, when names or ids are given), as the clients read them."""
         jobs = self.client.read_jobs(last_runs=last_runs)
         if names or ids:
-            jobs = select_jobs(jobs, ids, names, normalize_id=self.client.normalize_id, hidden=self.client.hidden)
+            jobs = self.client.select(jobs, ids, names)
         return jobs
 
     def server_fields(self):
@@ -65,7 +64,7 @@ class ControllerSession(object):
 
     def read_entries(self):
         """Every job as the info modules return it (last runs included)."""
-        return [job_entry(job) for job in self.read_jobs(last_runs=True)]
+        return [job_entry(job, self.client) for job in self.read_jobs(last_runs=True)]
 
     def declare(self, ids, state, **options):
         """(result, failed) of the job module with these options on the jobs with these ids."""

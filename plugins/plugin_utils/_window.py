@@ -280,16 +280,25 @@ def report_table(api, host, jobs, record, path, server_fields=None):
     jobs the server lists that its API cannot manage."""
     server_fields = server_fields or {}
     held = _held_ids(record, api)
-    width = max([len(job["name"]) for job in jobs] + [4])
+    width = max([len(job_label(job)) for job in jobs] + [4])
     line = "%-" + str(width) + "s  %-8s  %-7s  %-11s  %-20s  %s"
     lines = [_table_title(api, host, jobs, server_fields), window_line(record, path),
              line % ("JOB", "ENABLED", "RUNNING", "LAST STATUS", "NEXT RUN", "HELD SINCE")]
     for job in jobs:
-        lines.append(line % (job["name"], _yes(job["enabled"]), _yes(job["running"]), job["last_status"] or "-", job["next_run"] or "-",
+        lines.append(line % (job_label(job), _yes(job["enabled"]), _yes(job["running"]), job["last_status"] or "-", job["next_run"] or "-",
                              record["created"] if job["id"] in held else "-"))
     if server_fields.get("unmanageable_jobs"):
         lines.append(unmanageable_part(server_fields["unmanageable_jobs"]) + ".")
     return lines
+
+
+def job_label(job):
+    """A job's name in the report; a backup copy job's also names the backup job it copies (by id when the server does not
+    list that job)."""
+    if job.get("kind") != "copy":
+        return job["name"]
+    copied = job.get("backup_job") or {}
+    return "%s (backup copy of %s)" % (job["name"], copied.get("name") or "job %s" % copied.get("id"))
 
 
 def _held_ids(record, api):
@@ -301,8 +310,10 @@ def _held_ids(record, api):
 
 def _table_title(api, host, jobs, server_fields):
     spoken = " (REST API %s)" % server_fields["api_version"] if server_fields.get("api_version") else ""
-    return "%s %s%s: %d job(s), %d enabled, %d running" % (
-        title_of(api), host, spoken, len(jobs), sum(1 for job in jobs if job["enabled"]), sum(1 for job in jobs if job["running"]))
+    copies = sum(1 for job in jobs if job.get("kind") == "copy")
+    return "%s %s%s: %d job(s)%s, %d enabled, %d running" % (
+        title_of(api), host, spoken, len(jobs), " (%d backup copy job(s))" % copies if copies else "",
+        sum(1 for job in jobs if job["enabled"]), sum(1 for job in jobs if job["running"]))
 
 
 def _yes(flag):

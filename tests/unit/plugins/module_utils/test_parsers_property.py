@@ -190,7 +190,7 @@ def test_vb365_job_accepts_lenient_job_dicts():
     rng = random.Random(SEED + 3)
     for index in range(RUNS):
         raw = vb365_raw(rng)
-        job = _vb365.Vb365Client._job(dict(raw))  # pylint: disable=protected-access
+        job = _vb365.Vb365Client._job(dict(raw), _vb365.BACKUP)  # pylint: disable=protected-access
         context = (SEED + 3, index, raw)
         assert job.id == raw[u"id"], context
         assert job.name == (raw.get(u"name") or u""), context
@@ -204,5 +204,5 @@ def test_vb365_job_accepts_lenient_job_dicts():
 
 @pytest.mark.parametrize("flag, expected", [(True, True), ("true", True), ("True", True), (False, False), ("false", False), (None, False), ("", False)])
 def test_vb365_enabled_flag_spellings(flag, expected):
-    job = _vb365.Vb365Client._job({u"id": u"x", u"isEnabled": flag})  # pylint: disable=protected-access
+    job = _vb365.Vb365Client._job({u"id": u"x", u"isEnabled": flag}, _vb365.BACKUP)  # pylint: disable=protected-access
     assert job.enabled is expected

@@ -9,8 +9,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
-from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import PAGE_SIZE, Vb365Client, session_entry
+from ansible_collections.backupops.veeam.plugins.module_utils._model import Job, JobModuleError
+from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import ALL, BACKUP, COPY, PAGE_SIZE, Vb365Client, session_entry
 
 GUID = "3396ba22-21b1-4666-a631-0edfc12a59cd"
 
@@ -21,18 +21,25 @@ def settings(version):
 
 
 class FakeResponse(object):
-    def __init__(self, body):
+    def __init__(self, body, status_code=200):
         self.body = body
+        self.status_code = status_code
+        self.content = b"" if body is None else b"{}"
 
 
 class FakeHttp(object):
-    """Answers GET <path> with the next body scripted for that path; records (path, params)."""
+    """Answers GET <path> with the next body scripted for that path and a POST with 204 (or its scripted body, 200);
+    records (path, params) of the GETs and (path, json) of the POSTs."""
 
     def __init__(self, script):
         self.script = dict((path, list(bodies)) for path, bodies in script.items())
         self.sent = []
+        self.posted = []
 
     def request(self, method, path, expect=(200,), **kwargs):
+        if method == "POST":
+            self.posted.append((path, kwargs.get("json")))
+            return FakeResponse(self.script[path].pop(0)) if path in self.script else FakeResponse(None, 204)
         self.sent.append((path, kwargs.get("params")))
         return FakeResponse(self.script[path].pop(0))
 
@@ -45,11 +52,16 @@ class FakeHttp(object):
         return "https://vb365.example.com:4443/" + path
 
 
-def client_with(version, script):
-    client = Vb365Client("https://vb365.example.com:4443/", settings(version), warn=lambda message: None, register_secret=lambda value: None)
+def client_with(version, script, job_kind=BACKUP, warnings=None):
+    client = Vb365Client("https://vb365.example.com:4443/", dict(settings(version), job_kind=job_kind),
+                         warn=(warnings if warnings is not None else []).append, register_secret=lambda value: None)
     client.http = FakeHttp(script)
     client.token = "TOKEN"  # logged in: the tests are about reading
     return client
+
+
+def a_job(kind, running=False):
+    return Job(id=GUID, name="x", enabled=True, running=running, last_run=None, last_result=None, next_run=None, details=dict(kind=kind))
 
 
 def raw_job(number):
@@ -78,11 +90,10 @@ def test_sessions_are_read_page_by_page_then_the_newest_taken():
     older = [dict(id="s%04d" % n, status="Success", creationTime="2026-11-%02dT10:00:00.000Z" % (1 + n % 28)) for n in range(PAGE_SIZE)]
     newest = dict(id="new", status="Running", creationTime="2026-11-30T10:00:00.000Z", endTime=None, details="")
     client = client_with("v8", {"v8/JobSessions": [dict(limit=PAGE_SIZE, results=older), dict(limit=PAGE_SIZE, results=[newest])]})
-    sessions = client.read_sessions(Job(id=GUID, name="x", enabled=True, running=True, last_run=None, last_result=None, next_run=None,
-                                        details={}), 2)
+    sessions = client.read_sessions(a_job(BACKUP, running=True), 2)
     assert [s["id"] for s in sessions] == ["new", "s0027"]
-    assert [params for _path, params in client.http.sent] == [dict(jobId=GUID, offset=0, limit=PAGE_SIZE),
-                                                              dict(jobId=GUID, offset=PAGE_SIZE, limit=PAGE_SIZE)]
+    assert [params for _path, params in client.http.sent] == [dict(jobId=GUID, jobType="Backup", offset=0, limit=PAGE_SIZE),
+                                                              dict(jobId=GUID, jobType="Backup", offset=PAGE_SIZE, limit=PAGE_SIZE)]
 
 
 @pytest.mark.parametrize("status, state, result", [
@@ -97,8 +108,103 @@ def test_the_session_shape_shared_with_enterprise_manager(status, state, result)
 def test_old_versions_read_sessions_as_a_plain_list_or_a_page():
     plain = [dict(id="a", status="Success", creationTime="2026-11-01T10:00:00.000Z"),
              dict(id="b", status="Failed", creationTime="2026-11-02T10:00:00.000Z")]
-    job = Job(id=GUID, name="x", enabled=True, running=False, last_run=None, last_result=None, next_run=None, details={})
+    job = a_job(BACKUP)
     for answer in (plain, dict(offset=0, limit=30, results=plain)):
         client = client_with("v5", {"v5/Jobs/%s/JobSessions" % GUID: [answer]})
         assert [(s["id"], s["result"]) for s in client.read_sessions(job, 5)] == [("b", "Failed"), ("a", "Success")]
         assert len(client.http.sent) == 1
+
+
+# -- backup copy jobs ------------------------------------------------------------------------------------------------
+
+COPY_ID = "c0000001-0000-0000-0000-000000000000"
+
+
+def raw_copy(number, of=1):
+    return dict(id="c%07d-0000-0000-0000-000000000000" % number, name="Job %d Copy" % of, backupJobId=raw_job(of)["id"].upper(),
+                isEnabled=True, lastStatus="Running", repositoryId="r", schedulePolicy=dict(type="Immediate"))
+
+
+def listing(version, backups, copies):
+    """The script of one read of both collections: v6/v7 plain lists, v8 pages."""
+    if version == "v8":
+        return {"v8/Jobs": [dict(offset=0, limit=PAGE_SIZE, results=backups)], "v8/CopyJobs": [dict(offset=0, limit=PAGE_SIZE, results=copies)]}
+    return {version + "/Jobs": [backups], version + "/CopyJobs": [copies]}
+
+
+@pytest.mark.parametrize("version", ["v6", "v7", "v8"])
+def test_job_kind_all_reads_both_collections_once_and_names_each_copy_jobs_backup_job(version):
+    client = client_with(version, listing(version, [raw_job(1), raw_job(2)], [raw_copy(1)]), job_kind=ALL)
+    jobs = client.read_jobs()
+    assert [(job.name, job.details["kind"]) for job in jobs] == [("Job 1", BACKUP), ("Job 2", BACKUP), ("Job 1 Copy", COPY)]
+    assert [path for path, _params in client.http.sent] == [version + "/Jobs", version + "/CopyJobs"]
+    copy = jobs[2]
+    assert copy.running and copy.enabled and copy.details["schedule"] == "Immediate"
+    assert client.job_fields(copy) == dict(kind=COPY, backup_job=dict(id=raw_job(1)["id"].upper(), name="Job 1"))
+    assert client.job_fields(jobs[0]) == dict(kind=BACKUP)
+
+
+def test_job_kind_backup_reads_no_copy_jobs_and_a_copy_jobs_name_says_how_to_select_it():
+    client = client_with("v8", {"v8/Jobs": [dict(offset=0, limit=PAGE_SIZE, results=[raw_job(1)])]})
+    jobs = client.read_jobs()
+    assert [path for path, _params in client.http.sent] == ["v8/Jobs"]
+    with pytest.raises(JobModuleError, match="no job is named 'Job 1 Copy'.*backup copy jobs are selected with job_kind copy or all"):
+        client.select(jobs, names=["Job 1 Copy"])
+
+
+def test_job_kind_copy_leaves_backup_jobs_out_and_says_so_when_one_is_selected():
+    client = client_with("v7", listing("v7", [raw_job(1)], [raw_copy(1)]), job_kind=COPY)
+    jobs = client.read_jobs()
+    assert [job.name for job in jobs] == ["Job 1 Copy"]
+    with pytest.raises(JobModuleError, match="job 'Job 1' exists but is a backup job, which job_kind=copy leaves out"):
+        client.select(jobs, names=["Job 1"])
+
+
+def test_a_copy_job_whose_backup_job_is_not_listed_is_named_by_id():
+    client = client_with("v8", listing("v8", [], [raw_copy(1, of=9)]), job_kind=ALL)
+    assert client.job_fields(client.read_jobs()[0])["backup_job"] == dict(id=raw_job(9)["id"].upper(), name=None)
+
+
+@pytest.mark.parametrize("version", ["v2", "v5"])
+def test_job_kind_copy_fails_before_any_request_where_the_api_has_no_copy_jobs(version):
+    client = client_with(version, {}, job_kind=COPY)
+    with pytest.raises(JobModuleError, match="job_kind copy: api_version %s has no backup copy jobs.*Set api_version to v6 or newer" % version):
+        client.read_jobs()
+    assert client.http.sent == []
+
+
+def test_job_kind_all_on_an_old_version_reads_backup_jobs_and_warns_once():
+    warnings = []
+    client = client_with("v5", {"v5/Jobs": [[raw_job(1)], [raw_job(1)]]}, job_kind=ALL, warnings=warnings)
+    assert [job.name for job in client.read_jobs()] == ["Job 1"]
+    client.read_jobs()
+    assert len(warnings) == 1 and "api_version v5 has no backup copy jobs" in warnings[0] and "not seen" in warnings[0]
+
+
+@pytest.mark.parametrize("version, start_body", [("v6", dict(full=False)), ("v7", None), ("v8", None)])
+def test_copy_job_writes_go_to_copy_jobs_and_the_start_body_follows_the_version(version, start_body):
+    client = client_with(version, {})
+    copy = a_job(COPY)
+    for action in ("enable", "disable", "start", "stop"):
+        client.send(copy, action)
+    client.send(a_job(BACKUP), "start")
+    assert client.http.posted == [("%s/CopyJobs/%s/%s" % (version, GUID, action), start_body if action == "start" else None)
+                                  for action in ("enable", "disable", "start", "stop")] + [("%s/Jobs/%s/start" % (version, GUID), dict(full=False))]
+
+
+def test_a_v8_copy_start_answers_the_session_it_started():
+    client = client_with("v8", {"v8/CopyJobs/%s/start" % GUID: [dict(id="s1", status="Running")]})
+    assert client.send(a_job(COPY), "start") == dict(session=dict(id="s1", status="Running"))
+
+
+def test_copy_job_sessions_are_filtered_by_job_and_type_from_v7():
+    client = client_with("v7", {"v7/JobSessions": [dict(limit=PAGE_SIZE, results=[dict(id="s", status="Success", creationTime="c")])]})
+    assert [s["id"] for s in client.read_sessions(a_job(COPY), 3)] == ["s"]
+    assert client.http.sent == [("v7/JobSessions", dict(jobId=GUID, jobType="Copy", offset=0, limit=PAGE_SIZE))]
+
+
+def test_v6_cannot_attribute_copy_sessions_and_says_so_instead_of_guessing():
+    warnings = []
+    client = client_with("v6", {}, warnings=warnings)
+    assert client.read_sessions(a_job(COPY), 3) == [] and client.http.sent == []
+    assert "api_version v6 cannot tell which backup copy job a session belongs to" in warnings[0]

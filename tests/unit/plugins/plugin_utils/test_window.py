@@ -254,6 +254,20 @@ def test_report_table_aligns_every_job_and_marks_what_an_open_window_holds():
     assert restored == "No open maintenance window: the last one (begun %s) was restored %s (record /r/em-01.json)." % (EARLIER, NOW)
 
 
+def test_report_table_marks_backup_copy_jobs_with_the_backup_job_they_copy():
+    jobs = [dict(id="1", kind="backup", name="Exchange", enabled=True, running=False, last_status="Success", next_run=None),
+            dict(id="2", kind="copy", backup_job=dict(id="1", name="Exchange"), name="Exchange Copy", enabled=True, running=True,
+                 last_status="Running", next_run=None),
+            dict(id="3", kind="copy", backup_job=dict(id="9", name=None), name="Orphan Copy", enabled=False, running=False,
+                 last_status=None, next_run=None)]
+    lines = window.report_table("vb365", "vb365-01", jobs, record(api="vb365", jobs=["2"]), "/r/vb365-01.json")
+    assert lines[0] == "VB365 vb365-01: 3 job(s) (2 backup copy job(s)), 2 enabled, 1 running"
+    assert lines[3].split()[0] == "Exchange" and lines[3].split()[1] == "yes"
+    assert lines[4].startswith("Exchange Copy (backup copy of Exchange)  yes") and lines[4].endswith(EARLIER)
+    assert lines[5].startswith("Orphan Copy (backup copy of job 9)")
+    assert len(set(line.index("ENABLED" if i == 2 else ("yes" if i < 5 else "no")) for i, line in enumerate(lines) if i > 1)) == 1
+
+
 def test_record_path_is_one_file_per_host_under_the_expanded_directory(monkeypatch):
     monkeypatch.setenv("HOME", "/home/awx")
     assert window.record_path("~/.ansible/mw", "vb365-01") == "/home/awx/.ansible/mw/vb365-01.json"
