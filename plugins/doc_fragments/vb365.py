@@ -46,4 +46,21 @@ options:
     type: str
     choices: [v2, v3, v4, v5, v6, v7, v8]
     default: v8
+  job_kind:
+    description:
+      - Which kind of job O(name), O(id) and O(all_jobs) select from. A VB365 server runs backup jobs (C(/vN/Jobs)) and, from
+        version 6, backup copy jobs (C(/vN/CopyJobs)), which copy a backup job's restore points to a second repository, often
+        object storage.
+      - V(backup) selects backup jobs only (the requests are the same as before copy jobs existed); V(copy) backup copy jobs
+        only; V(all) both (one more request, or one per 1,000 copy jobs on V(v8)). Backup jobs are read with every value,
+        so that each copy job's entry names its backup job.
+      - Selecting a copy job by name or id with V(backup) fails and says to use V(copy) or V(all); selecting a backup job with
+        V(copy) fails saying it is a backup job.
+      - API V(v2) to V(v5) have no backup copy jobs. With those, V(copy) fails before any request and V(all) reads the backup
+        jobs with a warning that copy jobs, if the server has any, are not seen.
+      - The maintenance window (role C(backupops.veeam.maintenance_window)) uses V(all) unless its variable
+        C(maintenance_window_vb365_job_kind) (or the host variable C(veeam_vb365_job_kind)) narrows it.
+    type: str
+    choices: [backup, copy, all]
+    default: backup
 """

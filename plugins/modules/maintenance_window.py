@@ -78,12 +78,14 @@ options:
     type: bool
   api_options:
     description:
-      - The API's own options, as its job module takes them (V(vb365) C(api_version); V(em) C(format); V(vbr) C(api_version) and
-        C(type), the job types V(begin) reads, records and disables and V(report) shows).
-      - An option left out comes from the host variables the API names for it (C(veeam_vb365_api_version), C(veeam_em_format),
-        C(veeam_vbr_api_version), C(veeam_vbr_types), or the role's C(maintenance_window_*) names of these), else the play's
-        C(module_defaults), else the module's default.
-      - V(end) ignores options that only select jobs (C(type)), because it restores every recorded job.
+      - The API's own options, as its job module takes them (V(vb365) C(api_version) and C(job_kind); V(em) C(format); V(vbr)
+        C(api_version) and C(type), the job types V(begin) reads, records and disables and V(report) shows).
+      - An option left out comes from the host variables the API names for it (C(veeam_vb365_api_version), C(veeam_vb365_job_kind),
+        C(veeam_em_format), C(veeam_vbr_api_version), C(veeam_vbr_types), or the role's C(maintenance_window_*) names of these),
+        else the play's C(module_defaults), else the window's default for options that select jobs (VB365 C(job_kind) V(all),
+        backup jobs and backup copy jobs), else the module's default.
+      - V(end) ignores options that only select jobs (C(type), C(job_kind)) and reads every job, because it restores every
+        recorded job.
     type: dict
     default: {}
   names:

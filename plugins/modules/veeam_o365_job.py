@@ -10,10 +10,11 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: veeam_o365_job
-short_description: Declare the state of Veeam Backup for Microsoft 365 backup jobs
+short_description: Declare the state of Veeam Backup for Microsoft 365 backup jobs and backup copy jobs
 version_added: 0.1.0
 description:
-  - Enables, disables, starts or stops backup jobs of Veeam Backup for Microsoft 365 through its REST API.
+  - Enables, disables, starts or stops backup jobs of Veeam Backup for Microsoft 365 through its REST API, and with
+    O(job_kind) its backup copy jobs.
   - Reads every selected job first and acts only where the job differs from the declaration, so a second run changes nothing
     and sends no write.
   - Selects one job, a list of jobs (by id or by name) or every job on the server, and reads all of them with one request
@@ -47,6 +48,9 @@ notes:
   - 'Both action dialects are supported. API V(v2) to V(v5) get C(POST /vN/Jobs/{id}/Action) with C({"enable": null}),
     C({"disable": null}), C({"start": null}) or C({"stop": null}); V(v6) and later get C(POST /vN/Jobs/{id}/enable),
     C(/disable), C(/stop) and C(/start) with C({"full": false}).'
+  - 'Backup copy jobs (O(job_kind=copy) or O(job_kind=all), API V(v6) and later) get C(POST /vN/CopyJobs/{id}/enable), C(/disable),
+    C(/stop) and C(/start) (with C({"full": false}) in V(v6), without a body from V(v7)); a copy job runs while its C(lastStatus)
+    is C(Running) or C(Queued), like a backup job.'
   - A token that expires during the run is renewed once with a new login.
   - A write answered with a 5xx, a 409 or a dropped connection is never resent blindly; the job is re-read (for up to
     2 seconds, until the change shows) and decided again once. A write answered 429 was not processed and is sent again after
@@ -88,6 +92,16 @@ EXAMPLES = r"""
     wait_for_completion: true
     wait_timeout: 3600
 
+- name: Pause the backup copy to object storage while the bucket is migrated
+  backupops.veeam.veeam_o365_job:
+    server: vb365.example.com
+    username: CORP\svc-veeam
+    password: "{{ vb365_password }}"
+    job_kind: copy
+    name: Exchange Online Daily Copy
+    state: disabled
+    if_running: stop
+
 - name: Talk to an older server that only knows API v5
   backupops.veeam.veeam_o365_job:
     server: https://vb365-legacy.example.com:4443
@@ -118,6 +132,15 @@ jobs:
       description: Name of the job.
       type: str
       sample: Exchange Online Daily
+    kind:
+      description: V(backup) for a backup job, V(copy) for a backup copy job.
+      type: str
+      sample: backup
+    backup_job:
+      description: The backup job a backup copy job copies (C(id), and C(name) when the server lists that job).
+      type: dict
+      returned: for backup copy jobs
+      sample: {id: 3396ba22-21b1-4666-a631-0edfc12a59cd, name: Exchange Online Daily}
     before:
       description: State read before acting.
       type: dict

@@ -10,11 +10,11 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: veeam_o365_job_info
-short_description: Read Veeam Backup for Microsoft 365 backup jobs and their state
+short_description: Read Veeam Backup for Microsoft 365 backup jobs and backup copy jobs and their state
 version_added: 0.1.0
 description:
-  - Lists the backup jobs of a Veeam Backup for Microsoft 365 server with their schedule flag, running state,
-    last status and last and next run, optionally with their newest sessions.
+  - Lists the backup jobs of a Veeam Backup for Microsoft 365 server (with O(job_kind), its backup copy jobs too) with their
+    schedule flag, running state, last status and last and next run, optionally with their newest sessions.
   - Never changes anything.
 author:
   - backupops.veeam contributors (@backupops)
@@ -29,8 +29,8 @@ extends_documentation_fragment:
 options:
   api_version:
     description:
-      - REST API version to speak. The module only reads the job list (C(GET /vN/Jobs); from V(v8) in pages of 1,000 jobs)
-        and, with O(sessions), the newest sessions of each selected job. It sends no enable, disable, start or stop on any version.
+      - REST API version to speak. The module only reads the job list (C(GET /vN/Jobs), with O(job_kind) also C(GET /vN/CopyJobs);
+        from V(v8) in pages of 1,000 jobs) and, with O(sessions), the newest sessions of each selected job. It sends no enable, disable, start or stop on any version.
       - From V(v7) the module asks for a token without antiforgery protection and logs the token out at the end.
       - V(v8) is Veeam Backup for Microsoft 365 version 8; use the newest version your server offers.
     type: str
@@ -47,6 +47,8 @@ options:
       - How many of each selected job's newest sessions to return. V(0) returns none; a negative number is refused before any request.
       - The API defines no order and pages the sessions (from v6), so every page of the job's sessions is read (1,000 a request) and
         the newest are picked by creation time; the cost is one request per job and per 1,000 of its sessions.
+      - The sessions of a backup copy job are read from V(v7) (C(GET /vN/JobSessions?jobId=...&jobType=Copy)). A V(v6) session names
+        no job, so with V(v6) a copy job's C(sessions) is empty and a warning says why.
     type: int
     default: 0
 seealso:
@@ -72,6 +74,18 @@ EXAMPLES = r"""
     password: "{{ vb365_password }}"
     name: Exchange Online Daily
     sessions: 3
+
+- name: Every backup job and backup copy job, each copy job with the backup job it copies
+  backupops.veeam.veeam_o365_job_info:
+    server: vb365.example.com
+    username: CORP\svc-veeam
+    password: "{{ vb365_password }}"
+    job_kind: all
+  register: vb365_all
+
+- name: Show which copy jobs are paused
+  ansible.builtin.debug:
+    msg: "{{ vb365_all.jobs | selectattr('kind', 'eq', 'copy') | rejectattr('enabled') | map(attribute='name') | list }}"
 """
 
 RETURN = r"""
@@ -92,6 +106,13 @@ jobs:
     name:
       description: Name of the job.
       type: str
+    kind:
+      description: V(backup) for a backup job, V(copy) for a backup copy job.
+      type: str
+    backup_job:
+      description: The backup job a backup copy job copies (C(id), and C(name) when the server lists that job).
+      type: dict
+      returned: for backup copy jobs
     enabled:
       description: Whether the job's schedule is enabled.
       type: bool
@@ -108,7 +129,7 @@ jobs:
       description: When the job runs next (ISO 8601), if scheduled.
       type: str
     details:
-      description: Description, backup type, schedule type, repository and organization ids.
+      description: Schedule type, repository and organization ids; for backup jobs also the description and backup type.
       type: dict
     sessions:
       description:
