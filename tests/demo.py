@@ -1,7 +1,7 @@
 """`make demo`: a maintenance window end to end against the bundled Veeam API simulator.
 
 Starts the simulator (VB365, Enterprise Manager and Veeam Backup & Replication 13.1 over HTTPS, its default scenario:
-enabled, disabled and running jobs on every API) and a second one as a Veeam Backup & Replication 12.0 server (REST API
+enabled, disabled and running jobs on every API, and VB365 backup copy jobs) and a second one as a Veeam Backup & Replication 12.0 server (REST API
 1.1-rev0, vSphere backup jobs), writes an inventory with one VB365 server, one Enterprise Manager and the two Veeam Backup
 & Replication servers (api_version left at auto: each is spoken to in its own revision), and runs, the way AWX runs them
 (ansible-runner, credentials and CA injected as VEEAM_* environment variables):
@@ -142,7 +142,8 @@ def print_table(reports):
 
 def simulator_states(sim, sim12):
     state = sim.state()
-    jobs = {("vb365", j["id"]): (j["name"], j["isEnabled"], j["running"]) for j in state["vb365"]["jobs"]}
+    # VB365 backup copy jobs are quiesced and restored with the backup jobs (the window's job_kind all).
+    jobs = {("vb365", j["id"]): (j["name"], j["isEnabled"], j["running"]) for j in state["vb365"]["jobs"] + state["vb365"]["copy_jobs"]}
     jobs.update({("em", j["id"]): (j["name"], j["enabled"], j["running"]) for j in state["em"]["jobs"]})
     jobs.update({("vbr", j["id"]): (j["name"], j["enabled"], j["running"]) for j in state["vbr"]["jobs"]})
     jobs.update({("vbr12", j["id"]): (j["name"], j["enabled"], j["running"]) for j in sim12.state()["vbr"]["jobs"]})

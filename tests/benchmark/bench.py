@@ -111,7 +111,9 @@ class Bench(object):
 
 
 def vb365_jobs(count, enabled):
-    return {"generate": {"vb365_jobs": count, "em_jobs": 0, "enabled": enabled}, "vb365": {"jobs": []}, "em": {"jobs": []}}
+    """count backup jobs, each with a backup copy job: the job module's default (job_kind backup) must not pay for them."""
+    return {"generate": {"vb365_jobs": count, "vb365_copy_jobs": count, "em_jobs": 0, "enabled": enabled},
+            "vb365": {"jobs": [], "copy_jobs": []}, "em": {"jobs": []}}
 
 
 def em_jobs(count, enabled):
@@ -136,6 +138,12 @@ def case_disable_without_wait(bench, count):
     """The same as disable-N without the verifying re-read (wait: false): the request floor of the API."""
     return bench.measure("disable-%d" % count, "collection, wait: false", reset(bench, vb365_jobs(count, True)),
                          HERE / "collection_disable_vb365.yml", bench.inventory(), extra_vars={"bench_wait": False})
+
+
+def case_copy_disable(bench, count):
+    """disable-N with job_kind all: the N backup jobs and their N backup copy jobs."""
+    return bench.measure("copy-disable-%d" % count, "collection, job_kind all", reset(bench, vb365_jobs(count, True)),
+                         HERE / "collection_disable_vb365.yml", bench.inventory(), extra_vars={"bench_job_kind": "all"})
 
 
 def case_concurrency(bench, count, latency):
@@ -217,7 +225,7 @@ def case_em(bench, count, fmt):
     return toggled, noop
 
 
-DEFAULT_CASES = "disable-500,noop-500,vbr-disable-500,vbr-noop-500,em-toggle-200,latency-500,rss-5000,fleet,wait-latency,scaling"
+DEFAULT_CASES = "disable-500,copy-disable-500,noop-500,vbr-disable-500,vbr-noop-500,em-toggle-200,latency-500,rss-5000,fleet,wait-latency,scaling"
 # The fleet case: maintenance_begin.yml then maintenance_end.yml over N VB365 servers of FLEET_JOBS jobs each, for each N and forks value.
 FLEET_JOBS = 20
 FLEET_SERVERS, FLEET_FORKS, FLEET_URI_SERVERS = "10,50,200,500", "10,50", "10,50"
@@ -378,6 +386,7 @@ def check_smoke(bench):
         expect(baseline, count + 3, "token, list, a POST per job, logout")
         expect(case_disable_without_wait(bench, count), count + 3, "token, list, a POST per job, logout")
         expect(case_noop(bench, count)[0], 3, "token, list, logout")
+        expect(case_copy_disable(bench, count), 2 * count + 6, "token, both lists, a POST per backup job and copy job, both re-read, logout")
         expect(case_em(bench, count, "json")[1], 4, "logon, jobs query, sessions query, logoff")
     failures += check_smoke_vbr(bench)
     return failures
@@ -462,6 +471,8 @@ def main():
             elif case.startswith("disable-"):
                 case_disable(bench, int(case.split("-")[1]))
                 case_disable_without_wait(bench, int(case.split("-")[1]))
+            elif case.startswith("copy-disable-"):
+                case_copy_disable(bench, int(case.split("-")[2]))
             elif case.startswith("latency-"):
                 case_concurrency(bench, int(case.split("-")[1]), LATENCY_SECONDS)
             elif case.startswith("rss-"):

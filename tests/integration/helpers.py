@@ -194,9 +194,9 @@ class Window:
 
 
 def snapshot(sim):
-    """(api, id) -> (name, enabled, running) of every simulated job."""
+    """(api, id) -> (name, enabled, running) of every simulated job (VB365 backup copy jobs included)."""
     state = sim.state()
-    jobs = {("vb365", j["id"]): (j["name"], j["isEnabled"], j["running"]) for j in state["vb365"]["jobs"]}
+    jobs = {("vb365", j["id"]): (j["name"], j["isEnabled"], j["running"]) for j in state["vb365"]["jobs"] + state["vb365"]["copy_jobs"]}
     jobs.update({("em", j["id"]): (j["name"], j["enabled"], j["running"]) for j in state["em"]["jobs"]})
     jobs.update({("vbr", j["id"]): (j["name"], j["enabled"], j["running"]) for j in state["vbr"]["jobs"]})
     return jobs
@@ -247,5 +247,5 @@ def accepted(requests):
 
 
 def job_id_of(request):
-    """The job a request acts on: VB365 /vN/Jobs/{id}/..., EM /api/agents/jobs/{id}."""
-    return re.search(r"/jobs/([0-9a-f-]{36})", request["path"], re.I).group(1).lower()
+    """The job a request acts on: VB365 /vN/Jobs/{id}/... and /vN/CopyJobs/{id}/..., EM /api/agents/jobs/{id}, VBR /api/v1/jobs/{id}."""
+    return re.search(r"jobs/([0-9a-f-]{36})", request["path"], re.I).group(1).lower()

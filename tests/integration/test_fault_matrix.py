@@ -54,7 +54,14 @@ VBR_OPS = {
     "logon": ("POST", r"/api/oauth2/token$", "disabled", "enabled"),
     "logoff": ("POST", r"/api/oauth2/logout$", "disabled", "enabled"),
 }
-OPS = {"vb365": VB365_OPS, "em": EM_OPS, "vbr": VBR_OPS}
+# VB365 backup copy jobs (job_kind copy): the same operations on /v8/CopyJobs.
+COPY_OPS = {
+    "read": ("GET", r"/v8/CopyJobs\?", "disabled", "enabled"),
+    "disable": ("POST", r"/CopyJobs/[^/]+/disable$", "disabled", "enabled"),
+    "start": ("POST", r"/CopyJobs/[^/]+/start$", "running", "enabled"),
+    "stop": ("POST", r"/CopyJobs/[^/]+/stop$", "stopped", "running"),
+}
+OPS = {"vb365": VB365_OPS, "em": EM_OPS, "vbr": VBR_OPS, "vb365-copy": COPY_OPS}
 MODULES = {"vb365": "veeam_o365_job", "em": "veeam_agent_job", "vbr": "veeam_vbr_job"}
 
 FAULTS = {
@@ -118,6 +125,12 @@ PLAN = {
         "stop": ["503", "reset"],
         "logon": ["503", "reset"],
     },
+    "vb365-copy": {
+        "read": ["503", "truncated", "expire (401)"],
+        "disable": ["500", "503", "reset", "flip_behind", "delete_behind"],
+        "start": ["503", "reset"],
+        "stop": ["503", "reset"],
+    },
     "em-json": {
         "read": ["503", "truncated"],
         "disable": ["503", "html", "task_fail"],
@@ -126,13 +139,23 @@ PLAN = {
 }
 CELLS = [(api, op, fault) for api, ops in PLAN.items() for op, faults in ops.items() for fault in faults]
 # Matrix API -> (the simulator's API, module options selecting it)
-APIS = {"vb365": ("vb365", {}), "em": ("em", {}), "vbr": ("vbr", {}), "vbr-12.0": ("vbr", {}), "em-json": ("em", dict(format="json"))}
+APIS = {"vb365": ("vb365", {}), "em": ("em", {}), "vbr": ("vbr", {}), "vbr-12.0": ("vbr", {}), "em-json": ("em", dict(format="json")),
+        "vb365-copy": ("vb365", dict(job_kind="copy"))}
 # Matrix API -> the release the simulator's VBR server is (the default: 13.1)
 RELEASES = {"vbr-12.0": "12.0"}
+# Matrix API -> the simulator's list its jobs are in (the default: "jobs")
+JOB_LISTS = {"vb365-copy": "copy_jobs"}
+# Copy jobs in every state a cell needs (the default scenario has no running one).
+COPY_ESTATE = {"vb365": {"jobs": [{"name": "Exchange", "enabled": True}, {"name": "SharePoint", "enabled": True, "running": True},
+                                  {"name": "Teams", "enabled": False}],
+                         "copy_jobs": [{"name": "Exchange Copy", "backupJob": "Exchange", "enabled": True, "lastStatus": "Success"},
+                                       {"name": "SharePoint Copy", "backupJob": "SharePoint", "enabled": True, "running": True},
+                                       {"name": "Teams Copy", "backupJob": "Teams", "enabled": False}]}}
 ROLE_OP = "maintenance begin: disable"
 ROLE_CELLS = [("vb365", ROLE_OP, "503 applied"), ("vb365", ROLE_OP, "reset"),
               ("em", ROLE_OP, "503 applied"), ("em", ROLE_OP, "reset"), ("em", ROLE_OP, "task_fail"),
-              ("vbr", ROLE_OP, "503 applied"), ("vbr", ROLE_OP, "reset")]
+              ("vbr", ROLE_OP, "503 applied"), ("vbr", ROLE_OP, "reset"),
+              ("vb365-copy", ROLE_OP, "503 applied"), ("vb365-copy", ROLE_OP, "reset")]
 
 OUTCOMES = []
 
@@ -150,7 +173,7 @@ def expected_outcome(api, op, fault):
         return "one-line failure naming the server and the method, no traceback"
     if status == 429:
         return "declared state (sent again after Retry-After)" + ("; the session closed" if op == "logoff" else "")
-    method = OPS[APIS[api][0]][op][0]
+    method = ops_of(api)[op][0]
     if op == "logoff":
         return "declared state; logoff tried for every session (a failed logoff is at most a warning)"
     if kind in ("task_fail", "task_stuck", "delete_behind"):
@@ -179,18 +202,22 @@ def fault_table(tmp_path_factory):
     print("\nFault matrix (%d cells run by this worker, table in %s):\n%s" % (len(OUTCOMES), path, table))
 
 
-def pick(sim, api, which, vsphere_only=False):
+def ops_of(api):
+    """The operations of a matrix API: its own (VB365 copy jobs) or its simulator API's."""
+    return OPS.get(api) or OPS[APIS[api][0]]
+
+
+def pick(sim, api, which, vsphere_only=False, job_list="jobs"):
     """A job of the API in the state `which`; vsphere_only: one a VBR 12.x REST API shows (vSphere backups only)."""
-    jobs = [job for job in sim.state()[api]["jobs"] if not vsphere_only or job["type"] == "VSphereBackup"]
+    jobs = [job for job in sim.state()[api][job_list] if not vsphere_only or job["type"] == "VSphereBackup"]
     flag = "isEnabled" if api == "vb365" else "enabled"
     if which == "running":
         return next(job for job in jobs if job["running"] and job[flag])
     return next(job for job in jobs if job[flag] is (which == "enabled") and not job["running"])
 
 
-def job_state(sim, api, job_id):
-    key = "id"
-    found = [job for job in sim.state()[api]["jobs"] if job[key] == job_id]
+def job_state(sim, api, job_id, job_list="jobs"):
+    found = [job for job in sim.state()[api][job_list] if job["id"] == job_id]
     return found[0] if found else None
 
 
@@ -220,12 +247,15 @@ def wait_until_answered(sim, timeout=10):
 @pytest.mark.parametrize("api, op, fault", CELLS, ids=[cell_id(cell) for cell in CELLS])
 def test_cell(ansible, sim, api, op, fault):
     sim_api, options = APIS[api]
-    method, pattern, state, which = OPS[sim_api][op]
+    method, pattern, state, which = ops_of(api)[op]
     kind, spec, status = FAULTS[fault]
+    job_list = JOB_LISTS.get(api, "jobs")
+    if job_list == "copy_jobs":
+        sim.reset(COPY_ESTATE)
     sim.configure(vb365_run_seconds=60, em_run_seconds=60, vbr_run_seconds=60)
     if api in RELEASES:
         sim.configure(vbr_release=RELEASES[api])
-    job = pick(sim, sim_api, which, vsphere_only=api in RELEASES)
+    job = pick(sim, sim_api, which, vsphere_only=api in RELEASES, job_list=job_list)
     before = dict(job)
     spec = dict(spec)
     if kind in ("flip_behind", "delete_behind"):
@@ -254,7 +284,7 @@ def test_cell(ansible, sim, api, op, fault):
     result = run.result
     text = str(result)
     log = requests_of(sim, sim_api)
-    after = job_state(sim, sim_api, job["id"])
+    after = job_state(sim, sim_api, job["id"], job_list)
     server = "%s:%d" % (sim.host, args.get("port") or getattr(sim, "%s_port" % sim_api))
 
     # Never a traceback, whatever happened.
@@ -327,15 +357,16 @@ ROLE_HOSTS = {"vb365": "vb365-sim", "em": "em-sim", "vbr": "vbr-sim"}
 def test_role_cell(window, sim, api, op, fault):
     """maintenance_begin with one fault on the disable of one recorded job, then maintenance_end."""
     kind, spec, _status = FAULTS[fault]
-    job = pick(sim, api, "enabled")
+    sim_api = APIS[api][0]
+    job = pick(sim, sim_api, "enabled", job_list=JOB_LISTS.get(api, "jobs"))
     before = snapshot(sim)
     pattern = r"%s\?action=toggleScheduleEnabled" % job["id"] if api == "em" else "%s/disable$" % job["id"]
     sim.clear_requests()
-    sim.inject(kind, api=api, method="POST", path=pattern, count=1, **spec)
+    sim.inject(kind, api=sim_api, method="POST", path=pattern, count=1, **spec)
 
     begin = window.run("maintenance_begin.yml")
     assert "Traceback" not in begin.stdout, begin
-    assert matching(requests_of(sim, api), "POST", pattern), "the fault hit the disable"
+    assert matching(requests_of(sim, sim_api), "POST", pattern), "the fault hit the disable"
     records = dict((host, window.record(host)) for host in ROLE_HOSTS.values())
     for host_api, host in ROLE_HOSTS.items():
         assert records[host]["state"] == "active", records
@@ -346,16 +377,16 @@ def test_role_cell(window, sim, api, op, fault):
         assert not any(value[1] for value in during.values()), during
         outcome = "begin ok"
     else:
-        assert begin.failed_hosts() == [ROLE_HOSTS[api]], begin
+        assert begin.failed_hosts() == [ROLE_HOSTS[sim_api]], begin
         messages = [result["msg"] for result in begin.results("Record and disable").values() if result.get("failed")]
         assert len(messages) == 1 and "\n" not in messages[0], messages
         assert job["name"] in messages[0], messages
         assert [value[0] for value in during.values() if value[1]] in ([], [job["name"]]), "only the faulted job may still be enabled"
         outcome = "begin failed: " + messages[0]
-    log = requests_of(sim, api)
+    log = requests_of(sim, sim_api)
     for key in before:
-        if key[0] == api:
-            assert len(accepted([r for r in toggles(log, api) if job_id_of(r) == key[1].lower()])) <= 1, "never a double toggle in begin"
+        if key[0] == sim_api:
+            assert len(accepted([r for r in toggles(log, sim_api) if job_id_of(r) == key[1].lower()])) <= 1, "never a double toggle in begin"
 
     end = window.run("maintenance_end.yml")
     assert end.status == "successful", end

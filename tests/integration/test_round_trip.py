@@ -21,18 +21,22 @@ JOBS = 5
 # Any seed is a valid case (add one to explore further). These were picked, by drawing the cases without running them, so that
 # together they draw every fault of the catalogues: flip_behind on both APIs, an EM fault that needs the settle time,
 # and a begin that fails (task_fail) with and without a second begin.
-SEQUENCE_SEEDS = {"vb365": (2, 4, 5), "em": (2, 8, 21), "vbr": (1, 2, 3)}
+SEQUENCE_SEEDS = {"vb365": (2, 4, 5), "em": (2, 8, 21), "vbr": (1, 2, 3), "vb365-copy": (1, 2)}
 # VBR sequences on older releases (api_version auto finds their revision): (seed, release).
 OLD_VBR_SEQUENCES = ((4, "12.0"), (5, "12.3.1"), (6, "13.0"))
 # (seed, the API whose begin gets the fault: None draws vb365 or em from the seed, as before VBR joined the window).
-WINDOW_CASES = ((2, None), (3, None), (30, None), (33, None), (1, "vbr"), (2, "vbr"))
-MODULES = {"vb365": "veeam_o365_job", "em": "veeam_agent_job", "vbr": "veeam_vbr_job"}
-STATES = {"vb365": ("enabled", "disabled", "running", "stopped"), "em": ("enabled", "disabled"), "vbr": ("enabled", "disabled", "running", "stopped")}
-FLAG = {"vb365": "isEnabled", "em": "enabled", "vbr": "enabled"}
+WINDOW_CASES = ((2, None), (3, None), (30, None), (33, None), (1, "vbr"), (2, "vbr"), (1, "vb365-copy"), (2, "vb365-copy"))
+# "vb365-copy": VB365 backup copy jobs (job_kind copy), on the simulator's VB365 API.
+SIM_API = {"vb365-copy": "vb365"}
+JOB_LIST = {"vb365-copy": "copy_jobs"}
+MODULES = {"vb365": "veeam_o365_job", "em": "veeam_agent_job", "vbr": "veeam_vbr_job", "vb365-copy": "veeam_o365_job"}
+STATES = {"vb365": ("enabled", "disabled", "running", "stopped"), "em": ("enabled", "disabled"), "vbr": ("enabled", "disabled", "running", "stopped"),
+          "vb365-copy": ("enabled", "disabled", "running", "stopped")}
+FLAG = {"vb365": "isEnabled", "em": "enabled", "vbr": "enabled", "vb365-copy": "isEnabled"}
 # Enough budget to decide again after the client's settle time (VB365 and VBR 2 s, EM 15 s) and to correct once.
 BUDGETS = {"vb365": dict(wait_timeout=15, wait_sleep=0.3, timeout=5), "em": dict(wait_timeout=40, wait_sleep=0.3, timeout=5),
-           "vbr": dict(wait_timeout=15, wait_sleep=0.3, timeout=5)}
-READS = {"vb365": r"/v8/Jobs\?", "em": r"type=AgentBackupJob\b", "vbr": r"/api/v1/jobs\?"}
+           "vbr": dict(wait_timeout=15, wait_sleep=0.3, timeout=5), "vb365-copy": dict(wait_timeout=15, wait_sleep=0.3, timeout=5, job_kind="copy")}
+READS = {"vb365": r"/v8/Jobs\?", "em": r"type=AgentBackupJob\b", "vbr": r"/api/v1/jobs\?", "vb365-copy": r"/v8/CopyJobs\?"}
 EM_ACTIONS = {"enable": "toggleScheduleEnabled", "disable": "toggleScheduleEnabled", "start": "start", "stop": "stop"}
 FAULT_CHANCE = 0.75
 WRITE_SHARE = 0.7
@@ -74,18 +78,31 @@ def declared(job, state):
 
 
 def write_pattern(api, job_id, action):
-    if api in ("vb365", "vbr"):
-        return r"(?i)/Jobs/%s/%s$" % (job_id, action)
+    if api in ("vb365", "vbr", "vb365-copy"):
+        return r"(?i)/(Copy)?Jobs/%s/%s$" % (job_id, action)
     return r"(?i)/jobs/%s\?action=%s$" % (job_id, EM_ACTIONS[action])
 
 
 def server_jobs(sim, api):
     """name -> (enabled, running) as the simulator has it."""
-    return dict((job["name"], (job[FLAG[api]], job["running"])) for job in sim.state()[api]["jobs"])
+    return dict((job["name"], (job[FLAG[api]], job["running"])) for job in sim_jobs(sim, api))
 
 
 def job_ids(sim, api):
-    return dict((job["name"], job["id"].lower()) for job in sim.state()[api]["jobs"])
+    return dict((job["name"], job["id"].lower()) for job in sim_jobs(sim, api))
+
+
+def sim_jobs(sim, api):
+    return sim.state()[SIM_API.get(api, api)][JOB_LIST.get(api, "jobs")]
+
+
+def sequence_scenario(rng, api):
+    """JOBS jobs of the API, each enabled or not at random; copy jobs each copy a backup job of their own."""
+    jobs = [{"name": "Round trip %s %d" % (api.upper(), number), "enabled": rng.random() < 0.5} for number in range(1, JOBS + 1)]
+    if api != "vb365-copy":
+        return {api: {"jobs": jobs}}
+    backups = [{"name": "Backed up %d" % number} for number in range(1, JOBS + 1)]
+    return {"vb365": {"jobs": backups, "copy_jobs": [dict(job, backupJob=backup["name"]) for job, backup in zip(jobs, backups)]}}
 
 
 class Fault:
@@ -163,8 +180,7 @@ SEQUENCES = [(api, seed, None) for api, seeds in SEQUENCE_SEEDS.items() for seed
                          ids=["%s%s-seed%d" % (api, "-" + release if release else "", seed) for api, seed, release in SEQUENCES])
 def test_declared_states_in_sequence(ansible, sim, api, seed, release):
     rng = random.Random("sequence-%s-%d" % (api, seed))
-    sim.reset({api: {"jobs": [{"name": "Round trip %s %d" % (api.upper(), number), "enabled": rng.random() < 0.5}
-                              for number in range(1, JOBS + 1)]}})
+    sim.reset(sequence_scenario(rng, api))
     if release:
         sim.configure(vbr_release=release)
     # Started runs last until stopped, so `running` holds between steps.
@@ -185,14 +201,14 @@ def test_declared_states_in_sequence(ansible, sim, api, seed, release):
 
         sim.clear_requests()
         if fault is not None:
-            fault.inject(sim, api)
+            fault.inject(sim, SIM_API.get(api, api))
         args = dict(BUDGETS[api], name=selected, state=state)
         if "running" in STATES[api]:
             args["enable_if_disabled"] = True
         result = ansible.task(MODULES[api], **args)
         sim.clear_faults()  # an unused fault must not hit the next step
         after = server_jobs(sim, api)
-        log = requests_of(sim, api)
+        log = requests_of(sim, SIM_API.get(api, api))
 
         assert "Traceback" not in str(result), context
         assert fault is None or fault.hit(log) is not None, "the fault hit a request of the step\n" + context
@@ -209,14 +225,14 @@ def test_declared_states_in_sequence(ansible, sim, api, seed, release):
             assert dict((name, after[name]) for name in selected) == targets, context
             assert result["changed"] is bool(writes), context
 
-        written = set(job_id_of(request) for request in log if request["method"] == "POST" and "/jobs/" in request["path"].lower())
+        written = set(job_id_of(request) for request in log if request["method"] == "POST" and "jobs/" in request["path"].lower())
         assert written <= set(ids[name] for name, _action in writes), "a write only for a job that differed\n" + context
         for name in selected:
-            flips = [r for r in toggles(log, api) if job_id_of(r) == ids[name] and fault_performed(fault, r, log)]
+            flips = [r for r in toggles(log, SIM_API.get(api, api)) if job_id_of(r) == ids[name] and fault_performed(fault, r, log)]
             allowed = len([w for w in writes if w[0] == name and w[1] in ("enable", "disable")])
             allowed += 1 if fault is not None and fault.kind == "flip_behind" and fault.job == ids[name] else 0
             assert len(flips) <= allowed, "never a double toggle (%s)\n%s" % (name, context)
-        assert_sessions_closed(sim, log, api, fault, context)
+        assert_sessions_closed(sim, log, SIM_API.get(api, api), fault, context)
         model = after
     print("\n".join(history))  # shown with -rP: what the seed did
 
@@ -238,21 +254,28 @@ def window_scenario(rng, seed):
     return scenario
 
 
-@pytest.mark.parametrize("seed, faulted_api", WINDOW_CASES, ids=["%sseed%d" % ("vbr-" if api else "", seed) for seed, api in WINDOW_CASES])
+@pytest.mark.parametrize("seed, faulted_api", WINDOW_CASES, ids=["%sseed%d" % (api + "-" if api else "", seed) for seed, api in WINDOW_CASES])
 def test_maintenance_window_restores_the_pre_window_flags(window, sim, seed, faulted_api):
     rng = random.Random("window-%d" % seed)
-    sim.reset(window_scenario(rng, seed))
+    scenario = window_scenario(rng, seed)
+    if faulted_api == "vb365-copy":
+        # Each VB365 job gets a copy job, enabled or not (begin disables both kinds); the fault hits a copy job.
+        copies = random.Random("window-copy-%d" % seed)
+        scenario["vb365"]["copy_jobs"] = [dict(window_jobs(copies, "copy")[0], name="%s Copy" % job["name"], backupJob=job["name"])
+                                          for job in scenario["vb365"]["jobs"]]
+    sim.reset(scenario)
     before = snapshot(sim)
     api = rng.choice(("vb365", "em"))
     if faulted_api:
         api = faulted_api
-    disables = [(name, "disable") for name in names(before, api, True)]
+    sim_api = SIM_API.get(api, api)
+    disables = [(name, "disable") for name in names(before, sim_api, True) if name in job_ids(sim, api)]
     fault = choose_fault(rng, api, WINDOW_FAULTS, disables, job_ids(sim, api), allow_slow=False, chance=1.0)
     rerun = rng.random() < 0.5
     context = "pre-window: %s; fault on %s: %s; rerun begin if it fails: %s" % (sorted(before.values()), api, fault, rerun)
 
     sim.clear_requests()
-    fault.inject(sim, api)
+    fault.inject(sim, sim_api)
     begin = window.run("maintenance_begin.yml")
     assert fault.hit(sim.requests()["requests"]) is not None, "the fault hit a request of the begin\n" + context
     records = {}
@@ -265,10 +288,10 @@ def test_maintenance_window_restores_the_pre_window_flags(window, sim, seed, fau
     if begin.status == "successful":
         assert not any(value[1] for value in during.values()), context
     else:
-        assert begin.failed_hosts() == [HOST_OF[api]], begin
+        assert begin.failed_hosts() == [HOST_OF[sim_api]], begin
         messages = [result["msg"] for result in begin.results("Record and disable").values() if result.get("failed")]
         assert len(messages) == 1 and "\n" not in messages[0], (messages, context)
-        faulted = [value[0] for key, value in before.items() if key[0] == api and key[1].lower() == fault.job]
+        faulted = [value[0] for key, value in before.items() if key[0] == sim_api and key[1].lower() == fault.job]
         if fault.kind == "task_fail":
             assert faulted[0] in messages[0], (messages, context)
         assert [value[0] for value in during.values() if value[1]] in ([], faulted), "only the faulted job may still be enabled\n" + context
@@ -276,7 +299,7 @@ def test_maintenance_window_restores_the_pre_window_flags(window, sim, seed, fau
             again = window.run("maintenance_begin.yml")
             assert again.status == "successful", again
             assert not any(value[1] for value in snapshot(sim).values()), context
-            assert window.record(HOST_OF[api])["jobs"] == records[HOST_OF[api]]["jobs"], "a second begin keeps the record\n" + context
+            assert window.record(HOST_OF[sim_api])["jobs"] == records[HOST_OF[sim_api]]["jobs"], "a second begin keeps the record\n" + context
 
     end = window.run("maintenance_end.yml")
     assert end.status == "successful", end
@@ -287,7 +310,7 @@ def test_maintenance_window_restores_the_pre_window_flags(window, sim, seed, fau
     log = sim.requests()["requests"]
     for key, value in before.items():
         job_toggles = [r for r in toggles([r for r in log if r["api"] == key[0]], key[0]) if job_id_of(r) == key[1].lower()]
-        performed = [r for r in job_toggles if fault_performed(fault if key[0] == api else None, r, log)]
+        performed = [r for r in job_toggles if fault_performed(fault if key[0] == sim_api else None, r, log)]
         if not value[1]:
             assert performed == [], "a job disabled before the window is never written (%s)\n%s" % (value[0], context)
         else:
