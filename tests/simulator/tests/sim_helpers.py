@@ -60,6 +60,9 @@ class Vb365Session:
     def job_id(self, name):
         return self.sim.vb365_job(name)["id"]
 
+    def copy_job_id(self, name):
+        return self.sim.vb365_copy_job(name)["id"]
+
 
 class VbrSession:
     """One logged-in VBR REST conversation (x-api-version on every request, bearer token)."""

@@ -41,6 +41,7 @@ examples:
   python -m veeam_sim --vbr-jobs 500 --vbr-api-versions 1.3-rev1
   python -m veeam_sim --vbr-release 12.3.1                 a VBR 12.3.1 server: x-api-version 1.1-rev0 ... 1.2-rev1
   python -m veeam_sim --vb365-jobs 500 --em-jobs 500    generated jobs "VB365 Job 0001"..., "Agent Job 0001"...
+  python -m veeam_sim --vb365-jobs 10 --vb365-copy-jobs 3   and backup copy jobs "VB365 Job 0001 Copy"... of the first three
   python -m veeam_sim --scenario my.yaml --plain-http
 """
 
@@ -65,6 +66,9 @@ def parse_args(argv=None):
     parser.add_argument("--password", default="Sim-Passw0rd-2026!", help="password both APIs accept (default: Sim-Passw0rd-2026!)")
     parser.add_argument("--scenario", metavar="FILE", help="scenario file (JSON or YAML); default: the bundled scenario")
     parser.add_argument("--vb365-jobs", type=int, default=0, metavar="N", help="add N generated VB365 jobs (VB365 Job 0001...)")
+    parser.add_argument("--vb365-copy-jobs", type=int, default=0, metavar="N",
+                        help="add backup copy jobs of the first N VB365 jobs, generated ones first (\"<job name> Copy\"); N must not "
+                             "exceed the number of VB365 jobs")
     parser.add_argument("--em-jobs", type=int, default=0, metavar="N", help="add N generated Veeam Agent jobs (Agent Job 0001...)")
     parser.add_argument("--vbr-jobs", type=int, default=0, metavar="N", help="add N generated VBR vSphere backup jobs (VBR Job 0001...)")
     parser.add_argument("--generated-disabled", action="store_true", help="generated jobs start disabled (default: enabled)")
@@ -82,11 +86,12 @@ def parse_args(argv=None):
 def scenario_from(args):
     """The scenario the command line asks for; generated jobs are added to it (None = the bundled default)."""
     scenario = load_scenario_file(args.scenario) if args.scenario else None
-    if args.vb365_jobs or args.em_jobs or args.vbr_jobs:
+    if args.vb365_jobs or args.vb365_copy_jobs or args.em_jobs or args.vbr_jobs:
         if scenario is None:
             scenario = {}
         generate = dict(scenario.get("generate") or {})
-        generate.update(vb365_jobs=args.vb365_jobs, em_jobs=args.em_jobs, vbr_jobs=args.vbr_jobs, enabled=not args.generated_disabled)
+        generate.update(vb365_jobs=args.vb365_jobs, vb365_copy_jobs=args.vb365_copy_jobs, em_jobs=args.em_jobs, vbr_jobs=args.vbr_jobs,
+                        enabled=not args.generated_disabled)
         scenario["generate"] = generate
     return scenario
 

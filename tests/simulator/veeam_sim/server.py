@@ -250,8 +250,8 @@ class Simulator:
     def _control_reset(self, _method, payload):
         self.reset(payload or None)
         with self.lock:
-            return json_response(200, {"ok": True, "vb365_jobs": len(self.world.vb365_jobs), "em_jobs": len(self.world.em_jobs),
-                                       "vbr_jobs": len(self.world.vbr.jobs)})
+            return json_response(200, {"ok": True, "vb365_jobs": len(self.world.vb365_jobs), "vb365_copy_jobs": len(self.world.vb365_copy_jobs),
+                                       "em_jobs": len(self.world.em_jobs), "vbr_jobs": len(self.world.vbr.jobs)})
 
     def _control_requests(self, _method, _payload):
         with self.lock:

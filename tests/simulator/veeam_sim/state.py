@@ -6,6 +6,7 @@ Everything is kept in dicts keyed by id so that scenarios with thousands of jobs
 
 import copy
 import datetime
+import itertools
 import json
 import os
 from dataclasses import dataclass, field
@@ -52,12 +53,18 @@ EM_PLATFORMS = ("AgentForWindows", "AgentForLinux")
 EM_RESULTS = ("Success", "Warning", "Failed", "None")
 VB365_JOB_KEYS = {"name", "id", "enabled", "running", "lastStatus", "description", "backupType", "schedule",
                   "repositoryId", "organizationId"}
+VB365_COPY_JOB_KEYS = {"name", "backupJob", "id", "enabled", "running", "lastStatus", "repositoryId"}
+VB365_SECTION_KEYS = {"jobs", "copy_jobs"}
+# The two kinds of VB365 job: backup jobs (/vN/Jobs) and backup copy jobs (/vN/CopyJobs, from v6); sessions carry the kind as jobType.
+BACKUP, COPY = "Backup", "Copy"
 EM_JOB_KEYS = {"name", "id", "enabled", "running", "platform", "description", "lastResult"}
 SCENARIO_KEYS = {"vb365", "em", "vbr", "generate"}
-GENERATE_KEYS = {"vb365_jobs", "em_jobs", "vbr_jobs", "enabled"}
+GENERATE_KEYS = {"vb365_jobs", "vb365_copy_jobs", "em_jobs", "vbr_jobs", "enabled"}
 # Fixed ids of the things every job belongs to (one organization, one repository, one backup server).
 ORGANIZATION_ID = stable_id("organization", "backupops.onmicrosoft.com")
 REPOSITORY_ID = stable_id("repository", "Object Storage Repository")
+# Where backup copy jobs copy to by default (the documents: an archive-tier object storage repository).
+COPY_REPOSITORY_ID = stable_id("repository", "Azure Archive Repository")
 BACKUP_SERVER_ID = stable_id("backupserver", "vbr01")
 EM_REPOSITORY_ID = stable_id("em-repository", "Default Backup Repository")
 
@@ -128,6 +135,8 @@ class Vb365Session:
     stop_at: Optional[float] = None
     fail_message: Optional[str] = None
     stuck: bool = False
+    # The kind of job that ran it (BACKUP or COPY): its jobType.
+    job_type: str = BACKUP
 
     @property
     def running(self):
@@ -150,6 +159,10 @@ class Vb365Job:
     etag: int = 1
     daily_hour: int = 22
     sessions: list = field(default_factory=list)
+    # The backup copy job made for this backup job, if any (a backup job has at most one).
+    copy_job_id: Optional[str] = None
+    # Not a field: the kind of job.
+    kind = BACKUP
 
     @property
     def current(self):
@@ -158,9 +171,20 @@ class Vb365Job:
 
     @property
     def next_run(self):
-        if not self.enabled or self.schedule == "ManualOnly":
+        # A backup copy job's Immediate schedule has no time of its own: it runs after each run of its backup job.
+        if not self.enabled or self.schedule in ("ManualOnly", "Immediate"):
             return None
         return next_daily_run(self.daily_hour)
+
+
+@dataclass
+class Vb365CopyJob(Vb365Job):
+    """A backup copy job: copies the restore points of its backup job to another repository."""
+
+    backup_job_id: str = ""
+    schedule: str = "Immediate"
+    repository_id: str = COPY_REPOSITORY_ID
+    kind = COPY
 
 
 @dataclass
@@ -289,11 +313,11 @@ def _check_keys(kind, item, allowed):
         raise ScenarioError("%s has unknown keys %s (allowed: %s)" % (kind, sorted(unknown), ", ".join(sorted(allowed))))
 
 
-def _jobs_section(scenario, api):
+def _jobs_section(scenario, api, key="jobs"):
     section = scenario.get(api) or {}
-    if not isinstance(section, dict) or not isinstance(section.get("jobs", []), list):
-        raise ScenarioError("%s must be an object with a list 'jobs'" % api)
-    return section.get("jobs") or []
+    if not isinstance(section, dict) or not isinstance(section.get(key, []), list):
+        raise ScenarioError("%s must be an object with a list '%s'" % (api, key))
+    return list(section.get(key) or [])
 
 
 def build_world(scenario, clock):
@@ -304,18 +328,12 @@ def build_world(scenario, clock):
     _check_keys("scenario", scenario, SCENARIO_KEYS)
     generate = scenario.get("generate") or {}
     _check_keys("generate", generate, GENERATE_KEYS)
-    vb365_jobs = list(_jobs_section(scenario, "vb365"))
-    em_jobs = list(_jobs_section(scenario, "em"))
     enabled = bool(generate.get("enabled", True))
-    for number in range(1, int(generate.get("vb365_jobs") or 0) + 1):
-        vb365_jobs.append({"name": "VB365 Job %04d" % number, "enabled": enabled, "lastStatus": "Success"})
+    world = World()
+    _build_vb365(world, scenario, generate, enabled, clock)
+    em_jobs = _jobs_section(scenario, "em")
     for number in range(1, int(generate.get("em_jobs") or 0) + 1):
         em_jobs.append({"name": "Agent Job %04d" % number, "enabled": enabled, "platform": EM_PLATFORMS[number % 2]})
-    world = World()
-    seen = {}
-    for item in vb365_jobs:
-        _check_keys("vb365 job", item, VB365_JOB_KEYS)
-        world.add_vb365_job(_vb365_job(item, seen), running=bool(item.get("running")), clock=clock)
     seen = {}
     for item in em_jobs:
         _check_keys("em job", item, EM_JOB_KEYS)
@@ -339,10 +357,75 @@ def _job_id(kind, item, seen):
     return stable_id(kind, name, index)
 
 
-def _vb365_job(item, seen):
+def _build_vb365(world, scenario, generate, enabled, clock):
+    """The VB365 backup jobs (the scenario's, then the generated ones), then the backup copy jobs (likewise)."""
+    items = _jobs_section(scenario, "vb365")
+    _check_keys("vb365", scenario.get("vb365") or {}, VB365_SECTION_KEYS)
+    generated = [{"name": "VB365 Job %04d" % number, "enabled": enabled, "lastStatus": "Success"}
+                 for number in range(1, int(generate.get("vb365_jobs") or 0) + 1)]
+    seen, jobs, by_name = {}, [], {}
+    for item in items + generated:
+        _check_keys("vb365 job", item, VB365_JOB_KEYS)
+        jobs.append(_vb365_job(item, seen))
+        by_name.setdefault(jobs[-1].name, []).append(jobs[-1])
+        world.add_vb365_job(jobs[-1], running=bool(item.get("running")), clock=clock)
+    copies = [(item, _backup_job_of(item, by_name)) for item in _jobs_section(scenario, "vb365", "copy_jobs")]
+    # Generated copy jobs copy the first backup jobs, the generated ones first.
+    first = jobs[len(items):] + jobs[:len(items)]
+    copies += _generated_copies(first, _count(generate, "vb365_copy_jobs"), enabled)
+    seen = {}
+    for item, backup in copies:
+        world.add_vb365_job(_vb365_copy_job(item, backup, seen, world), running=bool(item.get("running")), clock=clock)
+
+
+def _backup_job_of(item, by_name):
+    """The backup job a scenario's copy job names (its `backupJob`): exactly one job of the scenario must have that name."""
+    _check_keys("vb365 copy job", item, VB365_COPY_JOB_KEYS)
+    name = item.get("backupJob")
+    if not isinstance(name, str) or not name:
+        raise ScenarioError("vb365 copy job %r needs backupJob, the name of a VB365 job of the scenario" % (item.get("name"),))
+    named = by_name.get(name, [])
+    if len(named) != 1:
+        raise ScenarioError("vb365 copy job %r: backupJob must name exactly one VB365 job of the scenario, and %r names %s"
+                            % (item.get("name"), name, "%d" % len(named) if named else "none"))
+    return named[0]
+
+
+def _generated_copies(jobs, count, enabled):
+    if count > len(jobs):
+        raise ScenarioError("generate.vb365_copy_jobs is %d, but the scenario has only %d VB365 backup job(s) to copy"
+                            % (count, len(jobs)))
+    return [({"name": "%s Copy" % job.name, "enabled": enabled, "lastStatus": "Success"}, job) for job in jobs[:count]]
+
+
+def _count(generate, key):
+    value = generate.get(key) or 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ScenarioError("generate.%s must be a whole number >= 0" % key)
+    return value
+
+
+def _vb365_status(kind, item):
     status = item.get("lastStatus", "Success")
     if status is not None and status not in VB365_STATUSES:
-        raise ScenarioError("vb365 job %r: lastStatus must be one of %s" % (item.get("name"), ", ".join(VB365_STATUSES)))
+        raise ScenarioError("%s %r: lastStatus must be one of %s" % (kind, item.get("name"), ", ".join(VB365_STATUSES)))
+    return status
+
+
+def _vb365_copy_job(item, backup, seen, world):
+    if backup.copy_job_id:
+        raise ScenarioError("vb365 copy job %r: backup job %r already has a copy job, %r (a backup job has at most one)"
+                            % (item.get("name"), backup.name, world.vb365_copy_jobs[backup.copy_job_id].name))
+    job = Vb365CopyJob(id=_job_id("vb365-copy", item, seen), name=item["name"], enabled=bool(item.get("enabled", True)),
+                       last_status=_vb365_status("vb365 copy job", item), backup_job_id=backup.id,
+                       repository_id=item.get("repositoryId", COPY_REPOSITORY_ID), organization_id=backup.organization_id)
+    if world.vb365_job_any(job.id):
+        raise ScenarioError("vb365 copy job %r: id %s is already another VB365 job's" % (job.name, job.id))
+    return job
+
+
+def _vb365_job(item, seen):
+    status = _vb365_status("vb365 job", item)
     job = Vb365Job(id=_job_id("vb365", item, seen), name=item["name"], enabled=bool(item.get("enabled", True)),
                    description=item.get("description", "Backup of %s" % item["name"]), last_status=status,
                    backup_type=item.get("backupType", "EntireOrganization"), schedule=item.get("schedule", "Daily"),
@@ -368,6 +451,7 @@ class World:
 
     def __init__(self):
         self.vb365_jobs = {}
+        self.vb365_copy_jobs = {}
         self.vb365_sessions = {}
         self.vb365_active = set()
         self.tokens = {}
@@ -382,32 +466,47 @@ class World:
         self.task_counter = 0
         self.vbr = VbrWorld()
 
+    def vb365_table(self, kind):
+        """The jobs of one kind, by id."""
+        return self.vb365_copy_jobs if kind == COPY else self.vb365_jobs
+
+    def vb365_job_any(self, job_id):
+        """The backup job or backup copy job with this id (lower case), or None."""
+        return self.vb365_jobs.get(job_id) or self.vb365_copy_jobs.get(job_id)
+
+    def find_vb365_job(self, ref):
+        """A VB365 job of either kind by id, else by name (backup jobs first), or None."""
+        return self.vb365_job_any(ref.lower()) or next(
+            (job for job in itertools.chain(self.vb365_jobs.values(), self.vb365_copy_jobs.values()) if job.name == ref), None)
+
     def add_vb365_job(self, job, running, clock):
-        self.vb365_jobs[job.id] = job
+        """A backup job or a backup copy job (whose backup job is already there), with its scenario history."""
+        self.vb365_table(job.kind)[job.id] = job
+        if job.kind == COPY:
+            self.vb365_jobs[job.backup_job_id].copy_job_id = job.id
         now = utcnow()
         if job.last_status not in (None, "NotConfigured", "Running", "Queued"):
             # One finished run yesterday, so that the job has a history and lastRun/lastBackup make sense.
             created = now - datetime.timedelta(days=1)
             ended = created + datetime.timedelta(minutes=12)
-            past = Vb365Session(id=new_id(), job_id=job.id, created=created, status=job.last_status, end_time=ended)
-            self._add_vb365_session(job, past)
+            self._add_vb365_session(job, created=created, status=job.last_status, end_time=ended)
             job.last_run = created
             job.last_backup = ended if job.last_status in ("Success", "Warning") else None
         if running or job.last_status in ("Running", "Queued"):
             # Running in the scenario: runs until it is stopped, whatever vb365_run_seconds says.
-            session = Vb365Session(id=new_id(), job_id=job.id, created=now - datetime.timedelta(minutes=3), started_at=clock)
-            self._add_vb365_session(job, session)
+            session = self._add_vb365_session(job, created=now - datetime.timedelta(minutes=3), started_at=clock)
             job.last_status = "Running"
             job.last_run = session.created
             self.vb365_active.add(job.id)
 
-    def _add_vb365_session(self, job, session):
+    def _add_vb365_session(self, job, **values):
+        session = Vb365Session(id=new_id(), job_id=job.id, job_type=job.kind, **values)
         job.sessions.append(session)
         self.vb365_sessions[session.id] = session
+        return session
 
     def start_vb365_session(self, job, clock, run_seconds, full=False):
-        session = Vb365Session(id=new_id(), job_id=job.id, created=utcnow(), started_at=clock, end_at=clock + run_seconds, full=full)
-        self._add_vb365_session(job, session)
+        session = self._add_vb365_session(job, created=utcnow(), started_at=clock, end_at=clock + run_seconds, full=full)
         job.last_status = "Running"
         job.last_run = session.created
         self.vb365_active.add(job.id)
@@ -438,11 +537,18 @@ class World:
         return session
 
     def delete_vb365_job(self, job_id):
-        job = self.vb365_jobs.pop(job_id, None)
-        if job:
-            self.vb365_active.discard(job_id)
-            for session in job.sessions:
-                self.vb365_sessions.pop(session.id, None)
+        """Delete a job of either kind with its sessions; a backup job's copy job goes with it."""
+        job = self.vb365_job_any(job_id)
+        if job is None:
+            return None
+        del self.vb365_table(job.kind)[job_id]
+        self.vb365_active.discard(job_id)
+        for session in job.sessions:
+            self.vb365_sessions.pop(session.id, None)
+        if job.kind == COPY and job.backup_job_id in self.vb365_jobs:
+            self.vb365_jobs[job.backup_job_id].copy_job_id = None
+        elif job.kind == BACKUP and job.copy_job_id:
+            self.delete_vb365_job(job.copy_job_id)
         return job
 
     def delete_em_job(self, job_id):
@@ -457,7 +563,8 @@ class World:
 
     def snapshot(self, now):
         return {
-            "vb365": {"jobs": [_vb365_state(job) for job in self.vb365_jobs.values()]},
+            "vb365": {"jobs": [_vb365_state(job) for job in self.vb365_jobs.values()],
+                      "copy_jobs": [_vb365_state(job) for job in self.vb365_copy_jobs.values()]},
             "em": {"jobs": [_em_state(job, now) for job in self.em_jobs.values()],
                    "logon_sessions": len(self.logons),
                    "tasks": [_task_state(task) for task in self.tasks.values()]},
@@ -466,10 +573,13 @@ class World:
 
 
 def _vb365_state(job):
-    return {"id": job.id, "name": job.name, "isEnabled": job.enabled, "lastStatus": job.last_status, "running": job.current is not None,
-            "eTag": job.etag,
-            "sessions": [{"id": s.id, "status": s.status, "creationTime": iso(s.created), "endTime": iso(s.end_time), "details": s.details}
-                         for s in job.sessions]}
+    entry = {"id": job.id, "name": job.name, "isEnabled": job.enabled, "lastStatus": job.last_status, "running": job.current is not None,
+             "eTag": job.etag,
+             "sessions": [{"id": s.id, "status": s.status, "creationTime": iso(s.created), "endTime": iso(s.end_time), "details": s.details}
+                          for s in job.sessions]}
+    if job.kind == COPY:
+        entry["backupJobId"] = job.backup_job_id
+    return entry
 
 
 def _em_state(job, now):

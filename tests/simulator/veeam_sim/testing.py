@@ -113,6 +113,10 @@ class SimClient:
     def vb365_job(self, name):
         return self._find(self.state()["vb365"]["jobs"], name)
 
+    def vb365_copy_job(self, name):
+        """A VB365 backup copy job's entry in state() (it also has backupJobId)."""
+        return self._find(self.state()["vb365"]["copy_jobs"], name)
+
     def em_job(self, name):
         return self._find(self.state()["em"]["jobs"], name)
 

@@ -8,7 +8,7 @@ import secrets
 from urllib.parse import parse_qsl, urlencode
 
 from .messages import ApiError, Response, SimulatedApi
-from .state import Vb365Token
+from .state import BACKUP, COPY, Vb365Token
 from .util import is_guid, iso, monotonic, new_id, utcnow
 
 VERSIONS = range(2, 9)
@@ -23,18 +23,37 @@ STACK_TRACE = ("   at Veeam.Archiver.REST.Common.Exceptions.ExceptionHandler.Han
                "   at Veeam.Archiver.REST.Service.Controllers.JobsController.Action(Guid jobId)")
 DENIED = "Authorization has been denied for this request."
 ANTIFORGERY = "The required antiforgery header is not present."
-# The v8 session status filter names success "Succeeded" while sessions say "Success".
-STATUS_FILTER = {"succeeded": "Success", "success": "Success", "running": "Running", "stopped": "Stopped", "failed": "Failed",
-                 "warning": "Warning"}
+# The session filters: (query parameter, first version, {accepted value (lower case): the session's value}, session attribute).
+# The v8 status filter names success "Succeeded" while sessions say "Success"; jobType is Backup or Copy from v6.
+SESSION_FILTERS = (
+    ("status", 8, {"succeeded": "Success", "success": "Success", "running": "Running", "stopped": "Stopped", "failed": "Failed",
+                   "warning": "Warning"}, "status"),
+    ("jobType", 6, {"backup": BACKUP, "copy": COPY}, "job_type"),
+)
+# Each kind of job: its collection below /vN/ (lower case in routes), what messages call it, and the filters of its v6/v7 list
+# and of its v8 page: (query parameter, job attribute).
+COLLECTIONS = {BACKUP: "Jobs", COPY: "CopyJobs"}
+KINDS = {"jobs": BACKUP, "copyjobs": COPY}
+LABELS = {BACKUP: "Job", COPY: "Backup copy job"}
+BY_REPOSITORY = (("repositoryid", "repository_id"),)
+LIST_FILTERS = {(BACKUP, False): (), (BACKUP, True): (("organizationid", "organization_id"),) + BY_REPOSITORY,
+                (COPY, False): BY_REPOSITORY, (COPY, True): (("organizationid", "organization_id"),) + BY_REPOSITORY}
+# Backup copy jobs exist from v6 (the /Action dialect of v2-v5 knows backup jobs only).
+FIRST_COPY_VERSION = 6
 ROUTE = re.compile(r"^/v(\d+)(/.*)?$", re.I)
 # Below /vN/ (lower case, empty segments dropped): (path, first version, last version (None: every later one), {method: handler}).
+# The handlers of both kinds of job get the collection (jobs or copyjobs) as their first argument.
 ROUTES = [
     (re.compile(r"^token$"), 2, None, {"POST": "token"}),
     (re.compile(r"^token/logout$"), 7, None, {"POST": "logout"}),
-    (re.compile(r"^jobs$"), 2, None, {"GET": "list_jobs"}),
-    (re.compile(r"^jobs/([^/]+)$"), 2, None, {"GET": "get_job"}),
+    (re.compile(r"^(jobs)$"), 2, None, {"GET": "list_jobs"}),
+    (re.compile(r"^(copyjobs)$"), FIRST_COPY_VERSION, None, {"GET": "list_jobs"}),
+    (re.compile(r"^(jobs)/([^/]+)$"), 2, None, {"GET": "get_job"}),
+    (re.compile(r"^(copyjobs)/([^/]+)$"), FIRST_COPY_VERSION, None, {"GET": "get_job"}),
     (re.compile(r"^jobs/([^/]+)/action$"), 2, 5, {"POST": "action_v2"}),
-    (re.compile(r"^jobs/([^/]+)/(%s)$" % "|".join(ACTIONS)), 6, None, {"POST": "action_v6"}),
+    (re.compile(r"^(jobs|copyjobs)/([^/]+)/(%s)$" % "|".join(ACTIONS)), 6, None, {"POST": "action_v6"}),
+    (re.compile(r"^jobs/([^/]+)/copyjob$"), FIRST_COPY_VERSION, None, {"GET": "copy_job_of"}),
+    (re.compile(r"^copyjobs/([^/]+)/backupjob$"), FIRST_COPY_VERSION, None, {"GET": "backup_job_of"}),
     (re.compile(r"^jobs/([^/]+)/jobsessions$"), 2, 6, {"GET": "job_sessions"}),
     (re.compile(r"^jobsessions$"), 2, None, {"GET": "list_sessions"}),
     (re.compile(r"^jobsessions/([^/]+)$"), 2, None, {"GET": "get_session"}),
@@ -125,8 +144,8 @@ class Vb365Api(SimulatedApi):
             self._forget(token)
 
     def behind(self, kind, ref):
-        """flip_behind / delete_behind: change a job behind the client's back."""
-        job = self.world.vb365_jobs.get(ref.lower()) or next((j for j in self.world.vb365_jobs.values() if j.name == ref), None)
+        """flip_behind / delete_behind: change a job (backup or backup copy job) behind the client's back."""
+        job = self.world.find_vb365_job(ref)
         if job is None:
             return
         if kind == "delete_behind":
@@ -139,7 +158,7 @@ class Vb365Api(SimulatedApi):
 
     def tick(self, now):
         for job_id in list(self.world.vb365_active):
-            job = self.world.vb365_jobs.get(job_id)
+            job = self.world.vb365_job_any(job_id)
             session = job.current if job else None
             if session is None:
                 self.world.vb365_active.discard(job_id)
@@ -209,43 +228,53 @@ class Vb365Api(SimulatedApi):
 
     # -- jobs --------------------------------------------------------------------------------------------
 
-    def _job(self, job_id):
+    def _job(self, job_id, kind=BACKUP):
         if not is_guid(job_id):
             raise ApiError(400, "The value '%s' is not a valid job ID." % job_id)
-        job = self.world.vb365_jobs.get(job_id.lower())
+        job = self.world.vb365_table(kind).get(job_id.lower())
         if job is None:
-            raise ApiError(404, "Job with ID '%s' was not found." % job_id)
+            raise ApiError(404, "%s with ID '%s' was not found." % (LABELS[kind], job_id))
         return job
 
-    def job_json(self, job, version):
+    def render(self, job, version):
+        """A RESTJob or a RESTCopyJob."""
         prefix = "/v%d" % version
-        sessions_link = "%s/JobSessions?jobId=%s" % (prefix, job.id) if version >= 7 else "%s/Jobs/%s/JobSessions" % (prefix, job.id)
-        body = {
-            "id": job.id,
-            "name": job.name,
-            "description": job.description,
-            "isEnabled": job.enabled,
-            "lastStatus": job.last_status,
-            "lastRun": iso(job.last_run),
-            "nextRun": iso(job.next_run),
-            "lastBackup": iso(job.last_backup),
-            "backupType": job.backup_type,
-            "schedulePolicy": self._schedule(job),
-            "repositoryId": job.repository_id,
-        }
+        if job.kind == COPY:
+            own = {"backupJobId": job.backup_job_id}
+            links = {"backupJob": {"href": "%s/CopyJobs/%s/BackupJob" % (prefix, job.id)}}
+        else:
+            own = {"description": job.description, "backupType": job.backup_type}
+            links = {"copyJob": {"href": "%s/Jobs/%s/CopyJob" % (prefix, job.id)}} if job.copy_job_id and version >= FIRST_COPY_VERSION else {}
+        # lastBackup: a backup job has always sent it (RESTJob documents it from v7); RESTCopyJob has it from v7.
+        if job.kind == BACKUP or version >= 7:
+            own["lastBackup"] = iso(job.last_backup)
+        return self._job_json(job, version, own, links)
+
+    def _job_json(self, job, version, own, links):
+        """What both kinds of job share, plus the kind's own fields and links."""
+        prefix = "/v%d" % version
+        body = {"id": job.id, "name": job.name, "isEnabled": job.enabled, "lastStatus": job.last_status, "lastRun": iso(job.last_run),
+                "nextRun": iso(job.next_run), "schedulePolicy": self._schedule(job), "repositoryId": job.repository_id}
+        body.update(own)
         if version >= 8:
             body["organizationId"] = job.organization_id
             body["eTag"] = job.etag
-        body["_links"] = {
-            "self": {"href": "%s/Jobs/%s" % (prefix, job.id)},
+        if version >= 7:
+            links["jobsessions"] = {"href": "%s/JobSessions?jobId=%s" % (prefix, job.id)}
+        elif job.kind == BACKUP:
+            links["jobsessions"] = {"href": "%s/Jobs/%s/JobSessions" % (prefix, job.id)}
+        body["_links"] = dict({
+            "self": {"href": "%s/%s/%s" % (prefix, COLLECTIONS[job.kind], job.id)},
             "organization": {"href": "%s/Organizations/%s" % (prefix, job.organization_id)},
             "backupRepository": {"href": "%s/BackupRepositories/%s" % (prefix, job.repository_id)},
-            "jobsessions": {"href": sessions_link},
-        }
+        }, **links)
         return body
 
     @staticmethod
     def _schedule(job):
+        if job.schedule == "Immediate":
+            # RESTCopyJobSchedulePolicy: a copy job that runs after each restore point of its backup job.
+            return {"type": "Immediate", "backupCopyWindowEnabled": False}
         if job.schedule == "ManualOnly":
             return {"type": "ManualOnly", "retryEnabled": False, "backupWindowEnabled": False}
         if job.schedule == "Periodically":
@@ -254,15 +283,17 @@ class Vb365Api(SimulatedApi):
         return {"type": "Daily", "dailyType": "Everyday", "dailyTime": "%02d:00:00" % job.daily_hour, "retryEnabled": True,
                 "retryNumber": 3, "retryWaitInterval": 10, "backupWindowEnabled": False}
 
-    def list_jobs(self, version, request):
+    def list_jobs(self, version, request, collection):
+        """GET /vN/Jobs or /vN/CopyJobs: a plain list before v8 (copy jobs filtered by repositoryId), a filtered page in v8."""
         self.authenticate(request)
-        jobs = self.world.vb365_jobs.values()
-        if version < 8:
-            return _json(200, [self.job_json(job, version) for job in jobs])
-        for key, attribute in (("organizationid", "organization_id"), ("repositoryid", "repository_id")):
+        kind = KINDS[collection]
+        jobs = list(self.world.vb365_table(kind).values())
+        for key, attribute in LIST_FILTERS[kind, version >= 8]:
             if request.params.get(key):
                 jobs = [job for job in jobs if getattr(job, attribute) == request.params[key].lower()]
-        return _json(200, self._page(request, version, "Jobs", list(jobs), self.job_json))
+        if version < 8:
+            return _json(200, [self.render(job, version) for job in jobs])
+        return _json(200, self._page(request, version, COLLECTIONS[kind], jobs, self.render))
 
     def _page(self, request, version, resource, items, render):
         offset, limit = self._paging(request)
@@ -287,9 +318,22 @@ class Vb365Api(SimulatedApi):
             values.append(value)
         return values
 
-    def get_job(self, version, request, job_id):
+    def get_job(self, version, request, collection, job_id):
         self.authenticate(request)
-        return _json(200, self.job_json(self._job(job_id), version))
+        return _json(200, self.render(self._job(job_id, KINDS[collection]), version))
+
+    def copy_job_of(self, version, request, job_id):
+        """GET /vN/Jobs/{id}/CopyJob: the backup job's copy job; 404 when it has none (an assumption)."""
+        self.authenticate(request)
+        job = self._job(job_id)
+        if job.copy_job_id is None:
+            raise ApiError(404, "Job with ID '%s' has no backup copy job." % job_id)
+        return _json(200, self.render(self.world.vb365_copy_jobs[job.copy_job_id], version))
+
+    def backup_job_of(self, version, request, job_id):
+        """GET /vN/CopyJobs/{id}/BackupJob: the backup job the copy job copies."""
+        self.authenticate(request)
+        return _json(200, self.render(self.world.vb365_jobs[self._job(job_id, COPY).backup_job_id], version))
 
     # -- actions -----------------------------------------------------------------------------------------
 
@@ -317,57 +361,71 @@ class Vb365Api(SimulatedApi):
                                 '{"enable": null}, {"disable": null}, {"start": null} or {"stop": null}.')
         return next(iter(body))
 
-    def action_v6(self, version, request, job_id, action):
-        """v6-v8: POST /vN/Jobs/{id}/enable|disable|start|stop -> 204 (v8 start: 200 with the new session)."""
+    def action_v6(self, version, request, collection, job_id, action):
+        """v6-v8: POST /vN/Jobs|CopyJobs/{id}/enable|disable|start|stop -> 204 (v8 start: 200 with the new session)."""
         self.authenticate(request, write=True)
-        full = False
-        if action == "start" and request.body.strip():
-            self._require_json(request)
-            try:
-                options = json.loads(request.text)
-            except ValueError as exc:
-                raise ApiError(400, "The request body is not valid JSON.") from exc
-            if not isinstance(options, dict) or not isinstance(options.get("full", False), bool):
-                raise ApiError(400, 'The start options must be an object such as {"full": false}.')
-            full = options.get("full", False)
-        session = self._act(self._job(job_id), action, request, full)
+        kind = KINDS[collection]
+        full = self._start_options(request) if action == "start" else False
+        # Only a backup job's start and v6's copy job start document RESTStartJobOptions; v7+ copy job starts take no body.
+        session = self._act(self._job(job_id, kind), action, request, full and (kind == BACKUP or version == 6))
         if action == "start" and version >= 8:
             return _json(200, self.session_json(session, version))
         return Response(204)
 
+    def _start_options(self, request):
+        """`full` from a start's RESTStartJobOptions body; no body is {"full": false}, a malformed one is 400."""
+        if not request.body.strip():
+            return False
+        self._require_json(request)
+        try:
+            options = json.loads(request.text)
+        except ValueError as exc:
+            raise ApiError(400, "The request body is not valid JSON.") from exc
+        if not isinstance(options, dict) or not isinstance(options.get("full", False), bool):
+            raise ApiError(400, 'The start options must be an object such as {"full": false}.')
+        return options.get("full", False)
+
     def _act(self, job, action, request, full=False):
-        """Apply one action; conflicting requests are refused with 409 OperationConflict (an assumption)."""
+        """Apply one action to a job of either kind; conflicting requests are refused with 409 OperationConflict (an assumption)."""
+        name = "%s '%s'" % (LABELS[job.kind], job.name)
         if action in ("enable", "disable"):
             wanted = action == "enable"
             if job.enabled == wanted:
-                raise ApiError(409, "Job '%s' is already %sd." % (job.name, action))
+                raise ApiError(409, "%s is already %sd." % (name, action))
             job.enabled = wanted
             job.etag += 1
             return None
         if action == "stop":
-            session = job.current
-            if session is None:
-                raise ApiError(409, "Job '%s' is not running." % job.name)
-            if session.stop_at is None:
-                session.stop_at = monotonic() + float(self.config["vb365_stop_seconds"])
-            return session
+            return self._stop(job, name)
         if not job.enabled:
-            raise ApiError(409, "Job '%s' is disabled and cannot be started." % job.name)
+            raise ApiError(409, "%s is disabled and cannot be started." % name)
         if job.current is not None:
-            raise ApiError(409, "Job '%s' is already running." % job.name)
+            raise ApiError(409, "%s is already running." % name)
         session = self.world.start_vb365_session(job, monotonic(), float(self.config["vb365_run_seconds"]), full)
-        fault = request.task_fault
+        self._task_fault(session, request.task_fault)
+        return session
+
+    @staticmethod
+    def _task_fault(session, fault):
+        """task_fail: the started session will end Failed; task_stuck: it never ends."""
         if fault and fault["kind"] == "task_fail":
             session.fail_message = fault.get("message") or "Injected failure."
         elif fault and fault["kind"] == "task_stuck":
             session.stuck = True
+
+    def _stop(self, job, name):
+        session = job.current
+        if session is None:
+            raise ApiError(409, "%s is not running." % name)
+        if session.stop_at is None:
+            session.stop_at = monotonic() + float(self.config["vb365_stop_seconds"])
         return session
 
     # -- sessions ----------------------------------------------------------------------------------------
 
     def session_json(self, session, version):
         prefix = "/v%d" % version
-        job = self.world.vb365_jobs.get(session.job_id)
+        job = self.world.vb365_job_any(session.job_id)
         progress = self._progress(session, monotonic()) if session.running else self._final_progress(session)
         body = {"id": session.id}
         if version >= 8:
@@ -386,12 +444,12 @@ class Vb365Api(SimulatedApi):
                            "bottleneck": "Source" if session.running else "NA"},
         })
         if version >= 7:
-            body["jobType"] = "Backup"
+            body["jobType"] = session.job_type
             body["jobWillBeRetried"] = False
         if version >= 8:
             body["jobSessionConfigType"] = "Full" if session.full else "Incremental"
         body["_links"] = {"self": {"href": "%s/JobSessions/%s" % (prefix, session.id)},
-                          "job": {"href": "%s/Jobs/%s" % (prefix, session.job_id)}}
+                          "job": {"href": "%s/%s/%s" % (prefix, COLLECTIONS[session.job_type], session.job_id)}}
         return body
 
     @staticmethod
@@ -405,22 +463,32 @@ class Vb365Api(SimulatedApi):
         return _json(200, self._page(request, version, resource, sessions, self.session_json))
 
     def list_sessions(self, version, request):
-        """GET /vN/JobSessions: oldest first (the order is undocumented); jobId filter from v7, status filter in v8."""
+        """GET /vN/JobSessions: oldest first (the order is undocumented); jobId filter from v7 (a backup or a copy job's id),
+        jobType from v6, status in v8. Before v6 there are no copy jobs, so their sessions are not shown."""
         self.authenticate(request)
         job_id = request.params.get("jobid") if version >= 7 else None
         if job_id:
             if not is_guid(job_id):
                 raise ApiError(400, "The value '%s' is not valid for jobId." % job_id)
-            job = self.world.vb365_jobs.get(job_id.lower())
+            job = self.world.vb365_job_any(job_id.lower())
             sessions = list(job.sessions) if job else []
         else:
             sessions = list(self.world.vb365_sessions.values())
-        status = request.params.get("status") if version >= 8 else None
-        if status:
-            if status.lower() not in STATUS_FILTER:
-                raise ApiError(400, "The value '%s' is not valid for status." % status)
-            sessions = [s for s in sessions if s.status == STATUS_FILTER[status.lower()]]
+        wanted = self._session_filters(version, request)
+        sessions = [s for s in sessions if all(getattr(s, attribute) == value for attribute, value in wanted.items())]
         return self._sessions_answer(version, request, sessions, "JobSessions")
+
+    @staticmethod
+    def _session_filters(version, request):
+        """{session attribute: value} of the filters this request sets (the version's own; a value outside a filter's enum is 400)."""
+        wanted = {} if version >= FIRST_COPY_VERSION else {"job_type": BACKUP}
+        for name, first, values, attribute in SESSION_FILTERS:
+            raw = request.params.get(name.lower()) if version >= first else None
+            if raw:
+                if raw.lower() not in values:
+                    raise ApiError(400, "The value '%s' is not valid for %s." % (raw, name))
+                wanted[attribute] = values[raw.lower()]
+        return wanted
 
     def job_sessions(self, version, request, job_id):
         self.authenticate(request)
@@ -432,6 +500,6 @@ class Vb365Api(SimulatedApi):
         if not is_guid(session_id):
             raise ApiError(400, "The value '%s' is not a valid session ID." % session_id)
         session = self.world.vb365_sessions.get(session_id.lower())
-        if session is None:
+        if session is None or (session.job_type == COPY and version < FIRST_COPY_VERSION):
             raise ApiError(404, "Job session with ID '%s' was not found." % session_id)
         return _json(200, self.session_json(session, version))
