@@ -26,6 +26,11 @@ def idle(job):
     return None if job["running"] else job
 
 
+def copy_start_body(version):
+    """The body of POST /vN/CopyJobs/{id}/start as each version documents it: v6 a RESTStartJobOptions, v7 and v8 none."""
+    return {"full": False} if version == "v6" else None
+
+
 def http_session(simulator):
     session = requests.Session()
     session.trust_env = False

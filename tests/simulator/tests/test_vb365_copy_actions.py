@@ -5,15 +5,10 @@ import time
 
 import pytest
 
-from sim_helpers import idle, wait_until
+from sim_helpers import copy_start_body as start_body, idle, wait_until
 
 NAME = "Exchange Online Daily Copy"
 MISSING = "00000000-0000-0000-0000-000000000000"
-
-
-def start_body(version):
-    """What each version documents: v6 a RESTStartJobOptions, v7 and v8 nothing."""
-    return {"full": False} if version == "v6" else None
 
 
 def check_start_answer(version, answer, copy_id):

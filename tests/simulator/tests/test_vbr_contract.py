@@ -10,17 +10,15 @@ BackupJobModel -> JobModel would never end, and `oneOf` would fail on schemas th
 """
 
 import copy
-import datetime
 import functools
 import json
 import re
-import uuid
 
 import pytest
-from jsonschema import Draft7Validator, FormatChecker
+from jsonschema import Draft7Validator
 
 from sim_helpers import idle, wait_until
-from test_contract import SPECS, nullable_to_json_schema
+from test_contract import FORMATS, SPECS, nullable_to_json_schema
 from veeam_sim.state import default_scenario
 from veeam_sim.vbrdoc import KINDS
 from veeam_sim.vbrrev import FEATURES, JOB_STATUSES, JOB_TYPES, REVISIONS, SESSION_STATES, SESSION_TYPES, document, has, members, spell
@@ -28,20 +26,6 @@ from veeam_sim.vbrrev import FEATURES, JOB_STATUSES, JOB_TYPES, REVISIONS, SESSI
 DOCUMENTED = ("1.1-rev0", "1.2-rev1", "1.3-rev0", "1.3-rev1", "1.3-rev2")
 REF = "#/components/schemas/"
 MISSING = "00000000-0000-0000-0000-000000000000"
-
-# The formats these documents use for ids and times (jsonschema checks neither without extra packages).
-FORMATS = FormatChecker(formats=())
-
-
-@FORMATS.checks("uuid", raises=ValueError)
-def _uuid(value):
-    return not isinstance(value, str) or str(uuid.UUID(value)) == value.lower()
-
-
-@FORMATS.checks("date-time", raises=ValueError)
-def _date_time(value):
-    return not isinstance(value, str) or ("T" in value and datetime.datetime.fromisoformat(value).tzinfo is not None)
-
 
 DOCUMENTS = [SPECS / ("vbr_rest_%s.json" % revision) for revision in DOCUMENTED]
 
