@@ -23,12 +23,14 @@ STACK_TRACE = ("   at Veeam.Archiver.REST.Common.Exceptions.ExceptionHandler.Han
                "   at Veeam.Archiver.REST.Service.Controllers.JobsController.Action(Guid jobId)")
 DENIED = "Authorization has been denied for this request."
 ANTIFORGERY = "The required antiforgery header is not present."
+# Backup copy jobs exist from v6 (the /Action dialect of v2-v5 knows backup jobs only).
+FIRST_COPY_VERSION = 6
 # The session filters: (query parameter, first version, {accepted value (lower case): the session's value}, session attribute).
 # The v8 status filter names success "Succeeded" while sessions say "Success"; jobType is Backup or Copy from v6.
 SESSION_FILTERS = (
     ("status", 8, {"succeeded": "Success", "success": "Success", "running": "Running", "stopped": "Stopped", "failed": "Failed",
                    "warning": "Warning"}, "status"),
-    ("jobType", 6, {"backup": BACKUP, "copy": COPY}, "job_type"),
+    ("jobType", FIRST_COPY_VERSION, {"backup": BACKUP, "copy": COPY}, "job_type"),
 )
 # Each kind of job: its collection below /vN/ (lower case in routes), what messages call it, and the filters of its v6/v7 list
 # and of its v8 page: (query parameter, job attribute).
@@ -36,10 +38,9 @@ COLLECTIONS = {BACKUP: "Jobs", COPY: "CopyJobs"}
 KINDS = {"jobs": BACKUP, "copyjobs": COPY}
 LABELS = {BACKUP: "Job", COPY: "Backup copy job"}
 BY_REPOSITORY = (("repositoryid", "repository_id"),)
-LIST_FILTERS = {(BACKUP, False): (), (BACKUP, True): (("organizationid", "organization_id"),) + BY_REPOSITORY,
-                (COPY, False): BY_REPOSITORY, (COPY, True): (("organizationid", "organization_id"),) + BY_REPOSITORY}
-# Backup copy jobs exist from v6 (the /Action dialect of v2-v5 knows backup jobs only).
-FIRST_COPY_VERSION = 6
+BY_ORGANIZATION_AND_REPOSITORY = (("organizationid", "organization_id"),) + BY_REPOSITORY
+LIST_FILTERS = {(BACKUP, False): (), (BACKUP, True): BY_ORGANIZATION_AND_REPOSITORY,
+                (COPY, False): BY_REPOSITORY, (COPY, True): BY_ORGANIZATION_AND_REPOSITORY}
 ROUTE = re.compile(r"^/v(\d+)(/.*)?$", re.I)
 # Below /vN/ (lower case, empty segments dropped): (path, first version, last version (None: every later one), {method: handler}).
 # The handlers of both kinds of job get the collection (jobs or copyjobs) as their first argument.
@@ -244,7 +245,9 @@ class Vb365Api(SimulatedApi):
             links = {"backupJob": {"href": "%s/CopyJobs/%s/BackupJob" % (prefix, job.id)}}
         else:
             own = {"description": job.description, "backupType": job.backup_type}
-            links = {"copyJob": {"href": "%s/Jobs/%s/CopyJob" % (prefix, job.id)}} if job.copy_job_id and version >= FIRST_COPY_VERSION else {}
+            links = {}
+            if job.copy_job_id and version >= FIRST_COPY_VERSION:
+                links["copyJob"] = {"href": "%s/Jobs/%s/CopyJob" % (prefix, job.id)}
         # lastBackup: a backup job has always sent it (RESTJob documents it from v7); RESTCopyJob has it from v7.
         if job.kind == BACKUP or version >= 7:
             own["lastBackup"] = iso(job.last_backup)
