@@ -30,7 +30,8 @@ options:
   api_version:
     description:
       - REST API version to speak. The module only reads the job list (C(GET /vN/Jobs), with O(job_kind) also C(GET /vN/CopyJobs);
-        from V(v8) in pages of 1,000 jobs) and, with O(sessions), the newest sessions of each selected job. It sends no enable, disable, start or stop on any version.
+        from V(v8) in pages of 1,000 jobs) and, with O(sessions), the newest sessions of each selected job.
+      - It sends no enable, disable, start or stop on any version.
       - From V(v7) the module asks for a token without antiforgery protection and logs the token out at the end.
       - V(v8) is Veeam Backup for Microsoft 365 version 8; use the newest version your server offers.
     type: str
