@@ -32,7 +32,9 @@ def test_round_trip_check_mode_and_idempotence(window, sim):
     assert sim.writes() == []
     assert not window.record_dir.exists()
     assert check.custom_stats == {}
-    assert check.msgs("Record and disable the enabled jobs")["vb365-sim"].startswith("Would disable 4 job(s)")
+    vb365_enabled, vb365_disabled = names(before, "vb365", True), names(before, "vb365", False)
+    assert len(vb365_enabled) == 5, "four backup jobs and one backup copy job, all quiesced by default"
+    assert check.msgs("Record and disable the enabled jobs")["vb365-sim"].startswith("Would disable 5 job(s)")
     running = {api: [v[0] for k, v in before.items() if k[0] == api and v[1] and v[2]] for api in ("vb365", "em", "vbr")}
     assert "would stop the running session of %d job(s): %s;" % (len(running["vb365"]), ", ".join(running["vb365"])) \
         in check.msgs("Record and disable the enabled jobs")["vb365-sim"]
@@ -58,8 +60,8 @@ def test_round_trip_check_mode_and_idempotence(window, sim):
     assert sim.writes() == []
     assert sorted(j["name"] for j in window.record("vb365-sim")["jobs"]) == names(before, "vb365", True), "a second begin keeps the record"
     second = again.msgs("Record and disable the enabled jobs")["vb365-sim"]
-    assert "4 job(s) still held disabled by this window since %s: " % window.record("vb365-sim")["created"] in second, second
-    assert "; 2 already disabled job(s) left as they are;" in second, "the jobs disabled before the window, told apart"
+    assert "5 job(s) still held disabled by this window since %s: " % window.record("vb365-sim")["created"] in second, second
+    assert "; %d already disabled job(s) left as they are;" % len(vb365_disabled) in second, "the jobs disabled before the window, told apart"
 
     sim.clear_requests()
     check_end = window.run("maintenance_end.yml", check=True)
@@ -92,10 +94,10 @@ def test_begin_failing_halfway_then_end_restores_what_was_recorded_and_reports_a
     begin = window.run("maintenance_begin.yml")
     assert begin.status == "failed" and begin.failed_hosts() == ["vb365-sim"], begin
     failure = begin.results("Record and disable the enabled jobs")["vb365-sim"]["msg"]
-    assert failure.startswith("Begin failed after disabling 3 of 4 job(s): Exchange") and "Could not disable job " in failure, failure
+    assert failure.startswith("Begin failed after disabling 4 of 5 job(s): Exchange") and "Could not disable job " in failure, failure
     assert "sent 2 times, without a clear answer (last: Server answered HTTP 500: Injected HTTP 500." in failure, failure
     assert "something else" not in failure
-    assert failure.endswith("The record %s names 4 job(s); run end to re-enable them." % (window.record_dir / "vb365-sim.json"))
+    assert failure.endswith("The record %s names 5 job(s); run end to re-enable them." % (window.record_dir / "vb365-sim.json"))
     assert snapshot(sim)[("vb365", third)][1] is True, "the job whose disable failed is still enabled"
     record = window.record("vb365-sim")
     assert sorted(j["name"] for j in record["jobs"]) == names(before, "vb365", True), "the record was written before any change"
@@ -188,7 +190,8 @@ def test_job_report_prints_one_table_per_server(window, sim):
     report = window.run("job_report.yml")
     assert report.status == "successful" and report.changed() == {"vb365-sim": 0, "em-sim": 0, "vbr-sim": 0}, report
     tables = report.msgs("Show the jobs as a table")
-    assert tables["vb365-sim"][0] == "VB365 vb365-sim: 6 job(s), 4 enabled, 1 running"
+    assert tables["vb365-sim"][0] == "VB365 vb365-sim: 8 job(s) (2 backup copy job(s)), 5 enabled, 1 running"
+    assert [line for line in tables["vb365-sim"] if line.startswith("Exchange Online Daily Copy (backup copy of Exchange Online Daily)")]
     assert tables["em-sim"][0] == "Enterprise Manager em-sim: 6 job(s), 4 enabled, 1 running"
     assert tables["vbr-sim"][0] == "Veeam Backup & Replication vbr-sim (REST API 1.3-rev2): 7 job(s), 6 enabled, 1 running"
     assert tables["vb365-sim"][1].startswith("No open maintenance window: no record file ")

@@ -19,7 +19,7 @@ def nine_hosts(window, sim):
     """Three hosts per API, each the owner of a third of that server's jobs (maintenance_window_names), and the records
     hand-off written the ordinary way: a template in the inventory, `{{ handover }}`."""
     state = sim.state()
-    jobs = {"vb365": sorted(j["name"] for j in state["vb365"]["jobs"]), "em": sorted(j["name"] for j in state["em"]["jobs"]),
+    jobs = {"vb365": sorted(j["name"] for j in state["vb365"]["jobs"] + state["vb365"]["copy_jobs"]), "em": sorted(j["name"] for j in state["em"]["jobs"]),
             "vbr": sorted(j["name"] for j in state["vbr"]["jobs"])}
     children, owners = {}, {}
     for api in APIS:
@@ -73,10 +73,10 @@ def test_wait_disables_every_schedule_first_and_a_timeout_leaves_them_off_and_sa
     assert names(during, "vb365", True) == [], "every schedule is off although the wait timed out"
     assert sim.vb365_job("Teams and Groups")["running"] is True, "wait never stops a session"
     message = begin.results("Record and disable the enabled jobs")["vb365-sim"]["msg"]
-    assert message.startswith("Begin failed after disabling 4 of 4 job(s): "), message
+    assert message.startswith("Begin failed after disabling 5 of 5 job(s): "), message
     assert "Timed out after 4 seconds waiting for the running sessions of job 'Teams and Groups' to end" in message
     assert "Their schedules are off, but the session(s) of Teams and Groups are still running." in message
-    assert message.endswith("The record %s names 4 job(s); run end to re-enable them." % (window.record_dir / "vb365-sim.json"))
+    assert message.endswith("The record %s names 5 job(s); run end to re-enable them." % (window.record_dir / "vb365-sim.json"))
     record = window.record("vb365-sim")
     assert record["state"] == "active" and record["begin_failed"]["still_running"] == ["Teams and Groups"]
     assert begin.custom_stats["maintenance_window_records"]["vb365-sim"] == record, "the failure's record is published"
@@ -117,7 +117,7 @@ def test_awx_recovery_rerun_of_a_failed_begin_keeps_what_it_recorded(window, sim
     assert first.status == "failed" and first.failed_hosts() == ["vb365-sim"], first
     artifacts = dict(first.custom_stats)
     assert sorted(artifacts) == ["maintenance_window_records_9"]
-    assert "Begin failed after disabling 3 of 4 job(s)" in first.results("Record and disable the enabled jobs")["vb365-sim"]["msg"]
+    assert "Begin failed after disabling 4 of 5 job(s)" in first.results("Record and disable the enabled jobs")["vb365-sim"]["msg"]
 
     # Between the failure and the rerun an operator enables a job that was disabled before the window.
     sim.clear_faults()
@@ -128,7 +128,7 @@ def test_awx_recovery_rerun_of_a_failed_begin_keeps_what_it_recorded(window, sim
     assert rerun.status == "successful", rerun
     summary = rerun.msgs("Record and disable the enabled jobs")["vb365-sim"]
     assert summary.startswith("Disabled 2 job(s): "), summary
-    assert "3 job(s) still held disabled by this window since %s" % artifacts["maintenance_window_records_9"]["vb365-sim"]["created"] in summary
+    assert "4 job(s) still held disabled by this window since %s" % artifacts["maintenance_window_records_9"]["vb365-sim"]["created"] in summary
     artifacts.update(rerun.custom_stats)  # AWX: the end node receives its ancestors' artifacts, dict.update in order
 
     end = job("maintenance_end.yml", 11, artifacts, maintenance_window_require_record=True)
