@@ -234,11 +234,14 @@ class HttpClient(object):
         """The JSON body of a response, or a VeeamApiError saying what came instead."""
         try:
             return response.json()
-        except ValueError:
-            raise VeeamApiError(
-                "Expected JSON but got %s (is this a Veeam server?): %r"
-                % (response.headers.get("Content-Type") or "no content type", excerpt(response.text, 80)),
-                response.request.method, response.url, response.status_code)
+        except ValueError as exc:
+            content_type = response.headers.get("Content-Type") or "no content type"
+            if "json" in content_type.lower():
+                # A JSON answer that does not parse was cut short or mangled on its way; it says nothing about the server.
+                why = "The JSON answer could not be read (%s), it may have been cut short on its way; it starts %r" % (exc, excerpt(response.text, 80))
+            else:
+                why = "Expected JSON but got %s (is this a Veeam server?): %r" % (content_type, excerpt(response.text, 80))
+            raise VeeamApiError(why, response.request.method, response.url, response.status_code)
 
     def close(self):
         self.session.close()

@@ -167,6 +167,17 @@ def test_json_reports_a_non_json_answer_with_its_content_type(server):
     assert caught.value.url == server.url + "v8/Jobs"
 
 
+def test_json_reports_a_json_answer_cut_short_as_unreadable_not_as_a_foreign_server(server):
+    server.answer("/v8/Jobs", Answer(200, {"Content-Type": "application/json; charset=utf-8"}, '{"offset": 0, "results": [{"id": "4'))
+    client = client_for(server)
+    with pytest.raises(VeeamApiError) as caught:
+        client.json(client.request("GET", "v8/Jobs"))
+    message = str(caught.value)
+    assert message.startswith("The JSON answer could not be read (") and "it may have been cut short on its way" in message, message
+    assert "is this a Veeam server" not in message and '{"offset": 0' in message
+    assert caught.value.url == server.url + "v8/Jobs" and caught.value.status == 200
+
+
 def test_connection_refused_is_reported_with_the_url():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
