@@ -236,11 +236,12 @@ class HttpClient(object):
             return response.json()
         except ValueError as exc:
             content_type = response.headers.get("Content-Type") or "no content type"
+            start = excerpt(response.text, 80)
             if "json" in content_type.lower():
                 # A JSON answer that does not parse was cut short or mangled on its way; it says nothing about the server.
-                why = "The JSON answer could not be read (%s), it may have been cut short on its way; it starts %r" % (exc, excerpt(response.text, 80))
+                why = "The JSON answer could not be read (%s), it may have been cut short on its way; it starts %r" % (exc, start)
             else:
-                why = "Expected JSON but got %s (is this a Veeam server?): %r" % (content_type, excerpt(response.text, 80))
+                why = "Expected JSON but got %s (is this a Veeam server?): %r" % (content_type, start)
             raise VeeamApiError(why, response.request.method, response.url, response.status_code)
 
     def close(self):
