@@ -71,6 +71,9 @@ class JobClient(abc.ABC):
         self.unmanageable = []
         # What this client's options keep it from reading at all (a sentence for a selector that matches nothing), or None.
         self.unread = None
+        # The kinds of job the server may have that this client cannot list at all (the API, or the revision spoken, has
+        # no way to show them): {kinds: [kind], why: sentence}, or None. They stay as they are, and every result says so.
+        self.unlisted = None
         self._login_lock = threading.Lock()
 
     # -- what each API implements ------------------------------------------------
@@ -122,7 +125,15 @@ class JobClient(abc.ABC):
         fields = dict(self.facts())
         if self.unmanageable:
             fields["unmanageable_jobs"] = [dict(entry) for entry in self.unmanageable]
+        if self.unlisted:
+            fields["unlisted_jobs"] = dict(self.unlisted, kinds=list(self.unlisted["kinds"]))
         return fields
+
+    def chained_after(self, jobs, selected):
+        """The jobs of `jobs` not in `selected` that the server starts after a selected job ends (transitively):
+        [(job, the job it runs after)]. A window that stops or disables the selected jobs must keep these from starting
+        too. APIs without job chains: []."""
+        return []
 
     def normalize_id(self, value):
         """A job id as the user may write it, in the form read_jobs returns."""
@@ -222,6 +233,11 @@ class JobClient(abc.ABC):
         finally:
             self.token = None
             self.http.close()
+
+
+def unlisted_sentence(unlisted):
+    """What a result says of the jobs a client cannot list ({kinds, why}, as result_fields returns them)."""
+    return "%s: jobs of the kind(s) %s are not seen and stay as they are" % (unlisted["why"], ", ".join(unlisted["kinds"]))
 
 
 def http_for(url, settings, replayable_posts=(), headers=None):
