@@ -138,6 +138,7 @@ class Vb365Client(JobClient):
             self.warn("job_kind all: %s, so only backup jobs were read; backup copy jobs the server may have are not seen. Set "
                       "api_version to v6 or newer to include them." % why)
             self.unread = "backup copy jobs are not read with api_version %s" % self.version
+            self.unlisted = dict(kinds=["backup copy"], why="api_version %s has no backup copy jobs" % self.version)
         return False
 
     def _raw_jobs(self, kind):
@@ -202,8 +203,7 @@ class Vb365Client(JobClient):
         """
         kind = job.details["kind"]
         if self.can.session_filter:
-            # jobType too: the copy job's sessions must not be mixed into its backup job's, whatever the server's jobId filter matches.
-            sessions = self._pages("JobSessions", dict(jobId=job.id, jobType=SESSION_TYPES[kind]), "sessions")
+            sessions = self._filtered_sessions(job)
         elif kind == COPY:
             self.warn("Job %r: api_version %s cannot tell which backup copy job a session belongs to (its sessions name no job): no "
                       "sessions are returned for copy jobs; v7 and newer list them." % (job.name, self.version))
@@ -212,9 +212,36 @@ class Vb365Client(JobClient):
             sessions = self._pages("Jobs/%s/JobSessions" % job.id, {}, "sessions")
         else:
             sessions = self._list_or_pages("Jobs/%s/JobSessions" % job.id, "sessions")
-        # v8 names the job in each session: a server that ignored the filter must not mix in other jobs' sessions.
-        sessions = [s for s in sessions if isinstance(s, dict) and str(s.get("jobId") or job.id).lower() == job.id.lower()]
+        sessions = [s for s in sessions if isinstance(s, dict) and self._is_session_of(job, s)]
         return [session_entry(s) for s in sorted(sessions, key=lambda s: s.get("creationTime") or "", reverse=True)[:limit]]
+
+    def _filtered_sessions(self, job):
+        """v7+: GET JobSessions?jobId=&jobType=. The v7 and v8 documents define the jobId filter as the backup job's id
+        (#/paths/~1v7~1JobSessions/get/parameters/0, the same in v8), so a copy job's sessions are asked for with the id of
+        the backup job it copies and jobType Copy; jobType keeps the two kinds' sessions apart."""
+        kind = job.details["kind"]
+        filter_id = job.id
+        if kind == COPY:
+            filter_id = (job.details.get("backup_job") or {}).get("id")
+            if not filter_id:
+                self.warn("Job %r: the server names no backup job (backupJobId) for this backup copy job, and its sessions are listed "
+                          "by their backup job's id: no sessions are returned for it." % job.name)
+                return []
+        return self._pages("JobSessions", dict(jobId=filter_id, jobType=SESSION_TYPES[kind]), "sessions")
+
+    @staticmethod
+    def _is_session_of(job, session):
+        """Whether a listed session is this job's: a server that ignored a filter must not mix in other jobs' sessions.
+
+        v7+ sessions carry jobType, v8's a jobId too; a copy session's jobId may name the copy job or its backup job (RESTJobSession's
+        jobId is only "Job ID."; the v8 events say "ID of the backup or backup copy job"), so either is accepted.
+        """
+        kind = job.details["kind"]
+        own_ids = set([job.id.lower()])
+        if kind == COPY:
+            own_ids.add(str((job.details.get("backup_job") or {}).get("id")).lower())
+        job_type = session.get("jobType")
+        return str(session.get("jobId") or job.id).lower() in own_ids and (job_type is None or str(job_type).lower() == SESSION_TYPES[kind].lower())
 
     def send(self, job, action):
         if not self.can.action_endpoints:

@@ -48,7 +48,7 @@ options:
       - How many of each selected job's newest sessions to return. V(0) returns none; a negative number is refused before any request.
       - The API defines no order and pages the sessions (from v6), so every page of the job's sessions is read (1,000 a request) and
         the newest are picked by creation time; the cost is one request per job and per 1,000 of its sessions.
-      - The sessions of a backup copy job are read from V(v7) (C(GET /vN/JobSessions?jobId=...&jobType=Copy)). A V(v6) session names
+      - The sessions of a backup copy job are read from V(v7) (C(GET /vN/JobSessions?jobId=<its backup job id>&jobType=Copy)). A V(v6) session names
         no job, so with V(v6) a copy job's C(sessions) is empty and a warning says why.
     type: int
     default: 0

@@ -173,14 +173,19 @@ def test_copy_jobs_on_an_api_without_them_fail_clearly_or_are_named_missing(ansi
 
 @pytest.mark.parametrize("version", ["v7", "v8"])
 def test_the_info_module_reads_copy_jobs_with_their_backup_job_and_their_own_sessions(ansible, sim, version):
+    """A copy job's sessions are asked for with its backup job's id and jobType Copy (the documents' jobId filter is the backup
+    job's id): each job gets exactly its own sessions, a running copy session included, and never its partner's."""
     sim.reset(ESTATE)
-    info = ansible.task(INFO, job_kind="all", name=["Exchange Online Daily", "SharePoint Sites Copy"], sessions=5, api_version=version)
-    backup, copy = info["jobs"]
+    names = ["Exchange Online Daily", "Exchange Online Daily Copy", "SharePoint Sites Copy"]
+    info = ansible.task(INFO, job_kind="all", name=names, sessions=5, api_version=version)
+    backup, running_copy, copy = info["jobs"]
     assert backup["kind"] == "backup" and "backup_job" not in backup and "kind" not in backup["details"]
     assert copy["kind"] == "copy" and copy["backup_job"]["name"] == "SharePoint Sites" and copy["enabled"] is False
-    expected = [s["id"] for s in sim.vb365_copy_job("SharePoint Sites Copy")["sessions"]]
-    assert [s["id"] for s in copy["sessions"]] == list(reversed(expected)) and expected
-    assert not set(s["id"] for s in backup["sessions"]) & set(expected)
+    own = dict((name, [s["id"] for s in reversed(sim.vb365_job(name)["sessions"])][:5]) for name in names[:1])
+    own.update((name, [s["id"] for s in reversed(sim.vb365_copy_job(name)["sessions"])][:5]) for name in names[1:])
+    assert all(own.values()), own
+    assert [[s["id"] for s in job["sessions"]] for job in info["jobs"]] == [own[name] for name in names]
+    assert running_copy["sessions"][0]["state"] == "Running" and running_copy["backup_job"]["name"] == "Exchange Online Daily"
 
 
 def test_v6_names_no_job_in_its_sessions_so_copy_job_sessions_are_left_out_with_a_warning(ansible, sim):

@@ -255,8 +255,10 @@ def test_copy_sessions(vb, sim, version):
     session = vb(version)
     copy_id = session.copy_job_id(COPY_NAME)
     session.post("CopyJobs/%s/start" % copy_id, json=copy_start_body(version))
-    # v6 has no jobId filter: jobType=Copy lists both copy jobs' sessions there.
-    params = {"jobType": "Copy", "jobId": copy_id} if version != "v6" else {"jobType": "Copy"}
+    # v6 has no jobId filter: jobType=Copy lists both copy jobs' sessions there. From v7 the filter takes the backup job's id
+    # (#/paths/~1v7~1JobSessions/get/parameters/0, "the identification number of the backup job"), jobType picks the copy's.
+    backup_id = session.get("CopyJobs/" + copy_id).json()["backupJobId"]
+    params = {"jobType": "Copy", "jobId": backup_id} if version != "v6" else {"jobType": "Copy"}
     assert set(params) <= declared_query(version, "JobSessions", "get")
     page = session.get("JobSessions", params=params).json()
     assert [s["status"] for s in page["results"]].count("Running") == 1 and len(page["results"]) == (3 if version == "v6" else 2)

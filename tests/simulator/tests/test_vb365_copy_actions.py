@@ -50,7 +50,8 @@ def test_start_bodies_are_taken_leniently(vb, sim, version, body, status, config
     session = vb(version)
     copy_id = session.copy_job_id(NAME)
     assert session.post("CopyJobs/%s/start" % copy_id, json=body).status_code == status
-    running = vb("v8").get("JobSessions", params={"jobId": copy_id, "status": "Running"}).json()["results"]
+    backup_id = vb("v8").job_id("Exchange Online Daily")
+    running = vb("v8").get("JobSessions", params={"jobId": backup_id, "jobType": "Copy", "status": "Running"}).json()["results"]
     assert [s["jobSessionConfigType"] for s in running] == [config]
 
 
@@ -142,11 +143,12 @@ def test_copy_sessions_in_the_v8_list_name_their_copy_job(vb, sim):
     copies = {s["jobId"] for s in listed if s["jobType"] == "Copy"}
     assert copies == {job["id"] for job in sim.state()["vb365"]["copy_jobs"]}
     assert {s["jobType"] for s in listed if s["jobId"] == backup_id} == {"Backup"}
-    own = session.get("JobSessions", params={"jobId": copy_id}).json()["results"]
+    # The jobId filter takes the backup job's id (the v8 document, #/paths/~1v8~1JobSessions/get/parameters/0).
+    own = session.get("JobSessions", params={"jobId": backup_id, "jobType": "Copy"}).json()["results"]
     assert [(s["jobId"], s["jobType"], s["status"]) for s in own] == [(copy_id, "Copy", "Success")]
     assert own[0]["_links"]["job"]["href"] == "/v8/CopyJobs/" + copy_id
     assert own[0]["repositoryId"] == session.get("CopyJobs/" + copy_id).json()["repositoryId"]
-    assert {s["jobType"] for s in session.get("JobSessions", params={"jobId": backup_id}).json()["results"]} == {"Backup"}
+    assert {s["jobType"] for s in session.get("JobSessions", params={"jobId": backup_id, "jobType": "Backup"}).json()["results"]} == {"Backup"}
     one = session.get("JobSessions/" + own[0]["id"]).json()
     assert one == own[0]
 
@@ -165,13 +167,34 @@ def test_job_type_filter(vb, sim, version):
     refused = session.get("JobSessions", params={"jobType": "Replica"})
     assert refused.status_code == 400 and "jobType" in refused.json()["message"]
     if version != "v6":
-        assert ids(jobType="Backup", jobId=session.copy_job_id(NAME)) == set()
+        backup_id = session.job_id("Exchange Online Daily")
+        own_copies = {s["id"] for s in sim.vb365_copy_job(NAME)["sessions"]}
+        own_backups = {s["id"] for s in sim.vb365_job("Exchange Online Daily")["sessions"]}
+        assert ids(jobType="Copy", jobId=backup_id) == own_copies and ids(jobType="Backup", jobId=backup_id) == own_backups
 
 
 def test_v7_copy_sessions_have_a_job_type_but_no_job_id(vb, sim):
     session = vb("v7")
-    own = session.get("JobSessions", params={"jobId": session.copy_job_id(NAME)}).json()["results"]
+    own = session.get("JobSessions", params={"jobId": session.job_id("Exchange Online Daily"), "jobType": "Copy"}).json()["results"]
     assert len(own) == 1 and own[0]["jobType"] == "Copy" and "jobId" not in own[0]
+
+
+@pytest.mark.parametrize("version", ["v7", "v8"])
+def test_the_job_id_filter_is_the_backup_jobs_id(vb, sim, version):
+    """vb365_rest_v7.json and v8 #/paths/~1vN~1JobSessions/get/parameters/0: jobId is "the identification number of the backup
+    job". A backup job's id matches its own sessions and its copy job's (oldest first); a copy job's id matches none."""
+    session = vb(version)
+    backup_id, copy_id = session.job_id("Exchange Online Daily"), session.copy_job_id(NAME)
+    expected = sim.vb365_job("Exchange Online Daily")["sessions"] + sim.vb365_copy_job(NAME)["sessions"]
+    both = session.get("JobSessions", params={"jobId": backup_id, "limit": 100}).json()["results"]
+    assert {s["id"] for s in both} == {s["id"] for s in expected} and {s["jobType"] for s in both} == {"Backup", "Copy"}
+    assert [s["creationTime"] for s in both] == sorted(s["creationTime"] for s in both)
+    assert session.get("JobSessions", params={"jobId": copy_id}).json()["results"] == []
+    assert session.get("JobSessions", params={"jobId": copy_id, "jobType": "Copy"}).json()["results"] == []
+    link = session.get("CopyJobs/" + copy_id).json()["_links"]["jobsessions"]["href"]
+    assert link == "/%s/JobSessions?jobId=%s&jobType=Copy" % (version, backup_id)
+    linked = session.get(link.split("/", 2)[2]).json()["results"]
+    assert [s["id"] for s in linked] == [s["id"] for s in sim.vb365_copy_job(NAME)["sessions"]]
 
 
 def test_v6_lists_copy_sessions_without_naming_their_job(vb, sim):

@@ -263,7 +263,9 @@ class Vb365Api(SimulatedApi):
             body["organizationId"] = job.organization_id
             body["eTag"] = job.etag
         if version >= 7:
-            links["jobsessions"] = {"href": "%s/JobSessions?jobId=%s" % (prefix, job.id)}
+            # The jobId filter takes the backup job's id (see _sessions_of_backup_job); jobType picks this kind's sessions.
+            backup_id = job.backup_job_id if job.kind == COPY else job.id
+            links["jobsessions"] = {"href": "%s/JobSessions?%s" % (prefix, urlencode(dict(jobId=backup_id, jobType=job.kind)))}
         elif job.kind == BACKUP:
             links["jobsessions"] = {"href": "%s/Jobs/%s/JobSessions" % (prefix, job.id)}
         body["_links"] = dict({
@@ -466,20 +468,31 @@ class Vb365Api(SimulatedApi):
         return _json(200, self._page(request, version, resource, sessions, self.session_json))
 
     def list_sessions(self, version, request):
-        """GET /vN/JobSessions: oldest first (the order is undocumented); jobId filter from v7 (a backup or a copy job's id),
-        jobType from v6, status in v8. Before v6 there are no copy jobs, so their sessions are not shown."""
+        """GET /vN/JobSessions: oldest first (the order is undocumented); jobId filter from v7, jobType from v6, status in v8.
+        Before v6 there are no copy jobs, so their sessions are not shown."""
         self.authenticate(request)
         job_id = request.params.get("jobid") if version >= 7 else None
         if job_id:
             if not is_guid(job_id):
                 raise ApiError(400, "The value '%s' is not valid for jobId." % job_id)
-            job = self.world.vb365_job_any(job_id.lower())
-            sessions = list(job.sessions) if job else []
+            sessions = self._sessions_of_backup_job(job_id.lower())
         else:
             sessions = list(self.world.vb365_sessions.values())
         wanted = self._session_filters(version, request)
         sessions = [s for s in sessions if all(getattr(s, attribute) == value for attribute, value in wanted.items())]
         return self._sessions_answer(version, request, sessions, "JobSessions")
+
+    def _sessions_of_backup_job(self, job_id):
+        """The sessions the jobId filter matches. The v7 and v8 documents define it as the backup job's id
+        (vb365_rest_v7.json and vb365_rest_v8.json #/paths/~1vN~1JobSessions/get/parameters/0/description: "Specifies the
+        identification number of the backup job"): a backup job's id matches its own sessions and its copy job's (a copy job
+        copies that backup job; jobType=Copy or Backup tells them apart); a copy job's id matches nothing, like an unknown id."""
+        job = self.world.vb365_jobs.get(job_id)
+        if job is None:
+            return []
+        copy_job = self.world.vb365_copy_jobs.get(job.copy_job_id) if job.copy_job_id else None
+        sessions = list(job.sessions) + (list(copy_job.sessions) if copy_job else [])
+        return sorted(sessions, key=lambda session: session.created)
 
     @staticmethod
     def _session_filters(version, request):

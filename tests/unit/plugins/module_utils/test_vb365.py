@@ -197,10 +197,55 @@ def test_a_v8_copy_start_answers_the_session_it_started():
     assert client.send(a_job(COPY), "start") == dict(session=dict(id="s1", status="Running"))
 
 
-def test_copy_job_sessions_are_filtered_by_job_and_type_from_v7():
-    client = client_with("v7", {"v7/JobSessions": [dict(limit=PAGE_SIZE, results=[dict(id="s", status="Success", creationTime="c")])]})
-    assert [s["id"] for s in client.read_sessions(a_job(COPY), 3)] == ["s"]
-    assert client.http.sent == [("v7/JobSessions", dict(jobId=GUID, jobType="Copy", offset=0, limit=PAGE_SIZE))]
+BACKUP_GUID = "7a3c0f6e-5b1d-4c2e-9f8a-1d2e3f4a5b6c"
+
+
+def a_copy_job(backup_id=BACKUP_GUID):
+    return Job(id=GUID, name="x Copy", enabled=True, running=False, last_run=None, last_result=None, next_run=None,
+               details=dict(kind=COPY, backup_job=dict(id=backup_id, name="x")))
+
+
+@pytest.mark.parametrize("version", ["v7", "v8"])
+def test_copy_job_sessions_are_asked_for_with_the_backup_jobs_id_and_type_copy(version):
+    """The v7/v8 documents define the JobSessions jobId filter as the backup job's id: a copy job's id there matches nothing."""
+    page = dict(limit=PAGE_SIZE, results=[dict(id="s", status="Success", creationTime="c", jobType="Copy")])
+    client = client_with(version, {version + "/JobSessions": [page]})
+    assert [s["id"] for s in client.read_sessions(a_copy_job(), 3)] == ["s"]
+    assert client.http.sent == [(version + "/JobSessions", dict(jobId=BACKUP_GUID, jobType="Copy", offset=0, limit=PAGE_SIZE))]
+
+
+def test_backup_job_sessions_are_asked_for_with_its_own_id_and_type_backup():
+    client = client_with("v8", {"v8/JobSessions": [dict(limit=PAGE_SIZE, results=[])]})
+    assert client.read_sessions(a_job(BACKUP), 3) == []
+    assert client.http.sent == [("v8/JobSessions", dict(jobId=GUID, jobType="Backup", offset=0, limit=PAGE_SIZE))]
+
+
+def test_a_server_that_ignores_job_type_does_not_mix_the_two_kinds():
+    """The backup job's id matches its copy job's sessions too: jobType (sent, and checked on each session) keeps them apart."""
+    mixed = [dict(id="backup", status="Success", creationTime="2", jobId=BACKUP_GUID, jobType="Backup"),
+             dict(id="copy", status="Success", creationTime="1", jobId=GUID, jobType="Copy")]
+    copy_client = client_with("v8", {"v8/JobSessions": [dict(limit=PAGE_SIZE, results=mixed)]})
+    assert [s["id"] for s in copy_client.read_sessions(a_copy_job(), 5)] == ["copy"]
+    backup = Job(id=BACKUP_GUID, name="x", enabled=True, running=False, last_run=None, last_result=None, next_run=None,
+                 details=dict(kind=BACKUP))
+    backup_client = client_with("v8", {"v8/JobSessions": [dict(limit=PAGE_SIZE, results=mixed)]})
+    assert [s["id"] for s in backup_client.read_sessions(backup, 5)] == ["backup"]
+
+
+def test_a_copy_session_may_name_the_copy_job_or_its_backup_job_but_no_other():
+    other = "00000000-0000-0000-0000-0000000000ff"
+    sessions = [dict(id="names copy", status="Success", creationTime="3", jobId=GUID.upper(), jobType="Copy"),
+                dict(id="names backup", status="Success", creationTime="2", jobId=BACKUP_GUID, jobType="copy"),
+                dict(id="names another", status="Success", creationTime="1", jobId=other, jobType="Copy")]
+    client = client_with("v8", {"v8/JobSessions": [dict(limit=PAGE_SIZE, results=sessions)]})
+    assert [s["id"] for s in client.read_sessions(a_copy_job(), 5)] == ["names copy", "names backup"]
+
+
+def test_a_copy_job_without_a_backup_job_id_has_no_sessions_and_says_why():
+    warnings = []
+    client = client_with("v8", {}, warnings=warnings)
+    assert client.read_sessions(a_copy_job(backup_id=None), 3) == [] and client.http.sent == []
+    assert "names no backup job (backupJobId)" in warnings[0]
 
 
 def test_v6_cannot_attribute_copy_sessions_and_says_so_instead_of_guessing():
