@@ -98,6 +98,8 @@ class JobRunner(object):
         self.notify_every = notify_every
         self.progress = []
         self.deadline = None
+        # {seconds, jobs} of the wait for running sessions to end, once it is over (the result says how long it took).
+        self.waited = None
 
     def run(self):
         """The result of a run that reached the declared state; raises JobModuleError, VeeamApiError or WaitTimeout."""
@@ -115,6 +117,8 @@ class JobRunner(object):
             self.deadline = time.monotonic() + params["wait_timeout"]
             self._act()
         result = dict(self.client.result_fields(), changed=self.changed(), msg=self.summary(), jobs=self.results())
+        if self.waited:
+            result["waited"] = dict(self.waited)
         if self.client.unmanageable and params["all_jobs"]:
             self.warn(unmanageable_warning(self.client.unmanageable))
         if self.with_diff:
@@ -155,8 +159,10 @@ class JobRunner(object):
 
     def _await_idle(self, batch):
         self._resend_unperformed_runs([entry for entry in batch if STOP in entry.unclear])
+        started = time.monotonic()
         self._await(batch, lambda entry, job: job is not None and not job.running,
                     "the running sessions of %s to end" % _jobs_label(batch), self.remaining())
+        self.waited = dict(seconds=round(time.monotonic() - started, 1), jobs=len(batch))
 
     def _send(self, batch, action):
         """Send `action` to every job of the batch and note each outcome: performed, unclear (decided by re-reading, never
@@ -339,6 +345,8 @@ class JobRunner(object):
         counts = collections.Counter(action for entry in self.progress for action in (
             entry.planned_writes() if self.check_mode else entry.actions))
         done = ", ".join("%s %d" % (_PAST.get(action, action), counts[action]) for action in WRITES if counts[action])
+        if not self.progress:
+            return "No manageable job matches the selection; nothing to do."
         if not done:
             return "All %d selected job(s) already %s." % (len(self.progress), self.params["state"])
         return "%s%s of %d selected job(s)." % ("Would have " if self.check_mode else "", done, len(self.progress))
@@ -390,7 +398,10 @@ def _jobs_label(records):
 def _describe_job(job):
     if job is None:
         return "is gone"
-    return "is %s and %s" % ("enabled" if job.enabled else "disabled", "running" if job.running else "idle")
+    # A client that read the session's own state names it (details session_state), so a wait says what it waits on.
+    state = job.details.get("session_state") if isinstance(job.details, dict) else None
+    running = ("running (%s)" % state if state else "running") if job.running else "idle"
+    return "is %s and %s" % ("enabled" if job.enabled else "disabled", running)
 
 
 def refused_outright(exc):

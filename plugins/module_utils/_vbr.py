@@ -21,7 +21,7 @@ import re
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for
-from ansible_collections.backupops.veeam.plugins.module_utils._model import DISABLE, ENABLE, START, Job, JobModuleError
+from ansible_collections.backupops.veeam.plugins.module_utils._model import DISABLE, ENABLE, START, STOP, Job, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 
 # Every revision in the field, oldest first, and the release that brought it (the vendor's versioning page for 12.x; the
@@ -34,10 +34,16 @@ REVISIONS = list(RELEASES)
 # The default: the newest revision the server serves, found at login (no extra request on the newest release, one more on
 # an older one: the refusal lists what the server serves).
 AUTO = "auto"
-# EJobType as each revision grows it: (first revision, types it adds).
+# EJobType as each revision grows it: (first revision, types it adds). Each date is the first document whose EJobType has the
+# type (1.1-rev0, 1.2-rev1, 1.3-rev0, 1.3-rev1, 1.3-rev2), or, for the revisions without a document, the vendor's pages:
+# "What's new in 1.1-rev1" adds VSphereReplica and CloudDirectorBackup (VBR 12.1), 1.2-rev0's adds FileBackupCopy (12.3.0).
+# The Entra ID types are in 1.2-rev1's EJobType while its changelog (#/tags/3, SectionChangelog) names no new job type and
+# sends Entra ID backups to "existing endpoints": they date from 1.2-rev0 (12.3.0, the release that brought Entra ID backup).
+# docs/vbr-releases.md lists each source; the simulator keeps its own table, and a test proves the two agree.
 TYPES_SINCE = [
     ("1.1-rev0", ["Backup"]),
-    ("1.2-rev0", ["VSphereReplica", "CloudDirectorBackup", "EntraIDTenantBackup", "EntraIDAuditLogBackup", "FileBackupCopy"]),
+    ("1.1-rev1", ["VSphereReplica", "CloudDirectorBackup"]),
+    ("1.2-rev0", ["EntraIDTenantBackup", "EntraIDAuditLogBackup", "FileBackupCopy"]),
     ("1.3-rev0", ["Unknown", "VSphereBackup", "HyperVBackup", "LegacyBackupCopy", "BackupCopy", "WindowsAgentBackup", "LinuxAgentBackup",
                   "EntraIDTenantBackupCopy"]),
     ("1.3-rev1", ["FileBackup", "ObjectStorageBackup", "SureBackupContentScan", "CloudBackupAzure", "CloudBackupAWS", "CloudBackupGoogle",
@@ -61,9 +67,33 @@ IDLE_STATUSES = ("inactive", "stopped")
 # Statuses that describe the schedule, not the session: a disabled job may still run. When the last session has no result
 # yet, that session is read to decide.
 SCHEDULE_STATUSES = ("disabled", "enabled")
-# Who may do what ("Available to" in the documents).
-ROLES_FOR = {ENABLE: "Veeam Backup Administrator", DISABLE: "Veeam Backup Administrator",
-             START: "Veeam Backup Administrator or Veeam Backup Operator", "stop": "Veeam Backup Administrator or Veeam Backup Operator"}
+# EJobStatus values during a session: they do not say whether the schedule is enabled (a job disabled while it runs).
+SESSION_STATUSES = ("running", "starting", "stopping")
+# ESessionState, every revision's enum (1.1-rev0 to 1.3-rev1: Stopped, Starting, Stopping, Working, Pausing, Resuming,
+# WaitingTape, Idle, Postprocessing, WaitingRepository, WaitingSlot; 1.3-rev2 adds ActionRequired). Only `Stopped` ends a
+# session: every other state counts as running, because the session still holds the job and may still write (Idle: a
+# continuous job between cycles; Waiting*: queued for a tape, repository or task slot, it writes once it has one;
+# Postprocessing: still merging or transforming backup files; ActionRequired: paused until an operator answers). A state
+# this list does not know (a newer revision's) counts as running too: a wait then names it rather than ending too soon.
+ENDED_SESSION_STATE = "Stopped"
+LIVE_SESSION_STATES = ("Starting", "Working", "Stopping", "Pausing", "Resuming", "WaitingTape", "Idle", "Postprocessing",
+                       "WaitingRepository", "WaitingSlot", "ActionRequired")
+# Who may do what: the "Available to" text of POST /api/v1/jobs/{id}/enable, /disable, /start and /stop in each document, as
+# (first revision, {action: roles}). 1.1-rev0's document has no such text: 1.2-rev1's is taken for it (and for the revisions
+# without a document). 1.3-rev0 and 1.3-rev1 add the Tape Operator to start and stop; 1.3-rev2 names the roles without
+# "Veeam " and replaces the Tape Operator with custom roles that have backup permissions.
+ROLES_SINCE = [
+    ("1.1-rev0", {ENABLE: ["Veeam Backup Administrator"], DISABLE: ["Veeam Backup Administrator"],
+                  START: ["Veeam Backup Administrator", "Veeam Backup Operator"], STOP: ["Veeam Backup Administrator", "Veeam Backup Operator"]}),
+    ("1.3-rev0", {ENABLE: ["Veeam Backup Administrator"], DISABLE: ["Veeam Backup Administrator"],
+                  START: ["Veeam Backup Administrator", "Veeam Backup Operator", "Veeam Tape Operator"],
+                  STOP: ["Veeam Backup Administrator", "Veeam Backup Operator", "Veeam Tape Operator"]}),
+    ("1.3-rev2", {ENABLE: ["Backup Administrator"], DISABLE: ["Backup Administrator"],
+                  START: ["Backup Administrator", "Backup Operator", "a custom role with backup permissions"],
+                  STOP: ["Backup Administrator", "Backup Operator", "a custom role with backup permissions"]}),
+]
+# JobStopSpec.cancelChainedJobs ("cancel chained jobs"), from 1.3-rev0 (the revision that also shows JobStateModel.runAfterJob).
+CANCEL_CHAINED_SINCE = "1.3-rev0"
 VERSION_PATTERN = re.compile(r"(\d+)\.(\d+)-rev(\d+)")
 
 
@@ -85,17 +115,66 @@ def server_type(name, revision):
     return next((candidate for candidate in (name, SAME_TYPE.get(name)) if candidate in known), None)
 
 
+def roles_for(action, revision):
+    """Who the revision's document allows an action to: "the A role", or "the roles A, B or C"."""
+    roles = [table for since, table in ROLES_SINCE if rank(since) <= rank(revision)][-1][action]
+    return "the %s role" % roles[0] if len(roles) == 1 else "the roles %s or %s" % (", ".join(roles[:-1]), roles[-1])
+
+
+def schedule_enabled(job, state):
+    """Whether the job's schedule is enabled: JobModel.isDisabled, or where a revision leaves it out (1.3-rev2 no longer requires
+    it) the job state's EJobStatus. None when neither says: the flag is missing and the status is that of a session (a job
+    disabled while it runs may show Running), or there is no state."""
+    if isinstance(job.get("isDisabled"), bool):
+        return not job["isDisabled"]
+    status = str((state or {}).get("status") or "").lower()
+    if not status or status in SESSION_STATUSES:
+        return None
+    # `disabled` says so; an idle status (inactive, enabled, stopped) is never shown for a disabled job, which is `disabled`.
+    return status != "disabled"
+
+
+def session_running(session_state):
+    """Whether a session in this ESessionState still runs (see LIVE_SESSION_STATES); None (no state read) is not running."""
+    return session_state is not None and session_state != ENDED_SESSION_STATE
+
+
 def job_from_models(job, state):
-    """A Job from a JobModel and its JobStateModel (the state may be missing for a job created between the two reads)."""
+    """A Job from a JobModel and its JobStateModel (the state may be missing for a job created between the two reads).
+
+    A schedule flag that neither model gives is read as disabled (details flag_unknown): read as enabled, a window's end would
+    enable a job its operator had disabled. The client warns, naming the job."""
     state = state or {}
     status = str(state.get("status") or "").lower()
     result = state.get("lastResult")
+    enabled = schedule_enabled(job, state)
+    chain = state.get("runAfterJob") if isinstance(state.get("runAfterJob"), dict) else {}
     return Job(
-        id=job["id"], name=job.get("name") or "", enabled=not job.get("isDisabled", False),
+        id=job["id"], name=job.get("name") or "", enabled=bool(enabled),
         running=bool(status) and status not in IDLE_STATUSES + SCHEDULE_STATUSES, last_run=state.get("lastRun"),
         last_result=None if result in (None, "None") else result, next_run=state.get("nextRun"),
         details=dict(type=job.get("type"), description=job.get("description"), status=state.get("status"),
-                     session_id=state.get("sessionId"), workload=state.get("workload")))
+                     session_id=state.get("sessionId"), workload=state.get("workload"), run_after=chain.get("jobId"),
+                     session_state=None, flag_unknown=enabled is None))
+
+
+def chained_jobs(jobs, selected):
+    """The jobs of `jobs` not in `selected` that run after a selected job, directly or through other chained jobs:
+    [(job, the selected or chained job it runs after)], nearest first (details run_after: JobStateModel.runAfterJob.jobId)."""
+    children = collections.defaultdict(list)
+    for job in jobs:
+        if job.details.get("run_after"):
+            children[str(job.details["run_after"]).lower()].append(job)
+    reached = set(job.id.lower() for job in selected)
+    queue, found = list(selected), []
+    while queue:
+        parent = queue.pop(0)
+        for child in children.get(parent.id.lower(), []):
+            if child.id.lower() not in reached:
+                reached.add(child.id.lower())
+                found.append((child, parent))
+                queue.append(child)
+    return found
 
 
 def session_may_run(job):
@@ -149,6 +228,8 @@ class VbrClient(JobClient):
         http = http_for(url, settings, replayable_posts=(TOKEN_PATH,), headers={"x-api-version": self.trying})
         super(VbrClient, self).__init__(http, settings, warn, register_secret)
         self.types = list(settings.get("type") or [])
+        # Ids of the jobs already named in a warning because the server did not say whether they are enabled (once a run).
+        self.flag_warned = set()
 
     def facts(self):
         return dict(api_version=self.revision) if self.revision else {}
@@ -215,10 +296,26 @@ class VbrClient(JobClient):
         models = self._pages("api/v1/jobs")
         jobs, only_states = joined(models, states)
         jobs = [self._settle_running(job) for job in jobs]
+        self._warn_unknown_flags(jobs)
         self.unmanageable = [unmanageable_entry(state) for state in only_states if selects(wanted, state.get("type"))]
         kept = [job for job in jobs if selects(wanted, job.details["type"])]
         self.hidden = self._why_hidden([job for job in jobs if job not in kept])
         return kept
+
+    def _warn_unknown_flags(self, jobs):
+        """Name, once a run, each job whose schedule flag the server did not give (see job_from_models)."""
+        for job in jobs:
+            if job.details["flag_unknown"] and job.id not in self.flag_warned:
+                self.flag_warned.add(job.id)
+                self.warn("Job %r: the server did not say whether its schedule is enabled (its JobModel has no isDisabled, which REST "
+                          "API %s does not require, and its status %r is that of a session); it is taken as disabled, so this run "
+                          "neither disables it nor records it to be enabled again. Check the job in the Veeam Backup & Replication "
+                          "console." % (job.name, self.revision, job.details["status"]))
+
+    def chained_after(self, jobs, selected):
+        """The jobs of `jobs` not in `selected` that run after a selected job (transitively), from JobStateModel.runAfterJob
+        (1.3-rev0 and later; older revisions do not show chains, so nothing is found there)."""
+        return chained_jobs(jobs, selected)
 
     def _why_hidden(self, left_out):
         """{name or lower-case id: why} of the jobs `type` leaves out and of the unmanageable ones."""
@@ -248,7 +345,9 @@ class VbrClient(JobClient):
             if exc.status == 404:
                 return job
             raise
-        return job._replace(running=isinstance(session, dict) and session.get("state") not in (None, "Stopped"))
+        state = session.get("state") if isinstance(session, dict) else None
+        # The state is kept so that a wait can name what it waits on ("running (WaitingRepository)").
+        return job._replace(running=session_running(state), details=dict(job.details, session_state=state))
 
     def _pages(self, path, params=None):
         """Every item of a paged collection ({data, pagination: {total, count, skip, limit}}), PAGE_SIZE per request."""
@@ -283,8 +382,9 @@ class VbrClient(JobClient):
             response = self.call("POST", path, expect=(201, 204) if action == START else (201,), json=self._spec(action))
         except VeeamApiError as exc:
             if exc.status == 403:
-                exc.message = "the account %r may not %s jobs on %s: the REST API allows it only to the %s role (%s)" % (
-                    self.settings["username"], action, self.server, ROLES_FOR[action], exc.server_message or "access denied")
+                exc.message = "the account %r may not %s jobs on %s: REST API %s allows it only to %s (%s)" % (
+                    self.settings["username"], action, self.server, self.trying, roles_for(action, self.trying),
+                    exc.server_message or "access denied")
             raise
         if response.status_code == 204:
             note = "the server accepted the start but created no session: the job has no objects to process"
@@ -300,7 +400,11 @@ class VbrClient(JobClient):
             return dict(performActiveFull=self.settings["active_full"])
         # self.trying is the revision every request carries (the accepted one once logged in, as a write always is).
         field = STOP_FIELD if rank(self.trying) >= rank(STOP_FIELD_SINCE) else OLD_STOP_FIELD
-        return {field: self.settings["graceful_stop"]}
+        spec = {field: self.settings["graceful_stop"]}
+        if rank(self.trying) >= rank(CANCEL_CHAINED_SINCE):
+            # Stopping a job otherwise lets the jobs chained after it start (JobStopSpec.cancelChainedJobs, default false).
+            spec["cancelChainedJobs"] = True
+        return spec
 
     def await_writes(self, handles, timeout, sleep):
         """Starts are followed through the job states; only a start that created no session fails here (nothing will run)."""

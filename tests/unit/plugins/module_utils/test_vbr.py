@@ -80,7 +80,7 @@ def test_the_type_filter_keeps_only_those_types(server):
     assert [job.name for job in client.read_jobs()] == ["a", "b"]
 
 
-@pytest.mark.parametrize("action, body", [("start", {"performActiveFull": True}), ("stop", {"gracefulStop": False})])
+@pytest.mark.parametrize("action, body", [("start", {"performActiveFull": True}), ("stop", {"gracefulStop": False, "cancelChainedJobs": True})])
 def test_start_and_stop_send_the_documented_spec_and_return_the_session(server, action, body):
     server.answer("/api/oauth2/token", TOKEN)
     server.answer("/api/v1/jobs/%s/%s" % (A, action), Answer(201, JSON, json.dumps({"id": B, "jobId": A, "state": "Starting"})))
@@ -139,8 +139,11 @@ def refusal(*served):
 
 def test_revisions_are_ordered_and_types_grow_with_the_one_rename():
     assert [_vbr.rank(name) for name in _vbr.REVISIONS] == sorted(_vbr.rank(name) for name in _vbr.REVISIONS)
-    assert _vbr.job_types("1.1-rev0") == _vbr.job_types("1.1-rev2") == ["Backup"]
-    assert "VSphereReplica" in _vbr.job_types("1.2-rev0") and "HyperVBackup" not in _vbr.job_types("1.2-rev1")
+    assert _vbr.job_types("1.1-rev0") == ["Backup"]
+    assert _vbr.job_types("1.1-rev1") == _vbr.job_types("1.1-rev2") == ["Backup", "VSphereReplica", "CloudDirectorBackup"]
+    assert _vbr.job_types("1.2-rev0") == _vbr.job_types("1.2-rev1") == [
+        "Backup", "VSphereReplica", "CloudDirectorBackup", "EntraIDTenantBackup", "EntraIDAuditLogBackup", "FileBackupCopy"]
+    assert "HyperVBackup" not in _vbr.job_types("1.2-rev1")
     assert "Backup" not in _vbr.job_types("1.3-rev0") and "VSphereBackup" in _vbr.job_types("1.3-rev0")
     assert "CloudBackupAzure" not in _vbr.job_types("1.3-rev0") and "ProxmoxBackupJob" in _vbr.job_types("1.3-rev2")
     assert [_vbr.server_type("VSphereBackup", "1.2-rev1"), _vbr.server_type("Backup", "1.3-rev1"),
@@ -184,14 +187,16 @@ def test_auto_against_a_release_older_than_12_says_so(server):
     assert server.count("POST", "/api/oauth2/token") == 1
 
 
-@pytest.mark.parametrize("revision, field", [("1.1-rev0", "gracefullStop"), ("1.1-rev2", "gracefullStop"), ("1.2-rev0", "gracefulStop"),
-                                             ("1.3-rev2", "gracefulStop")])
-def test_the_stop_spec_is_spelled_as_the_revision_spells_it(server, revision, field):
+@pytest.mark.parametrize("revision, body", [("1.1-rev0", {"gracefullStop": True}), ("1.1-rev2", {"gracefullStop": True}),
+                                            ("1.2-rev0", {"gracefulStop": True}), ("1.2-rev1", {"gracefulStop": True}),
+                                            ("1.3-rev0", {"gracefulStop": True, "cancelChainedJobs": True}),
+                                            ("1.3-rev2", {"gracefulStop": True, "cancelChainedJobs": True})])
+def test_the_stop_spec_is_spelled_as_the_revision_spells_it_and_cancels_chained_jobs_where_it_can(server, revision, body):
     server.answer("/api/oauth2/token", TOKEN)
     server.answer("/api/v1/jobs/%s/stop" % A, Answer(201, JSON, json.dumps({"id": B, "state": "Stopping"})))
     client, _warnings, _secrets = client_for(server, api_version=revision)
     client.send(job_from_models({"id": A, "name": "a"}, None), "stop")
-    assert json.loads(server.seen[-1][3].decode()) == {field: True}
+    assert json.loads(server.seen[-1][3].decode()) == body
 
 
 def test_a_start_that_creates_no_session_is_named_and_fails_its_wait(server):
@@ -247,14 +252,23 @@ def test_a_disabled_job_runs_when_its_last_session_without_a_result_still_works(
 
 # -- permissions and tokens ------------------------------------------------------------------------------------------------
 
-def test_a_refused_write_names_the_operation_the_account_and_the_role(server):
+@pytest.mark.parametrize("revision, action, roles", [
+    ("1.3-rev1", "disable", "the Veeam Backup Administrator role"),
+    ("1.2-rev1", "start", "the roles Veeam Backup Administrator or Veeam Backup Operator"),
+    ("1.1-rev0", "stop", "the roles Veeam Backup Administrator or Veeam Backup Operator"),
+    ("1.3-rev0", "start", "the roles Veeam Backup Administrator, Veeam Backup Operator or Veeam Tape Operator"),
+    ("1.3-rev1", "stop", "the roles Veeam Backup Administrator, Veeam Backup Operator or Veeam Tape Operator"),
+    ("1.3-rev2", "stop", "the roles Backup Administrator, Backup Operator or a custom role with backup permissions"),
+    ("1.3-rev2", "enable", "the Backup Administrator role"),
+])
+def test_a_refused_write_names_the_operation_the_account_and_the_roles_of_the_revision(server, revision, action, roles):
     server.answer("/api/oauth2/token", TOKEN)
-    server.answer("/api/v1/jobs/%s/disable" % A, Answer(403, JSON, json.dumps({"errorCode": "AccessDenied", "message": "Access denied."})))
-    client, _warnings, _secrets = client_for(server)
+    server.answer("/api/v1/jobs/%s/%s" % (A, action), Answer(403, JSON, json.dumps({"errorCode": "AccessDenied", "message": "Access denied."})))
+    client, _warnings, _secrets = client_for(server, api_version=revision)
     with pytest.raises(VeeamApiError) as caught:
-        client.send(job_from_models({"id": A, "name": "a"}, None), "disable")
-    assert "the account 'CORP\\\\op' may not disable jobs on" in str(caught.value)
-    assert "only to the Veeam Backup Administrator role (Access denied.)" in str(caught.value)
+        client.send(job_from_models({"id": A, "name": "a"}, None), action)
+    assert "the account 'CORP\\\\op' may not %s jobs on" % action in str(caught.value)
+    assert "REST API %s allows it only to %s (Access denied.)" % (revision, roles) in str(caught.value)
 
 
 def test_a_login_refused_with_403_explains_custom_roles(server):
@@ -279,3 +293,89 @@ def test_an_expired_token_is_renewed_with_the_refresh_token_first(server, refres
     assert [body.split("grant_type=")[1].split("&")[0] for body in bodies] == grants
     assert "refresh_token=REFRESH-1" in bodies[1]
     assert "ACCESS-2" in secrets and "REFRESH-2" in secrets
+
+
+# -- the schedule flag when JobModel leaves it out (1.3-rev2) --------------------------------------------------------------
+
+@pytest.mark.parametrize("model, status, enabled, unknown", [
+    ({"isDisabled": True}, "Inactive", False, False), ({"isDisabled": False}, "Disabled", True, False),  # the flag wins
+    ({}, "Disabled", False, False), ({}, "disabled", False, False),
+    ({}, "Inactive", True, False), ({}, "Enabled", True, False), ({}, "Stopped", True, False),
+    ({}, "Running", False, True), ({}, "Starting", False, True), ({}, "Stopping", False, True), ({}, None, False, True),
+])
+def test_without_is_disabled_the_status_decides_and_a_session_status_is_never_read_as_enabled(model, status, enabled, unknown):
+    job = job_from_models(dict({"id": A, "name": "a", "type": "VSphereBackup"}, **model), {"id": A, "status": status} if status else None)
+    assert (job.enabled, job.details["flag_unknown"]) == (enabled, unknown)
+
+
+def test_a_job_whose_flag_nobody_gives_is_named_once_a_run_and_taken_as_disabled(server):
+    server.answer("/api/oauth2/token", TOKEN)
+    server.answer("/api/v1/jobs?skip=0&limit=1000", page([{"id": A, "name": "Busy", "type": "VSphereBackup"},
+                                                          {"id": B, "name": "Off", "type": "VSphereBackup"}]))
+    server.answer("/api/v1/jobs/states?skip=0&limit=1000", page([{"id": A, "status": "Running", "lastResult": "None"},
+                                                                 {"id": B, "status": "Disabled", "lastResult": "Success"}]))
+    client, warnings, _secrets = client_for(server, api_version="1.3-rev2")
+    busy, off = client.read_jobs()
+    client.read_jobs()
+    assert (busy.enabled, busy.running, off.enabled) == (False, True, False)
+    assert warnings == ["Job 'Busy': the server did not say whether its schedule is enabled (its JobModel has no isDisabled, which REST API "
+                        "1.3-rev2 does not require, and its status 'Running' is that of a session); it is taken as disabled, so this run "
+                        "neither disables it nor records it to be enabled again. Check the job in the Veeam Backup & Replication console."]
+
+
+# -- session states ---------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("state, running", [(state, True) for state in _vbr.LIVE_SESSION_STATES] + [
+    ("Stopped", False), (None, False), ("SomeFutureState", True)])
+def test_every_session_state_but_stopped_counts_as_running(state, running):
+    assert _vbr.session_running(state) is running
+
+
+def test_every_documented_session_state_is_classified():
+    assert set(_vbr.LIVE_SESSION_STATES) | {_vbr.ENDED_SESSION_STATE} == {
+        "Stopped", "Starting", "Stopping", "Working", "Pausing", "Resuming", "WaitingTape", "Idle", "Postprocessing", "WaitingRepository",
+        "WaitingSlot", "ActionRequired"}
+
+
+@pytest.mark.parametrize("session_state, running", [("WaitingRepository", True), ("ActionRequired", True), ("Postprocessing", True),
+                                                    ("Stopped", False)])
+def test_the_session_state_read_for_a_disabled_job_is_in_its_details(server, session_state, running):
+    jobs_script(server, [{"id": A, "name": "a", "type": "VSphereBackup", "isDisabled": True}],
+                [{"id": A, "name": "a", "type": "VSphereBackup", "status": "Disabled", "lastResult": "None", "sessionId": B}])
+    server.answer("/api/v1/sessions/%s" % B, Answer(200, JSON, json.dumps({"id": B, "state": session_state})))
+    client, _warnings, _secrets = client_for(server)
+    [job] = client.read_jobs()
+    assert (job.running, job.details["session_state"]) == (running, session_state)
+
+
+# -- chained jobs ------------------------------------------------------------------------------------------------------------
+
+def chain_job(job_id, name, after=None):
+    return job_from_models({"id": job_id, "name": name, "isDisabled": False},
+                           dict({"id": job_id, "status": "Inactive"}, **({"runAfterJob": {"jobId": after, "jobName": "x"}} if after else {})))
+
+
+def test_run_after_is_read_from_the_job_state_and_none_without_a_chain():
+    assert chain_job(B, "b", after=A).details["run_after"] == A
+    assert chain_job(A, "a").details["run_after"] is None
+
+
+def test_chained_after_follows_the_chain_transitively_and_skips_selected_jobs(server):
+    D = "%08d-0000-0000-0000-000000000000" % 4
+    parent, child, grandchild, other = chain_job(A, "parent"), chain_job(B, "child", A.upper()), chain_job(C, "grandchild", B), chain_job(D, "other")
+    client, _warnings, _secrets = client_for(server)
+    everything = [grandchild, other, child, parent]
+    assert [(job.name, after.name) for job, after in client.chained_after(everything, [parent])] == [("child", "parent"), ("grandchild", "child")]
+    assert [(job.name, after.name) for job, after in client.chained_after(everything, [parent, child])] == [("grandchild", "child")]
+    assert client.chained_after(everything, [other]) == []
+    looped = [chain_job(A, "a", C), chain_job(B, "b", A), chain_job(C, "c", B)]
+    assert [(job.name, after.name) for job, after in client.chained_after(looped, [looped[0]])] == [("b", "a"), ("c", "b")]
+
+
+def test_a_wait_names_the_session_state_it_waits_on():
+    from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import _describe_job
+    job = job_from_models({"id": A, "name": "a", "isDisabled": True}, {"id": A, "status": "Disabled", "sessionId": B})
+    assert _describe_job(job._replace(running=True, details=dict(job.details, session_state="WaitingRepository"))) == (
+        "is disabled and running (WaitingRepository)")
+    assert _describe_job(job._replace(running=True)) == "is disabled and running"
+    assert _describe_job(job) == "is disabled and idle"
