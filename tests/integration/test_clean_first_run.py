@@ -113,3 +113,28 @@ def test_backup_copies_are_a_type_from_13_0_so_a_mixed_fleet_sets_types_per_host
     else:
         assert not result.get("failed"), result
         assert result["changed"], result
+
+
+def test_the_readme_installs_the_built_tarball_from_a_shell_set_up_for_the_checkout(collections_path, tmp_path):
+    """With ANSIBLE_COLLECTIONS_PATH at the linked checkout ansible-galaxy says "Nothing to do"; the README's command installs."""
+    dist = tmp_path / "build" / "dist"
+    build = subprocess.run([str(ANSIBLE_BIN / "ansible-galaxy"), "collection", "build", "--output-path", str(dist), str(REPO)],
+                           capture_output=True, text=True, env=plain_env(collections_path, tmp_path), timeout=300, check=False)
+    assert build.returncode == 0, build.stdout + build.stderr
+    checkout_shell = dict(plain_env(collections_path, tmp_path), PATH=os.pathsep.join([str(ANSIBLE_BIN), os.environ.get("PATH", "")]))
+    tarball = "build/dist/backupops-veeam-*.tar.gz"
+
+    plain = subprocess.run("ansible-galaxy collection install %s" % tarball, shell=True, cwd=str(tmp_path), capture_output=True,
+                           text=True, env=checkout_shell, timeout=300, check=False)
+    assert "Nothing to do" in plain.stdout, "the trap the README warns of: %s" % plain.stdout
+
+    commands = [line for block in readme_blocks("bash") for line in block.splitlines()
+                if line.startswith("ANSIBLE_COLLECTIONS_PATH=") and "collection install" in line]
+    assert len(commands) == 1, commands
+    assert tarball in commands[0]
+    installed = subprocess.run(commands[0], shell=True, cwd=str(tmp_path), capture_output=True, text=True, env=checkout_shell,
+                               timeout=300, check=False)
+    assert installed.returncode == 0 and "was installed successfully" in installed.stdout, installed.stdout + installed.stderr
+    assert installed.stderr == "", installed.stderr
+    manifest = tmp_path / ".ansible" / "collections" / "ansible_collections" / "backupops" / "veeam" / "MANIFEST.json"
+    assert manifest.is_file(), "installed into ~/.ansible/collections (HOME is %s)" % tmp_path
