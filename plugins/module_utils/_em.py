@@ -17,7 +17,7 @@ from ansible_collections.backupops.veeam.plugins.module_utils._em_payload import
     HAS_XMLTODICT, XMLTODICT_IMPORT_ERROR, entities, guid_of, job_from_entity, newest_by_job, newest_first, parse, path_of, paging,
     session_from_entity, task_from_body, text,
 )
-from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError, excerpt
+from ansible_collections.backupops.veeam.plugins.module_utils._http import EM_API, VeeamApiError, excerpt, wrong_port_message
 from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, format_seconds, wait_until
 
 JOB_URN = "urn:veeam:AgentBackupJob:"
@@ -97,7 +97,11 @@ class EmClient(JobClient):
             jar.clear(cookie.domain, cookie.path, cookie.name)
 
     def explain_login_failure(self, exc):
-        if exc.status in LOGON_FAILED_STATUSES:
+        # Another API's port (VBR's refuses any request without x-api-version with a 400, which would read as a refused logon).
+        crossing = wrong_port_message(exc, self.server, EM_API)
+        if crossing:
+            exc.message = crossing
+        elif exc.status in LOGON_FAILED_STATUSES:
             exc.message = "Logon to %s as %r failed: %s" % (
                 self.server, self.settings["username"], exc.server_message or "wrong user name or password (HTTP %s)" % exc.status)
         elif exc.status == 404:

@@ -12,11 +12,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import json
 import random
 import re
 import time
 import traceback
+
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 try:
     import requests
@@ -48,6 +51,20 @@ PLAIN_HTTP_ANSWER = re.compile(r"WRONG_VERSION_NUMBER|wrong version number|recor
 # What a TLS port does to a plain-HTTP request: it closes the connection without an HTTP answer.
 HUNG_UP = re.compile(r"RemoteDisconnected|closed connection without response|Connection reset by peer|Connection aborted", re.I)
 USER_AGENT = "backupops.veeam-ansible"
+
+
+# The three Veeam REST APIs the collection speaks: their names, default ports, and what their error answers look like, so that
+# a login sent to another API's port says which API answers there (a port is often copied from another server's settings).
+VB365_API, EM_API, VBR_API = "vb365", "em", "vbr"
+APIS = collections.OrderedDict([
+    # VBR refuses any request without x-api-version, whatever its path, before it looks at anything else.
+    (VBR_API, ("Veeam Backup & Replication REST API", 9419, re.compile(r"Unsupported RESTAPI version|x-api-version", re.I))),
+    # EM's errors: <Error xmlns="http://www.veeam.com/ent/v1.0" Message=... StatusCode=.../> in XML, {"Message", "StatusCode"} in JSON.
+    (EM_API, ("Veeam Backup Enterprise Manager REST API", 9398, re.compile(r"www\.veeam\.com/ent/|\"StatusCode\"\s*:", re.I))),
+    # VB365 (ASP.NET Web API): an unknown route is "No HTTP resource was found ..."; its v8 stack traces name Veeam.Archiver.
+    (VB365_API, ("Veeam Backup for Microsoft 365 REST API", 4443,
+                 re.compile(r"No HTTP resource was found that matches the request URI|Veeam\.Archiver", re.I))),
+])
 
 
 class VeeamApiError(Exception):
@@ -149,6 +166,32 @@ def safe_retry(retries, backoff, methods):
 def excerpt(text, length=EXCERPT_LENGTH):
     text = re.sub(r"\s+", " ", text or "").strip()
     return text if len(text) <= length else text[:length] + "..."
+
+
+def answering_api(exc, port):
+    """(APIS key, how it was recognised) of the API whose error answer `exc` carries: by the answer itself, else by `port`
+    being that API's default port; (None, None) when neither tells."""
+    answer = " ".join(text for text in (exc.server_message, exc.excerpt) if text)
+    for key, (_title, _port, signature) in APIS.items():
+        if answer and signature.search(answer):
+            return key, "it answered %r" % excerpt(exc.server_message or exc.excerpt, 100)
+    for key, (_title, default_port, _signature) in APIS.items():
+        if default_port == port:
+            return key, "%d is its default port" % port
+    return None, None
+
+
+def wrong_port_message(exc, base_url, expected):
+    """For a refused login: when another Veeam API than `expected` (an APIS key) answered, a message naming the port, the
+    API that answers there and where the expected one listens by default; None when the answer may be the expected API's."""
+    port = urlsplit(base_url).port
+    other, how = answering_api(exc, port)
+    if other is None or other == expected:
+        return None
+    title, default_port, _signature = APIS[other]
+    wanted_title, wanted_port, _signature = APIS[expected]
+    return ("%s: port %s answers like the %s (%s), not the %s. Check server and port: the %s listens on %d by default, the %s on %d."
+            % (base_url, port, title, how, wanted_title, wanted_title, wanted_port, title, default_port))
 
 
 def server_message(response):

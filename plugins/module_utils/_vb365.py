@@ -12,7 +12,7 @@ import collections
 
 from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for
 from ansible_collections.backupops.veeam.plugins.module_utils._model import START, Job, JobModuleError
-from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
+from ansible_collections.backupops.veeam.plugins.module_utils._http import VB365_API, VeeamApiError, wrong_port_message
 
 VB365_TITLE = "Veeam Backup for Microsoft 365"
 VERSIONS = ["v2", "v3", "v4", "v5", "v6", "v7", "v8"]
@@ -86,7 +86,11 @@ class Vb365Client(JobClient):
         self.password_grant("%s/token" % self.version, VB365_TITLE, **extra)
 
     def explain_login_failure(self, exc):
-        if exc.status in LOGIN_FAILED_STATUSES:
+        # Another API's port (VBR's refuses any request without x-api-version with a 400, which would read as a refused login).
+        crossing = wrong_port_message(exc, self.server, VB365_API)
+        if crossing:
+            exc.message = crossing
+        elif exc.status in LOGIN_FAILED_STATUSES:
             exc.message = "Login to %s as %r failed: %s" % (self.server, self.settings["username"], exc.server_message or "wrong user name or password")
         elif exc.status == 404:
             exc.message = ("%s has no /%s/token: the server may not support api_version %s (set api_version to the newest "

@@ -22,7 +22,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for
 from ansible_collections.backupops.veeam.plugins.module_utils._model import DISABLE, ENABLE, START, STOP, Job, JobModuleError
-from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
+from ansible_collections.backupops.veeam.plugins.module_utils._http import VBR_API, VeeamApiError, wrong_port_message
 
 # Every revision in the field, oldest first, and the release that brought it (the vendor's versioning page for 12.x; the
 # documents' x-veeam-prev-version chain for 13.x).
@@ -266,7 +266,10 @@ class VbrClient(JobClient):
 
     def explain_login_failure(self, exc):
         message = exc.server_message or ""
-        if refuses_version(exc) and self.auto:
+        crossing = wrong_port_message(exc, self.server, VBR_API)  # another Veeam API answers on this port
+        if crossing:
+            exc.message = crossing
+        elif refuses_version(exc) and self.auto:
             exc.message = ("%s serves none of the REST API revisions this collection speaks (%s, Veeam Backup & Replication %s, to %s): %s"
                            % (self.server, REVISIONS[0], RELEASES[REVISIONS[0]], REVISIONS[-1], message))
         elif refuses_version(exc):

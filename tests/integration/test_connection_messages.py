@@ -118,3 +118,35 @@ def test_a_wrong_inventory_value_is_named_by_its_variable(window, sim):
     message = report.results("Show the jobs as a table")["em-sim"]["msg"]
     assert "ca_path /nonexistent/corp-root-ca.pem is not a readable file" in message
     assert "ca_path comes from maintenance_window_ca_path, else the inventory variable veeam_ca_path" in message
+
+
+API_NAMES = {"vb365": "Veeam Backup for Microsoft 365 REST API", "em": "Veeam Backup Enterprise Manager REST API",
+             "vbr": "Veeam Backup & Replication REST API"}
+DEFAULT_PORTS = {"vb365": 4443, "em": 9398, "vbr": 9419}
+INFO_MODULES = {"vb365": "veeam_o365_job_info", "em": "veeam_agent_job_info", "vbr": "veeam_vbr_job_info"}
+
+
+@pytest.mark.parametrize("module_api, port_api", [(module_api, port_api) for module_api in sorted(API_NAMES) for port_api in sorted(API_NAMES)
+                                                  if module_api != port_api])
+def test_a_module_pointed_at_another_apis_port_names_the_port_and_the_api_answering_there(ansible, sim, module_api, port_api):
+    """The simulator serves each API on its own port: every crossing says which API answers on the port, never "Logon failed"."""
+    port = getattr(sim, "%s_port" % port_api)
+    result = ansible.task(INFO_MODULES[module_api], defaults=False, ca_path=sim.ca_path, **connection(sim, "https", port))
+    assert result["failed"] is True, result
+    message = result["msg"]
+    assert "port %d answers like the %s" % (port, API_NAMES[port_api]) in message, message
+    assert "not the %s. Check server and port: the %s listens on %d by default, the %s on %d." % (
+        API_NAMES[module_api], API_NAMES[module_api], DEFAULT_PORTS[module_api], API_NAMES[port_api], DEFAULT_PORTS[port_api]) in message
+    assert not message.startswith(("Login", "Logon")) and sim.password not in str(result)
+
+
+@pytest.mark.parametrize("module", ["veeam_o365_job", "veeam_agent_job"])
+def test_a_job_module_at_the_vbr_port_is_not_told_its_logon_failed(ansible, sim, module):
+    """The issue's case: VBR refuses a request without x-api-version with 400 "Unsupported RESTAPI version", which read as a
+    refused login."""
+    result = ansible.task(module, defaults=False, ca_path=sim.ca_path, all_jobs=True, state="enabled",
+                          **connection(sim, "https", sim.vbr_port))
+    assert result["failed"] is True
+    assert "port %d answers like the Veeam Backup & Replication REST API (it answered 'Unsupported RESTAPI version." % sim.vbr_port \
+        in result["msg"], result["msg"]
+    assert "failed: Unsupported RESTAPI version" not in result["msg"]

@@ -87,15 +87,17 @@ def test_negative_sessions_fail_before_any_request(ansible, sim, module):
     assert sim.requests()["requests"] == []
 
 
-def test_a_404_on_the_token_path_names_api_version_and_port(ansible, sim):
+def test_a_404_on_the_token_path_at_the_em_port_names_the_port_and_enterprise_manager(ansible, sim):
     result = ansible.task(MODULE, port=sim.em_port)
     assert result["failed"] is True
-    assert "has no /v8/token" in result["msg"] and "api_version" in result["msg"] and "port" in result["msg"], result
-    assert sim.password not in str(result)
+    # EM's own error answers the 404: the message names that API rather than blaming api_version.
+    assert "port %d answers like the Veeam Backup Enterprise Manager REST API" % sim.em_port in result["msg"], result
+    assert "listens on 4443 by default" in result["msg"] and sim.password not in str(result)
 
 
-def test_a_404_on_the_logon_path_names_server_and_port(ansible, sim):
+def test_a_404_on_the_logon_path_at_the_vb365_port_names_the_port_and_vb365(ansible, sim):
     result = ansible.task("veeam_agent_job_info", port=sim.vb365_port)
     assert result["failed"] is True
-    assert "has no Enterprise Manager logon" in result["msg"] and "check server and port" in result["msg"], result
+    assert "port %d answers like the Veeam Backup for Microsoft 365 REST API" % sim.vb365_port in result["msg"], result
+    assert "Check server and port: the Veeam Backup Enterprise Manager REST API listens on 9398 by default" in result["msg"], result
     assert sim.password not in str(result)

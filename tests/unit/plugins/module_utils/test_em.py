@@ -363,3 +363,16 @@ def test_last_runs_come_from_one_shared_query_of_finished_sessions_newest_first(
 def test_a_job_id_is_accepted_in_any_documented_form():
     for value in (GUID, "urn:veeam:AgentBackupJob:" + GUID, " urn:veeam:Job:%s " % GUID):
         assert EmClient.normalize_id(value) == GUID
+
+
+def test_a_logon_refused_by_the_vbr_api_names_the_port_and_that_api():
+    """VBR's port refuses any request without x-api-version (400): that is not a refused Enterprise Manager logon."""
+    module = FakeModule()
+    client = EmClient("https://em.example.com:9419/", dict(module.params, port=9419), warn=module.warn, register_secret=module.no_log_values.add)
+    refusal = VeeamApiError("Server answered HTTP 400.", "POST", "https://em.example.com:9419/api/sessionMngr/?v=latest", 400,
+                            "Unsupported RESTAPI version. The following versions are supported: v1.3-rev2.", '{"errorCode": "NotImplemented"}')
+    client.explain_login_failure(refusal)
+    assert refusal.message.startswith("https://em.example.com:9419/: port 9419 answers like the Veeam Backup & Replication REST API (it "
+                                      "answered 'Unsupported RESTAPI version."), refusal.message
+    assert "not the Veeam Backup Enterprise Manager REST API" in refusal.message and "listens on 9398 by default" in refusal.message
+    assert not refusal.message.startswith("Logon")

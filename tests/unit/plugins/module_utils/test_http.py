@@ -14,7 +14,7 @@ import time
 import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils._http import (
-    RATE_LIMITED_RETRIES, RETRY_AFTER_MAX, BoundedRetry, HttpClient, VeeamApiError, safe_retry,
+    EM_API, RATE_LIMITED_RETRIES, RETRY_AFTER_MAX, VB365_API, VBR_API, BoundedRetry, HttpClient, VeeamApiError, safe_retry, wrong_port_message,
 )
 
 from ansible_collections.backupops.veeam.tests.unit.utils.scripted_server import RESET, Answer
@@ -249,3 +249,51 @@ def test_absolute_urls_are_followed_as_given(server):
     server.answer("/api/tasks/task-1", OK)
     client = client_for(server)
     assert client.request("GET", server.url + "api/tasks/task-1").status_code == 200
+
+
+# -- which API answers on a port ---------------------------------------------------------------------------------------
+
+VBR_REFUSAL = VeeamApiError("Server answered HTTP 400.", status=400, server_message="Unsupported RESTAPI version. The following versions "
+                            "are supported: v1.1-rev0, v1.3-rev2.", excerpt='{"errorCode": "NotImplemented", "message": "Unsupported RESTAPI version."}')
+EM_NOT_FOUND = VeeamApiError("Server answered HTTP 404.", status=404, server_message="The resource /v8/token was not found.",
+                             excerpt='<Error xmlns="http://www.veeam.com/ent/v1.0" Message="The resource /v8/token was not found." StatusCode="404" />')
+EM_JSON_NOT_FOUND = VeeamApiError("Server answered HTTP 404.", status=404, server_message="The resource was not found.",
+                                  excerpt='{"Message": "The resource was not found.", "StatusCode": 404}')
+VB365_NOT_FOUND = VeeamApiError("Server answered HTTP 404.", status=404,
+                                server_message="No HTTP resource was found that matches the request URI '/api/oauth2/token'.",
+                                excerpt='{"message": "No HTTP resource was found that matches the request URI", "errorCode": "ResourceNotFound"}')
+SILENT_REFUSAL = VeeamApiError("Server answered HTTP 401.", status=401, server_message=None, excerpt="")
+
+
+@pytest.mark.parametrize("refusal, expected, port, answering, default_port, expected_title, expected_port", [
+    (VBR_REFUSAL, VB365_API, 40001, "Veeam Backup & Replication REST API", 9419, "Veeam Backup for Microsoft 365 REST API", 4443),
+    (VBR_REFUSAL, EM_API, 9419, "Veeam Backup & Replication REST API", 9419, "Veeam Backup Enterprise Manager REST API", 9398),
+    (EM_NOT_FOUND, VB365_API, 40002, "Veeam Backup Enterprise Manager REST API", 9398, "Veeam Backup for Microsoft 365 REST API", 4443),
+    (EM_JSON_NOT_FOUND, VBR_API, 40003, "Veeam Backup Enterprise Manager REST API", 9398, "Veeam Backup & Replication REST API", 9419),
+    (VB365_NOT_FOUND, EM_API, 40004, "Veeam Backup for Microsoft 365 REST API", 4443, "Veeam Backup Enterprise Manager REST API", 9398),
+    (VB365_NOT_FOUND, VBR_API, 4443, "Veeam Backup for Microsoft 365 REST API", 4443, "Veeam Backup & Replication REST API", 9419),
+])
+def test_a_login_answered_by_another_api_names_the_port_and_that_api(
+        refusal, expected, port, answering, default_port, expected_title, expected_port):
+    message = wrong_port_message(refusal, "https://backup.example.com:%d/" % port, expected)
+    assert message.startswith("https://backup.example.com:%d/: port %d answers like the %s (it answered %r" % (
+        port, port, answering, refusal.server_message[:100].rstrip())), message
+    assert ("not the %s. Check server and port: the %s listens on %d by default, the %s on %d." % (
+        expected_title, expected_title, expected_port, answering, default_port)) in message
+
+
+def test_an_answer_that_names_no_api_is_told_by_another_apis_default_port():
+    message = wrong_port_message(SILENT_REFUSAL, "https://backup.example.com:9419/", EM_API)
+    assert "port 9419 answers like the Veeam Backup & Replication REST API (9419 is its default port), not the Veeam Backup " \
+           "Enterprise Manager REST API" in message
+
+
+@pytest.mark.parametrize("refusal, expected, port", [
+    (VBR_REFUSAL, VBR_API, 40005),        # the expected API itself (a revision it does not serve): its own message says so
+    (VB365_NOT_FOUND, VB365_API, 40006),  # VB365 without that api_version
+    (EM_NOT_FOUND, EM_API, 9398),
+    (SILENT_REFUSAL, VB365_API, 4443),    # a wrong password on the expected API's default port
+    (SILENT_REFUSAL, EM_API, 443),        # nothing tells: no guess
+])
+def test_no_crossing_is_claimed_when_the_expected_api_may_be_answering(refusal, expected, port):
+    assert wrong_port_message(refusal, "https://backup.example.com:%d/" % port, expected) is None

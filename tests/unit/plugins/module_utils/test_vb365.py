@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 from ansible_collections.backupops.veeam.plugins.module_utils._model import Job, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import ALL, BACKUP, COPY, PAGE_SIZE, Vb365Client, session_entry
 
@@ -253,3 +254,35 @@ def test_v6_cannot_attribute_copy_sessions_and_says_so_instead_of_guessing():
     client = client_with("v6", {}, warnings=warnings)
     assert client.read_sessions(a_job(COPY), 3) == [] and client.http.sent == []
     assert "api_version v6 cannot tell which backup copy job a session belongs to" in warnings[0]
+
+
+@pytest.mark.parametrize("server_message, excerpt, answering", [
+    ("Unsupported RESTAPI version. The following versions are supported: v1.3-rev2.", '{"errorCode": "NotImplemented"}',
+     "Veeam Backup & Replication REST API"),
+    ("The resource /v8/token was not found.", '<Error xmlns="http://www.veeam.com/ent/v1.0" StatusCode="404" />',
+     "Veeam Backup Enterprise Manager REST API"),
+])
+def test_a_login_answered_by_another_api_names_the_port_and_that_api(server_message, excerpt, answering):
+    client = Vb365Client("https://vb365.example.com:9419/", dict(settings("v8"), port=9419), warn=[].append, register_secret=lambda value: None)
+    refusal = VeeamApiError("Server answered HTTP 400.", "POST", "https://vb365.example.com:9419/v8/token", 400, server_message, excerpt)
+    client.explain_login_failure(refusal)
+    assert refusal.message.startswith("https://vb365.example.com:9419/: port 9419 answers like the %s (it answered %r" % (
+        answering, server_message)), refusal.message
+    assert "not the Veeam Backup for Microsoft 365 REST API" in refusal.message and "listens on 4443 by default" in refusal.message
+
+
+def test_a_refused_password_on_the_vb365_port_is_still_a_refused_login():
+    client = Vb365Client("https://vb365.example.com:4443/", settings("v8"), warn=[].append, register_secret=lambda value: None)
+    refusal = VeeamApiError("Server answered HTTP 400.", "POST", "https://vb365.example.com:4443/v8/token", 400,
+                            "The user name or password is incorrect.", '{"error": "invalid_grant"}')
+    client.explain_login_failure(refusal)
+    assert refusal.message == "Login to https://vb365.example.com:4443/ as 'op' failed: The user name or password is incorrect."
+
+
+def test_a_404_from_vb365_itself_still_names_api_version():
+    """VB365's own 404 on the token path (a version it does not serve) is not a crossing: the api_version advice stays."""
+    client = Vb365Client("https://vb365.example.com:4443/", settings("v8"), warn=[].append, register_secret=lambda value: None)
+    refusal = VeeamApiError("Server answered HTTP 404.", "POST", "https://vb365.example.com:4443/v8/token", 404,
+                            "No HTTP resource was found that matches the request URI '/v8/token'.", '{"message": "No HTTP resource"}')
+    client.explain_login_failure(refusal)
+    assert refusal.message.startswith("https://vb365.example.com:4443/ has no /v8/token: the server may not support api_version v8")
