@@ -324,6 +324,10 @@ FEATURE_EVIDENCE = {
     "customLoginRefused": lambda doc: "custom roles is not allowed" in doc["paths"]["/api/oauth2/token"]["post"]["description"],
     "customActions": lambda doc: "custom roles" in doc["paths"]["/api/v1/jobs/{id}/start"]["post"]["description"],
     "refusalNotImplemented": lambda doc: "ErrorNotImplementedExample" in json.dumps(doc["components"]["responses"]["BadRequest"]),
+    "runAfterJob": lambda doc: "runAfterJob" in doc["components"]["schemas"]["JobStateModel"]["properties"],
+    "isDisabledOptional": lambda doc: "isDisabled" not in doc["components"]["schemas"]["JobModel"]["required"],
+    "tapeOperatorActions": lambda doc: all("Veeam Tape Operator" in doc["paths"]["/api/v1/jobs/{id}/%s" % action]["post"]["description"]
+                                           for action in ("start", "stop")),
 }
 
 
@@ -346,3 +350,28 @@ def test_revisions_without_a_document_follow_the_one_they_are_modelled_on():
     for revision in set(REVISIONS) - set(DOCUMENTED):
         for feature in FEATURES:
             assert has(revision, feature) == has(document(revision), feature), (revision, feature)
+
+
+@pytest.mark.parametrize("revision", ["1.3-rev0", "1.3-rev2"])
+def test_chains_the_omitted_flag_and_every_session_state_fit_the_documents(vbr, sim, revision):
+    """runAfterJob (RunAfterJob), a JobModel without isDisabled (1.3-rev2 only) and sessions in the other ESessionStates."""
+    sim.reset({"vbr": {"omit_is_disabled": True, "jobs": [
+        {"name": "Parent", "running": True, "sessionState": "WaitingRepository"},
+        {"name": "Child", "runAfter": "Parent", "running": True, "sessionState": "ActionRequired"},
+        {"name": "Nutanix", "type": "NutanixAHVBackupJob"}]}})
+    session = vbr(revision)
+    states = session.get("v1/jobs/states")
+    check_answer(revision, "/api/v1/jobs/states", "get", states)
+    assert {state["name"]: state.get("runAfterJob", {}).get("jobName") for state in states.json()["data"]} == {
+        "Parent": None, "Child": "Parent", "Nutanix": None}
+    jobs = session.get("v1/jobs")
+    check_answer(revision, "/api/v1/jobs", "get", jobs)
+    assert all(("isDisabled" in job) == (revision != "1.3-rev2") for job in jobs.json()["data"])
+    if revision == "1.3-rev2":
+        with pytest.raises(AssertionError, match="isDisabled"):
+            check("1.3-rev1", "JobModel", jobs.json()["data"][0])  # 1.3-rev1 still requires it
+    listed = session.get("v1/sessions", params={"stateFilter": "WaitingRepository"})
+    check_answer(revision, "/api/v1/sessions", "get", listed)
+    for one in session.get("v1/sessions").json()["data"]:
+        check_answer(revision, "/api/v1/sessions/{id}", "get", session.get("v1/sessions/" + one["id"]))
+    check(revision, "JobStopSpec", {"gracefulStop": True, "cancelChainedJobs": True})

@@ -9,7 +9,8 @@ from sim_helpers import http_session
 MISSING = "00000000-0000-0000-0000-000000000000"
 USERS = [{"name": "operator", "password": "Operator-1", "role": "Veeam Backup Operator"},
          {"name": "viewer", "password": "Viewer-1", "role": "Backup Viewer"},  # 1.3-rev2's spelling of the same role
-         {"name": "Starter", "password": "Custom-1", "role": "Job Starters"}]
+         {"name": "Starter", "password": "Custom-1", "role": "Job Starters"},
+         {"name": "tape", "password": "Tape-1", "role": "Veeam Tape Operator"}]
 PASSWORDS = {user["name"].lower(): user["password"] for user in USERS}
 ADMIN_ONLY = "Access denied. The operation requires one of the roles: Veeam Backup Administrator."
 OPERATORS = "Access denied. The operation requires one of the roles: Veeam Backup Administrator, Veeam Backup Operator."
@@ -58,6 +59,8 @@ def test_viewer_only_reads(vbr, accounts, revision):
         answer = session.post("v1/jobs/%s/%s" % (session.job_id("Busy"), action))
         if action in ("start", "stop") and revision == "1.3-rev2":
             message = message[:-1] + ", a custom role with backup permissions."
+        if action in ("start", "stop") and revision == "1.3-rev1":
+            message = message[:-1] + ", Veeam Tape Operator."
         assert (answer.status_code, answer.json()) == (403, {"errorCode": "AccessDenied", "message": message})
         # The role is checked before the job is looked up (ASP.NET authorizes before the action runs).
         assert session.post("v1/jobs/%s/%s" % (MISSING, action)).status_code == 403
@@ -124,3 +127,14 @@ def test_token_counters_and_logout_with_an_expired_token(vbr, sim):
     assert first.post("oauth2/logout").status_code == 200 and sim.state()["vbr"]["tokens"] == 0
     sim.reset()
     assert sim.state()["vbr"]["refreshes"] == 0
+
+
+@pytest.mark.parametrize("revision, actions", [("1.2-rev1", 403), ("1.3-rev0", 201), ("1.3-rev1", 201), ("1.3-rev2", 403)])
+def test_the_tape_operator_starts_and_stops_only_where_the_document_says(vbr, accounts, revision, actions):
+    """start/stop "Available to: ..., Veeam Tape Operator" in 1.3-rev0 and 1.3-rev1 only (1.3-rev2 names custom roles instead)."""
+    session = as_user(vbr, revision, "tape")
+    assert session.post("v1/jobs/%s/start" % session.job_id("Nightly")).status_code == actions
+    assert session.post("v1/jobs/%s/stop" % session.job_id("Busy")).status_code == actions
+    refused = session.post("v1/jobs/%s/disable" % session.job_id("Nightly"))
+    assert (refused.status_code, refused.json()["message"]) == (403, ADMIN_ONLY)
+    assert len(accounts.vbr_job("Nightly")["sessions"]) == (2 if actions == 201 else 1)

@@ -197,6 +197,18 @@ class VbrApi(SimulatedApi):
                     self._end(session, "Success", "", now - session.end_at)
             else:
                 self._advance(session, now)
+                continue
+            self._start_chained(job, session, now)
+
+    def _start_chained(self, job, session, now):
+        """When a session ends, the jobs chained after its job start (whatever its result), unless the session was a REST start
+        without startChainedJobs or was stopped with cancelChainedJobs; a disabled or running chained job does not start."""
+        if not session.start_chained or session.cancel_chained:
+            return
+        vbr = self.world.vbr
+        for chained in vbr.chained_after(job):
+            if chained.enabled and chained.current is None:
+                vbr.start_session(chained, now, float(self.config["vbr_run_seconds"]), start_chained=True)
 
     def _advance(self, session, now):
         if session.state == "Starting" and now >= session.starting_until:
@@ -378,11 +390,11 @@ class VbrApi(SimulatedApi):
         """GET /api/v1/jobs: JobsResult; skip, limit, orderColumn, orderAsc, nameFilter, typeFilter."""
         self.authenticate(request)
         return _json(200, self._select(request, self._visible_jobs(revision), self._job_checks(request, revision),
-                                       lambda job: vbrdoc.job_model(job, revision), JOB_ORDER))
+                                       lambda job: vbrdoc.job_model(job, revision, self.world.vbr.omit_is_disabled), JOB_ORDER))
 
     def get_job(self, revision, request, job_id):
         self.authenticate(request)
-        return _json(200, vbrdoc.job_model(self._job(revision, job_id), revision))
+        return _json(200, vbrdoc.job_model(self._job(revision, job_id), revision, self.world.vbr.omit_is_disabled))
 
     def list_states(self, revision, request):
         """GET /api/v1/jobs/states: JobStatesResult; paging, order, idFilter, nameFilter, typeFilter, statusFilter, lastResultFilter."""
@@ -448,7 +460,7 @@ class VbrApi(SimulatedApi):
         if action in ("enable", "disable"):
             job.enabled = action == "enable"
             return Response(204) if vbrrev.has(revision, "toggleNoContent") else _json(200, {})
-        session = self._start(job, spec, request, revision) if action == "start" else self._stop(job, spec)
+        session = self._start(job, spec, request, revision) if action == "start" else self._stop(job, spec, revision)
         if session is None:
             return Response(204)
         return _json(201, vbrdoc.session_model(session, job.type, revision))
@@ -462,7 +474,7 @@ class VbrApi(SimulatedApi):
         if job.objects == 0 and vbrrev.has(revision, "startNoObjects"):
             return None
         session = self.world.vbr.start_session(job, monotonic(), float(self.config["vbr_run_seconds"]),
-                                               active_full=bool(spec.get("performActiveFull")))
+                                               active_full=bool(spec.get("performActiveFull")), start_chained=spec.get("startChainedJobs") is True)
         fault = request.task_fault
         if fault and fault["kind"] == "task_fail":
             session.fail_message = fault.get("message") or "Injected failure."
@@ -470,10 +482,12 @@ class VbrApi(SimulatedApi):
             session.stuck = True
         return session
 
-    def _stop(self, job, _spec):
+    def _stop(self, job, spec, revision):
         session = job.current
         if session is None:
             raise VbrError(400, "Job '%s' is not running." % job.name, "UnknownError", job.id)
+        if spec.get("cancelChainedJobs") is True and vbrrev.has(revision, "cancelChainedJobs"):
+            session.cancel_chained = True
         if session.stop_at is None:
             session.state = "Stopping"
             session.stop_at = monotonic() + float(self.config["vbr_stop_seconds"])
@@ -492,7 +506,8 @@ class VbrApi(SimulatedApi):
         self.authenticate(request)
         pairs = sorted(self._visible_sessions(revision), key=lambda pair: pair[0].created, reverse=True)
         checks = [self._equal_check(request, "jobIdFilter", lambda pair: pair[0].job_id),
-                  self._enum_check(request, "stateFilter", vbrrev.members(vbrrev.SESSION_STATES, revision), lambda pair: pair[0].state),
+                  self._enum_check(request, "stateFilter", vbrrev.members(vbrrev.SESSION_STATES, revision),
+                                   lambda pair: vbrdoc.session_state(pair[0], revision)),
                   self._enum_check(request, "resultFilter", RESULTS, lambda pair: pair[0].result),
                   self._enum_check(request, "typeFilter", vbrrev.members(vbrrev.SESSION_TYPES, revision),
                                    lambda pair: vbrdoc.session_type(pair[1].type, revision)),

@@ -88,6 +88,9 @@ KINDS = {
     "LegacyBackupCopy": Kind("Vm", copy_mode="Periodic"),
     "CloudBackupAzure": Kind("CloudVm"),
     "Unknown": Kind("Vm"),
+    # 1.3-rev2 adds these types to EJobType but no JobModel for them (its discriminator mapping): job states only.
+    "NutanixAHVBackupJob": Kind("Vm"),
+    "ProxmoxBackupJob": Kind("Vm"),
 }
 
 
@@ -111,10 +114,13 @@ def session_type(job_type, revision):
     return vbrrev.step(KINDS[job_type].session_types, revision)
 
 
-def job_model(job, revision):
-    """JobModel (the type-specific model the discriminator `type` selects)."""
+def job_model(job, revision, omit_is_disabled=False):
+    """JobModel (the type-specific model the discriminator `type` selects); without isDisabled where the scenario asks and
+    the revision no longer requires it (1.3-rev2)."""
     body = {"id": job.id, "name": job.name, "type": type_name(job, revision), "isDisabled": not job.enabled,
             "description": job.description}
+    if omit_is_disabled and vbrrev.has(revision, "isDisabledOptional"):
+        del body["isDisabled"]
     body.update(KINDS[job.type].details(job, revision))
     return body
 
@@ -147,6 +153,8 @@ def job_state(job, revision):
         body["sessionId"] = latest.id
     if job.next_run is not None:
         body["nextRun"] = iso(job.next_run)
+    if job.run_after and vbrrev.has(revision, "runAfterJob"):
+        body["runAfterJob"] = {"jobId": job.run_after, "jobName": job.run_after_name}
     if vbrrev.has(revision, "stateProgress"):
         body["highPriority"] = job.high_priority
         body["progressPercent"] = latest.progress if latest else 0
@@ -155,11 +163,16 @@ def job_state(job, revision):
     return body
 
 
+def session_state(session, revision):
+    """ESessionState in this revision: a state the revision's enum lacks (ActionRequired before 1.3-rev2) shows as Working."""
+    return session.state if session.state in vbrrev.members(vbrrev.SESSION_STATES, revision) else "Working"
+
+
 def session_model(session, job_type, revision):
     """SessionModel; `endTime` is left out while the session runs (the schema does not allow null). 1.1 names the job
     `activityId` (its examples show the job's id there) and has no platformName."""
     body = {"id": session.id, "name": session.name, "sessionType": session_type(job_type, revision), "creationTime": iso(session.created),
-            "state": session.state, "progressPercent": session.progress,
+            "state": session_state(session, revision), "progressPercent": session.progress,
             "result": {"result": session.result, "message": session.message, "isCanceled": session.canceled}, "usn": session.usn}
     if vbrrev.has(revision, "sessionJobId"):
         body.update(jobId=session.job_id, platformName=KINDS[job_type].platform)

@@ -32,6 +32,11 @@ FEATURES = {
     # Optional fields of JobStartSpec (syncRestorePoints: All|Latest) and JobStopSpec (cancelChainedJobs); ignored before.
     "syncRestorePoints": "1.3-rev0",
     "cancelChainedJobs": "1.3-rev0",
+    # JobStateModel.runAfterJob ({jobId, jobName}: the job this one runs after), with 1.3-rev0's changelog.
+    "runAfterJob": "1.3-rev0",
+    # JobModel no longer requires isDisabled (1.3-rev2's changelog: "The `isDisabled` property of the `JobModel` object is no
+    # longer required"); the scenario's vbr.omit_is_disabled then leaves it out.
+    "isDisabledOptional": "1.3-rev2",
     # Enums (EJobStatus, EJobWorkload, EHyperVProxyType...) spelled in Pascal case (`Running`, `Vm`, `OnHost`) instead of
     # lower camel case (`running`, `vm`, `onHost`).
     "pascalCase": "1.3-rev1",
@@ -43,13 +48,18 @@ FEATURES = {
     "customLoginRefused": ("1.3-rev0", "1.3-rev1"),
     # start/stop: "Also available to custom roles that have backup permissions."
     "customActions": "1.3-rev2",
+    # start/stop "Available to: Veeam Backup Administrator, Veeam Backup Operator, Veeam Tape Operator" (1.3-rev0, 1.3-rev1 only;
+    # 1.3-rev2 names Backup Administrator and Backup Operator, plus custom roles).
+    "tapeOperatorActions": ("1.3-rev0", "1.3-rev1"),
     # A server whose newest revision this is refuses an unsupported x-api-version with errorCode NotImplemented (1.3-rev2's
     # BadRequest example "The specified API version is not supported."); older ones with UnexpectedContent (assumed).
     "refusalNotImplemented": "1.3-rev2",
 }
 
 # EJobType (what typeFilter accepts). Beyond the documents: 1.1-rev1 added VSphereReplica and CloudDirectorBackup (its
-# "New Features" page), 1.2-rev0 FileBackupCopy (its "Minor Non-Breaking Changes" page); EntraID* assumed with 1.2-rev0.
+# "New Features" page), 1.2-rev0 FileBackupCopy (its "Minor Non-Breaking Changes" page). The EntraID* types are in 1.2-rev1's
+# EJobType, but 1.2-rev1's changelog (vbr_rest_1.2-rev1.json #/tags/3/description, SectionChangelog) adds no job type and
+# backs up Entra ID through "existing endpoints": they came with 1.2-rev0.
 JOB_TYPES = {
     "Backup": ("1.1-rev0", "1.2-rev1"),
     "VSphereReplica": "1.1-rev1", "CloudDirectorBackup": "1.1-rev1",
@@ -79,11 +89,14 @@ SESSION_TYPES = {"Infrastructure": REVISIONS[0], "Job": ("1.1-rev0", "1.1-rev2")
 ADMINISTRATOR = "Veeam Backup Administrator"
 OPERATOR = "Veeam Backup Operator"
 VIEWER = "Veeam Backup Viewer"
-BUILT_IN_ROLES = (ADMINISTRATOR, OPERATOR, VIEWER)
+TAPE_OPERATOR = "Veeam Tape Operator"
+BUILT_IN_ROLES = (ADMINISTRATOR, OPERATOR, VIEWER, TAPE_OPERATOR)
 # Who may perform each job action: the built-in roles, plus custom roles where "customActions" says so (1.1-rev0's
 # document has no "Available to" lines; 1.2-rev1's are assumed). Reads are open to every role.
 ACTION_ROLES = {"enable": (ADMINISTRATOR,), "disable": (ADMINISTRATOR,), "start": (ADMINISTRATOR, OPERATOR), "stop": (ADMINISTRATOR, OPERATOR)}
 CUSTOM_ACTIONS = ("start", "stop")
+# The Tape Operator's job actions where "tapeOperatorActions" says so (reads are open to it as to every role).
+TAPE_ACTIONS = ("start", "stop")
 
 
 def _index(revision):
@@ -146,12 +159,14 @@ def may(role, action, revision):
     """Whether a user of this role may perform this job action in this revision."""
     if is_custom(role):
         return action in CUSTOM_ACTIONS and has(revision, "customActions")
-    return role in ACTION_ROLES[action]
+    return role in required_roles(action, revision)
 
 
 def required_roles(action, revision):
     """The roles a refusal names ("Access denied. The operation requires one of the roles: ...")."""
     roles = list(ACTION_ROLES[action])
+    if action in TAPE_ACTIONS and has(revision, "tapeOperatorActions"):
+        roles.append(TAPE_OPERATOR)
     if action in CUSTOM_ACTIONS and has(revision, "customActions"):
         roles.append("a custom role with backup permissions")
     return roles

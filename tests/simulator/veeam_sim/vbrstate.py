@@ -12,14 +12,17 @@ from . import vbrrev
 from .util import iso, new_id, next_daily_run, stable_id, utcnow
 
 VBR_REVISIONS = vbrrev.REVISIONS
-# Job types the simulator can render (1.3-rev1 names; vbrdoc.KINDS says how each revision shows them). The last three are
-# listed only by GET /api/v1/jobs/states: jobs, a job by id and the actions treat them as unknown ids.
+# Job types the simulator can render (1.3-rev2 names; vbrdoc.KINDS says how each revision shows them). The last five are
+# listed only by GET /api/v1/jobs/states (their EJobType has no JobModel in the documents' discriminator mapping): jobs, a
+# job by id and the actions treat them as unknown ids.
 VBR_TYPES = ("VSphereBackup", "HyperVBackup", "BackupCopy", "WindowsAgentBackup", "LinuxAgentBackup", "LegacyBackupCopy",
-             "CloudBackupAzure", "Unknown")
-VBR_STATES_ONLY = ("LegacyBackupCopy", "CloudBackupAzure", "Unknown")
+             "CloudBackupAzure", "Unknown", "NutanixAHVBackupJob", "ProxmoxBackupJob")
+VBR_STATES_ONLY = ("LegacyBackupCopy", "CloudBackupAzure", "Unknown", "NutanixAHVBackupJob", "ProxmoxBackupJob")
 VBR_RESULTS = ("Success", "Warning", "Failed", "None")
-VBR_SECTION_KEYS = {"jobs", "users"}
-VBR_JOB_KEYS = {"name", "id", "type", "enabled", "running", "description", "lastResult", "highPriority", "objects"}
+VBR_SECTION_KEYS = {"jobs", "users", "omit_is_disabled"}
+VBR_JOB_KEYS = {"name", "id", "type", "enabled", "running", "description", "lastResult", "highPriority", "objects", "runAfter", "sessionState"}
+# What a running job's session may be in (scenario `sessionState`): every ESessionState but Stopped.
+VBR_LIVE_SESSION_STATES = tuple(state for state in vbrrev.SESSION_STATES if state != "Stopped")
 VBR_USER_KEYS = {"name", "password", "role"}
 VBR_REPOSITORY_ID = stable_id("vbr-repository", "Default Backup Repository")
 VBR_REPOSITORY_NAME = "Default Backup Repository"
@@ -50,6 +53,10 @@ class VbrSession:
     stop_at: Optional[float] = None
     fail_message: Optional[str] = None
     stuck: bool = False
+    # Whether the jobs chained after this one start when it ends: a scheduled run (a scenario's running session) starts them,
+    # a REST start only with JobStartSpec.startChainedJobs, and a stop with JobStopSpec.cancelChainedJobs cancels them.
+    start_chained: bool = False
+    cancel_chained: bool = False
 
     @property
     def running(self):
@@ -67,6 +74,9 @@ class VbrJob:
     # JobStateModel.objectsCount; a job without objects starts no session in 1.3-rev2 (204).
     objects: int = 1
     daily_hour: int = 22
+    # The job this one runs after (scenario `runAfter`): its id and name, or None.
+    run_after: Optional[str] = None
+    run_after_name: Optional[str] = None
     sessions: list = field(default_factory=list)
 
     @property
@@ -115,12 +125,14 @@ class VbrWorld:
         # How many refresh_token grants succeeded: tests assert that a client renewed its token that way.
         self.refreshes = 0
         self.usn = 0
+        # Scenario vbr.omit_is_disabled: JobModel leaves isDisabled out where the revision no longer requires it (1.3-rev2).
+        self.omit_is_disabled = False
 
     def next_usn(self):
         self.usn += 1
         return self.usn
 
-    def add_job(self, job, running, last_result, clock):
+    def add_job(self, job, running, last_result, clock, session_state="Working"):
         self.jobs[job.id] = job
         now = utcnow()
         if last_result and last_result != "None":
@@ -131,8 +143,8 @@ class VbrWorld:
             self._add_session(job, past)
         if running:
             # Running in the scenario: works until it is stopped, whatever vbr_run_seconds says.
-            session = VbrSession(id=new_id(), job_id=job.id, name=job.name, created=now - datetime.timedelta(minutes=5), state="Working",
-                                 progress=40, started_at=clock, usn=self.next_usn())
+            session = VbrSession(id=new_id(), job_id=job.id, name=job.name, created=now - datetime.timedelta(minutes=5), state=session_state,
+                                 progress=40, started_at=clock, usn=self.next_usn(), start_chained=True)
             self._add_session(job, session)
             self.active.add(job.id)
 
@@ -140,12 +152,17 @@ class VbrWorld:
         job.sessions.append(session)
         self.sessions[session.id] = session
 
-    def start_session(self, job, clock, run_seconds, active_full=False):
+    def start_session(self, job, clock, run_seconds, active_full=False, start_chained=False):
         session = VbrSession(id=new_id(), job_id=job.id, name=job.name, created=utcnow(), active_full=active_full, started_at=clock,
-                             starting_until=clock + min(0.1, run_seconds / 5.0), end_at=clock + run_seconds, usn=self.next_usn())
+                             starting_until=clock + min(0.1, run_seconds / 5.0), end_at=clock + run_seconds, usn=self.next_usn(),
+                             start_chained=start_chained)
         self._add_session(job, session)
         self.active.add(job.id)
         return session
+
+    def chained_after(self, job):
+        """The jobs that run after this one (scenario `runAfter`), in scenario order."""
+        return [other for other in self.jobs.values() if other.run_after == job.id]
 
     def delete_job(self, job_id):
         job = self.jobs.pop(job_id, None)
@@ -167,7 +184,7 @@ def _past_message(result):
 
 def _job_state(job):
     return {"id": job.id, "name": job.name, "type": job.type, "enabled": job.enabled, "running": job.current is not None,
-            "objects": job.objects, "lastResult": job.latest.result if job.latest else "None",
+            "objects": job.objects, "lastResult": job.latest.result if job.latest else "None", "runAfter": job.run_after,
             "sessions": [{"id": s.id, "state": s.state, "result": s.result, "message": s.message, "isCanceled": s.canceled,
                           "activeFull": s.active_full, "creationTime": iso(s.created), "endTime": iso(s.end_time)} for s in job.sessions]}
 
@@ -183,6 +200,8 @@ def _job(item, seen):
         raise VbrScenarioError("every job needs a non-empty name: %r" % (item,))
     if item.get("type", "VSphereBackup") not in VBR_TYPES:
         raise VbrScenarioError("vbr job %r: type must be one of %s" % (name, ", ".join(VBR_TYPES)))
+    if item.get("sessionState", "Working") not in VBR_LIVE_SESSION_STATES or ("sessionState" in item and not item.get("running")):
+        raise VbrScenarioError("vbr job %r: sessionState (of a running job's session) must be one of %s" % (name, ", ".join(VBR_LIVE_SESSION_STATES)))
     if item.get("lastResult", "Success") not in VBR_RESULTS:
         raise VbrScenarioError("vbr job %r: lastResult must be one of %s" % (name, ", ".join(VBR_RESULTS)))
     objects = item.get("objects", 1)
@@ -208,6 +227,27 @@ def _user(item, users):
     return VbrUser(name=item["name"], password=item["password"], role=vbrrev.role_name(item["role"]))
 
 
+def _chain(jobs, items):
+    """Set each job's run_after from its item's `runAfter` (the name of exactly one other job of the scenario); no loops."""
+    by_name = {}
+    for job in jobs:
+        by_name.setdefault(job.name, []).append(job)
+    for job, item in zip(jobs, items):
+        parent = item.get("runAfter")
+        if parent is None:
+            continue
+        if len(by_name.get(parent, [])) != 1 or parent == job.name:
+            raise VbrScenarioError("vbr job %r: runAfter must name exactly one other job of the scenario, got %r" % (job.name, parent))
+        job.run_after, job.run_after_name = by_name[parent][0].id, parent
+    for job in jobs:
+        seen, current = {job.id}, job
+        while current.run_after:
+            current = next(other for other in jobs if other.id == current.run_after)
+            if current.id in seen:
+                raise VbrScenarioError("vbr job %r: its runAfter chain is a loop" % job.name)
+            seen.add(current.id)
+
+
 def build_vbr(section, generated, enabled, clock):
     """A VbrWorld from the scenario's `vbr` section plus `generated` VSphereBackup jobs ("VBR Job 0001"...)."""
     section = {} if section is None else section
@@ -222,8 +262,13 @@ def build_vbr(section, generated, enabled, clock):
     for item in section.get("users") or []:
         user = _user(item, world.users)
         world.users[user.name.lower()] = user
+    if not isinstance(section.get("omit_is_disabled", False), bool):
+        raise VbrScenarioError("vbr.omit_is_disabled must be true or false")
+    world.omit_is_disabled = section.get("omit_is_disabled", False)
     seen = {}
-    for item in items:
-        job = _job(item, seen)
-        world.add_job(job, running=bool(item.get("running")), last_result=item.get("lastResult", "Success"), clock=clock)
+    jobs = [_job(item, seen) for item in items]
+    _chain(jobs, items)
+    for job, item in zip(jobs, items):
+        world.add_job(job, running=bool(item.get("running")), last_result=item.get("lastResult", "Success"), clock=clock,
+                      session_state=item.get("sessionState", "Working"))
     return world
