@@ -143,11 +143,6 @@ class JobClient(abc.ABC):
         """What a job's entry in every result says besides its id and name (e.g. the kind of a VB365 job)."""
         return {}
 
-    def chained_after(self, jobs, selected):
-        """The jobs of `jobs` not in `selected` that run after a selected job (transitively): [(job, the selected-or-chained
-        job it runs after)]. APIs without job chains: []."""
-        return []
-
     # -- shared ----------------------------------------------------------------------
 
     def select(self, jobs, ids=None, names=None, all_jobs=False):
