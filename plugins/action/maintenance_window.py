@@ -92,23 +92,26 @@ class ActionModule(ActionBase):
                                         notify_every=args["progress_interval"])
         except SessionError as exc:
             explicit = [name for name in window.CONNECTION_OPTIONS if args.get(name) not in (None, "")]
-            return dict(result, failed=True, msg=window.name_the_variables(str(exc), explicit))
+            unusable = window.name_the_variables(str(exc), explicit)
+            return dict(result, **self._run_phase(None, dict(args, api=api.name), host, task_vars, unusable))
         result.update(self._run_phase(session, dict(args, api=api.name), host, task_vars))
         result["warnings"] = result.get("warnings", []) + session.warnings
         return session.scrub(result)
 
-    def _run_phase(self, session, args, host, task_vars):
-        """The phase's result (a failure included, with what it did before), the session always closed."""
+    def _run_phase(self, session, args, host, task_vars, unusable=None):
+        """The phase's result (a failure included, with what it did before), the session always closed. Without a session
+        (`unusable`: why the settings cannot make one) the phase fails; a begin still records that it changed nothing."""
         handed_over = window.handed_over_records(self._handed_over(args, task_vars)).get(host)
         phase = Phase(session, args, host, handed_over, self._task.check_mode, self._task.diff)
         try:
-            return phase.run()
+            return phase.run() if session is not None else phase.fail_without_session(unusable)
         except PhaseFailed as exc:
             return dict(phase.done, failed=True, **exc.result)
         except EXPECTED_FAILURES as exc:
             return dict(phase.done, failed=True, **failure_result(exc, {}))
         finally:
-            session.close()
+            if session is not None:
+                session.close()
 
     def _handed_over(self, args, task_vars):
         """{variable: records} from the `records` option and every per-AWX-job key, templated: a variable set as a
@@ -185,50 +188,103 @@ class Phase(object):
         return outcome
 
     def begin(self):
+        earlier = self._open_records()
+        try:
+            selected, chained = self.session.read_selection(self.args["names"], self.args["ids"])
+        except EXPECTED_FAILURES as exc:
+            self.record_failure_before_any_change(str(exc), earlier)
+            raise
+        jobs = selected + [job for job, _after in chained]
+        server_fields = self.session.server_fields()
+        self._note_server(server_fields)
+        record, to_disable = window.begin_record(self.host, self.api, self.session.server, jobs, earlier, utc_now(), server_fields)
+        held, left = window.disabled_now(jobs, earlier)
+        did = dict(held=held, left=left, chained=[(job.name, after.name) for job, after in chained])
+        self._write(record)
+        did.update(self._quiesce(record, to_disable, window.held_running(jobs, earlier), did))
+        if record.get("begin_failed"):
+            # This run finished what the failed begin set out to do: the record no longer says it failed.
+            self._write(window.recovered(record))
+        return dict(self.done, msg=window.begin_summary(did, len(record["jobs"]), self.path, record["created"], self.check_mode, server_fields))
+
+    def _open_records(self):
+        """The unrestored records of an earlier begin on this API (the file's, the handed-over one); PhaseFailed when this
+        host has an open window on another API (replacing that record would lose what it disabled)."""
         file_record = load(self.path)
         refusal = window.other_api_refusal([file_record, self.handed_over], self.api, self.path)
         if refusal:
             raise PhaseFailed(dict(msg=refusal))
-        earlier = window.unrestored(self.api, [file_record, self.handed_over])
-        jobs = self.session.read_jobs(self.args["names"], self.args["ids"])
-        server_fields = self.session.server_fields()
-        record, to_disable = window.begin_record(self.host, self.api, self.session.server, jobs, earlier, utc_now(), server_fields)
-        self._write(record)
-        stopped = self._quiesce(record, to_disable) if to_disable else []
-        disabled = [entry["name"] for entry in to_disable]
-        held, left = window.disabled_now(jobs, earlier)
-        unmanageable = server_fields.get("unmanageable_jobs", [])
-        self.done["counts"] = dict(disabled=len(disabled), stopped=len(stopped), held=len(held), left=len(left), unmanageable=len(unmanageable))
-        if unmanageable:
-            self.session.warnings.append(window.unmanageable_part(unmanageable) + ".")
-        return dict(self.done, msg=window.begin_summary(disabled, stopped, held, left, len(record["jobs"]), self.path, record["created"],
-                                                        self.check_mode, unmanageable))
+        return window.unrestored(self.api, [file_record, self.handed_over])
 
-    def _quiesce(self, record, to_disable):
-        """Disable the jobs, then stop or wait for their sessions; on a failure the record says what was done."""
+    def fail_without_session(self, message):
+        """Settings that cannot make a session: the phase fails with `message`; a begin records that it changed nothing."""
+        if self.args["phase"] == "begin":
+            try:
+                self.record_failure_before_any_change(message, self._open_records())
+            except PhaseFailed:
+                pass  # another API's open window: its record stays as it is, and the settings are what to fix first
+        raise PhaseFailed(dict(msg=message))
+
+    def record_failure_before_any_change(self, message, earlier):
+        """A begin that failed before changing anything (refused at login, a selection that names no job, settings that
+        cannot make a session) still records and publishes that, so that end finds a record and says there is nothing to
+        restore. An earlier begin's unrestored record is kept whole, its jobs included; another API's is never replaced."""
+        record, _to_disable = window.begin_record(self.host, self.api, self.session.server if self.session else self.args.get("server"),
+                                                  [], earlier, utc_now())
+        self._write(window.failed_begin_record(record, window.NOTHING_DONE, message, utc_now(), before_any_change=True))
+
+    def _quiesce(self, record, to_disable, held_running, did):
+        """Disable the jobs, then stop or wait for their sessions and for those of the jobs an earlier begin disabled (a
+        recovery rerun); on a failure the record and the counts say exactly what was done."""
+        leave = self.args["if_running"] == "leave"
+        ids = [entry["id"] for entry in to_disable] + ([] if leave else [job.id for job in held_running])
+        outcome = dict(disabled=[entry["name"] for entry in to_disable], stopped=[], waited=None,
+                       held_running=[job.name for job in held_running] if leave else [])
+        self._count_begin(dict(did, **outcome))
+        if not ids:
+            return outcome
         try:
-            result = self._declare([entry["id"] for entry in to_disable], "disabled", if_running=self.args["if_running"],
-                                   wait_timeout=self.args["wait_timeout"])
+            result = self._declare(ids, "disabled", if_running=self.args["if_running"], wait_timeout=self.args["wait_timeout"])
         except PhaseFailed as exc:
-            disabled, still_running = window.what_a_failed_disable_did(exc.result.get("jobs", []), self.args["if_running"])
-            message = window.begin_failure(exc.result["msg"], disabled, to_disable, still_running, len(record["jobs"]), self.path)
-            self._write(window.failed_begin_record(record, disabled, still_running, exc.result["msg"], utc_now()))
+            failed = window.what_a_failed_disable_did(exc.result.get("jobs", []), to_disable, self.args["if_running"])
+            self._count_begin(dict(did, **failed))
+            message = window.begin_failure(exc.result["msg"], failed, to_disable, len(record["jobs"]), self.path)
+            self._write(window.failed_begin_record(record, failed, exc.result["msg"], utc_now()))
             raise PhaseFailed(dict(exc.result, msg=message))
-        return [job["name"] for job in result["jobs"] if "stop" in job["actions"]]
+        outcome.update(window.what_a_quiesce_did(result))
+        self._count_begin(dict(did, **outcome))
+        return outcome
+
+    def _count_begin(self, did):
+        """The host's counts, which the fleet summary sums (set before each step, so a failed host counts what it did)."""
+        waited = did.get("waited")
+        self.done["counts"] = dict(disabled=len(did["disabled"]), stopped=len(did["stopped"]), awaited=waited[1] if waited else 0,
+                                   held=len(did["held"]), left=len(did["left"]), chained=len(did["chained"]),
+                                   unmanageable=len(self.done.get("unmanageable_jobs", [])))
+
+    def _note_server(self, server_fields):
+        """What the result keeps of the server for the fleet summary: the jobs it cannot manage, the kinds it cannot list."""
+        for key in ("unmanageable_jobs", "unlisted_jobs"):
+            if server_fields.get(key):
+                self.done[key] = server_fields[key]
+        if server_fields.get("unmanageable_jobs"):
+            self.session.warnings.append(window.unmanageable_part(server_fields["unmanageable_jobs"]) + ".")
 
     def end(self):
-        record = window.record_for_end(load(self.path), self.handed_over)
+        file_record = load(self.path)
+        record = window.record_for_end(file_record, self.handed_over)
         blocker = window.end_blocker(record, self.api, self.path)
         if blocker:
-            return self._nothing_to_restore(*blocker)
+            return self._nothing_to_restore(record, *blocker)
         jobs = self.session.read_jobs()
+        self._note_server(self.session.server_fields())
         to_enable, missing = window.split_recorded(record, jobs)
-        messages = [self._restore(record, to_enable, missing)]
+        messages = [self._restore(record, to_enable, missing), window.record_origin(record, record is not file_record, self.path)]
         if self.args["start_after"]:
-            messages.append(self._start_after(jobs, to_enable, messages[0]))
+            messages.append(self._start_after(jobs, to_enable, " ".join(messages)))
         return dict(self.done, msg=" ".join(messages))
 
-    def _nothing_to_restore(self, kind, message):
+    def _nothing_to_restore(self, record, kind, message):
         self.done.update(blocker=kind, counts=dict(restored=0, already_enabled=0, missing=0, started=0))
         if kind == window.OTHER_API:
             raise PhaseFailed(dict(msg=message))
@@ -236,6 +292,9 @@ class Phase(object):
             if self.args["require_record"]:
                 raise PhaseFailed(dict(msg=message + " (maintenance_window_require_record is true)"))
             self.session.warnings.append(message)
+        if kind == window.NOTHING_RECORDED:
+            # Nothing to ask the server: the record is marked restored, so the window is closed like any other.
+            self._write(window.restored_record(record, [], utc_now()))
         return dict(self.done, msg=message)
 
     def report(self):
@@ -244,13 +303,24 @@ class Phase(object):
         return dict(self.done, msg=window.report_table(self.api, self.host, entries, record, self.path, self.session.server_fields()))
 
     def _restore(self, record, to_enable, missing):
+        self._count_end([], [], missing)
         enabled = []
         if to_enable:
-            result = self._declare([entry["id"] for entry in to_enable], "enabled")
-            enabled = [job["name"] for job in result["jobs"] if not job["before"]["enabled"]]
+            try:
+                result = self._declare([entry["id"] for entry in to_enable], "enabled")
+            except PhaseFailed as exc:
+                # The record stays open (a second end finishes the work); the counts say what this one re-enabled.
+                self._count_end(window.reenabled(exc.result.get("jobs", [])), exc.result.get("jobs", []), missing)
+                raise
+            enabled = window.reenabled(result["jobs"])
+            self._count_end(enabled, result["jobs"], missing)
         self._write(window.restored_record(record, missing, utc_now()))
-        self.done["counts"] = dict(restored=len(enabled), already_enabled=len(to_enable) - len(enabled), missing=len(missing), started=0)
         return window.end_summary(enabled, to_enable, record, missing, self.check_mode)
+
+    def _count_end(self, enabled, jobs, missing):
+        """The host's counts from the jobs of the restore's result (`before` tells the jobs that were enabled already)."""
+        already = sum(1 for job in jobs if job["before"]["enabled"])
+        self.done["counts"] = dict(restored=len(enabled), already_enabled=already, missing=len(missing), started=0)
 
     def _start_after(self, jobs, restored, restore_summary):
         try:

@@ -44,10 +44,14 @@ def wait_until(fetch, done, what, timeout, sleep, describe=str, clock=time.monot
         remaining = deadline - now
         if remaining <= 0:
             raise WaitTimeout(what, timeout, describe(state))
-        if progress is not None and now >= next_progress:
-            progress(now - start, describe(state))
-            next_progress = now + progress_every
-        pause(min(delay, remaining))
+        pause_for = min(delay, remaining)
+        if progress is not None:
+            if now >= next_progress:
+                progress(now - start, describe(state))
+                next_progress = now + progress_every
+            # A progress interval shorter than the poll interval is honoured: the next poll comes when it is due.
+            pause_for = min(pause_for, max(next_progress - now, FIRST_POLL_DELAY))
+        pause(pause_for)
         delay = min(delay * 2, sleep)
 
 

@@ -51,12 +51,16 @@ class ControllerSession(object):
     def server(self):
         return self.client.server
 
-    def read_jobs(self, names=None, ids=None, last_runs=False):
-        """The jobs of the server (the ones named, when names or ids are given), as the clients read them."""
-        jobs = self.client.read_jobs(last_runs=last_runs)
-        if names or ids:
-            jobs = self.client.select(jobs, ids, names)
-        return jobs
+    def read_jobs(self, last_runs=False):
+        """The jobs of the server, as the clients read them."""
+        return self.client.read_jobs(last_runs=last_runs)
+
+    def read_selection(self, names=None, ids=None):
+        """(the jobs named, or every job when no names or ids are given; [(job, the job it runs after)] of the jobs the server
+        would start after a selected one): what a begin quiesces."""
+        jobs = self.client.read_jobs()
+        selected = self.client.select(jobs, ids, names) if names or ids else list(jobs)
+        return selected, self.client.chained_after(jobs, selected)
 
     def server_fields(self):
         """What the client says about the server after a read: the revision it spoke, the jobs it cannot manage."""

@@ -16,6 +16,7 @@ import os
 import re
 
 from ansible_collections.backupops.veeam.plugins.module_utils._apis import APIS, title_of
+from ansible_collections.backupops.veeam.plugins.module_utils._client import unlisted_sentence
 from ansible_collections.backupops.veeam.plugins.module_utils._model import select_jobs
 
 RECORD_FORMAT = 1
@@ -112,7 +113,29 @@ def begin_record(host, api, server, jobs, earlier, now, server_fields=None):
     created = earlier[0].get("created") if earlier else now
     record = dict(server_fields or {}, format=RECORD_FORMAT, state=ACTIVE, host=host, api=api, server=server, created=created or now,
                   jobs=recorded)
-    return record, to_disable
+    return _with_earlier_failure(record, earlier), to_disable
+
+
+def _with_earlier_failure(record, earlier):
+    """A failure an earlier begin noted stays in the record until a begin has done all it set out to do (recovered())."""
+    failure = next((earlier_record["begin_failed"] for earlier_record in earlier if earlier_record.get("begin_failed")), None)
+    return dict(record, begin_failed=failure) if failure else record
+
+
+def recovered(record):
+    """The record once a begin has done everything it set out to do: no longer marked as a failed begin."""
+    return dict((key, value) for key, value in record.items() if key != "begin_failed")
+
+
+def held_running(jobs, earlier):
+    """The jobs an unrestored earlier begin disabled whose sessions still run: a rerun (the recovery of a begin whose wait
+    timed out) applies if_running to them as to the jobs it disables, so it is not green while they still write."""
+    held_ids = _recorded_ids(earlier)
+    return [job for job in jobs if job.running and not job.enabled and job.id in held_ids]
+
+
+def _recorded_ids(records):
+    return set(entry["id"] for record in records for entry in record.get("jobs", []))
 
 
 def _unique(entries):
@@ -149,18 +172,19 @@ def record_for_end(file_record, handed_over):
 
 
 # Why an end has nothing to restore: each is a different outcome (see end_blocker).
-ALREADY_RESTORED, NO_RECORD, OTHER_API = "already_restored", "no_record", "other_api"
+ALREADY_RESTORED, NO_RECORD, OTHER_API, NOTHING_RECORDED = "already_restored", "no_record", "other_api", "nothing_recorded"
 
 
 def end_blocker(record, api, path):
     """(kind, message) when an end has nothing to restore on this host, or None when it has a record to restore.
 
-    ALREADY_RESTORED is fine (a second end). NO_RECORD is fine for a host that never began and wrong for one whose record
+    ALREADY_RESTORED is fine (a second end), and so is NOTHING_RECORDED (a begin that disabled nothing, or failed before any
+    change: the end marks that record restored without asking the server anything). NO_RECORD is fine for a host that never began and wrong for one whose record
     was lost on the way, so the caller warns (or fails, when a record is required). OTHER_API is always a failure.
     """
     state = record.get("state")
     if state == ACTIVE and record.get("api", api) == api:
-        return None
+        return None if record.get("jobs") else (NOTHING_RECORDED, _nothing_recorded(record))
     if state == RESTORED:
         return ALREADY_RESTORED, "The record of this host is already restored (%s); nothing to restore." % record.get("restored")
     if state == ACTIVE:
@@ -172,11 +196,31 @@ def end_blocker(record, api, path):
                        "end where the record file is." % (path, RECORDS_VARIABLE))
 
 
+def _nothing_recorded(record):
+    failure = record.get("begin_failed") or {}
+    why = ("failed before any change (%s)" % failure.get("msg", "").rstrip(".") if failure.get("before_any_change")
+           else "recorded no job (every selected job was disabled already)")
+    return "Nothing to restore: the begin of %s %s." % (record.get("created"), why)
+
+
+def record_origin(record, handed_over, path):
+    """Which record an end applied, and when its begin wrote it: an end applies it again whenever it is run with it
+    (an AWX relaunch included), so the operator sees which begin's record it was."""
+    source = "handed over in %s" % RECORDS_VARIABLE if handed_over else "from %s" % path
+    written = (record.get("begin_failed") or {}).get("at")
+    return "Applied the record of the begin of %s%s (%s)." % (record.get("created"), ", last written %s" % written if written else "", source)
+
+
 def split_recorded(record, jobs):
     """(to_enable, missing): the recorded jobs that still exist, and those deleted since the begin."""
     existing = set(job.id for job in jobs)
     recorded = record.get("jobs", [])
     return [e for e in recorded if e["id"] in existing], [e for e in recorded if e["id"] not in existing]
+
+
+def reenabled(jobs):
+    """The names of the jobs a declaration of `enabled` re-enabled, from its (possibly failed) result as re-read."""
+    return [job["name"] for job in jobs if "enable" in job["actions"] and job["after"]["enabled"]]
 
 
 def restored_record(record, missing, now):
@@ -186,29 +230,63 @@ def restored_record(record, missing, now):
 def disabled_now(jobs, earlier):
     """(held, left): names of the jobs disabled now that an unrestored earlier begin recorded (this window holds them), and
     of those disabled before the window."""
-    held_ids = set(entry["id"] for record in earlier for entry in record.get("jobs", []))
+    held_ids = _recorded_ids(earlier)
     disabled = [job for job in jobs if not job.enabled]
     return [job.name for job in disabled if job.id in held_ids], [job.name for job in disabled if job.id not in held_ids]
 
 
-def what_a_failed_disable_did(jobs, if_running):
-    """(disabled, still_running) from the job runner's failure result, as it re-read the jobs: a disable sent without
-    effect is not counted; sessions that run on are named unless they were meant to (if_running=leave)."""
-    disabled = [job["name"] for job in jobs if "disable" in job["actions"] and not job["after"]["enabled"]]
-    still_running = [job["name"] for job in jobs if job["after"]["running"]] if if_running != "leave" else []
-    return disabled, still_running
+def what_a_failed_disable_did(jobs, to_disable, if_running):
+    """What a failed quiesce did, from the job runner's failure result as it re-read the jobs: the names of the jobs it
+    disabled (a disable sent without effect does not count), stopped, left enabled (a refused or unsent write changed
+    nothing), and of the sessions still running with the schedule off (running_off) or on (running_on), unless they were
+    meant to run on (if_running=leave)."""
+    disabled, still_enabled = _split(to_disable, set(job["id"] for job in jobs if _shows("disable", job)))
+    running_on, running_off = _split([] if if_running == "leave" else [job for job in jobs if job["after"]["running"]],
+                                     set(job["id"] for job in jobs if job["after"]["enabled"]))
+    return dict(disabled=disabled, still_enabled=still_enabled, stopped=[job["name"] for job in jobs if _shows("stop", job)],
+                running_off=running_off, running_on=running_on)
 
 
-def failed_begin_record(record, disabled, still_running, message, now):
+def what_a_quiesce_did(result):
+    """The sessions a successful quiesce stopped, and its wait for sessions to end (seconds, jobs), from the runner's result."""
+    waited = result.get("waited")
+    return dict(stopped=[job["name"] for job in result["jobs"] if "stop" in job["actions"]],
+                waited=(waited["seconds"], waited["jobs"]) if waited else None)
+
+
+def _split(entries, ids):
+    """(names of the entries whose id is in `ids`, names of the others)."""
+    return [entry["name"] for entry in entries if entry["id"] in ids], [entry["name"] for entry in entries if entry["id"] not in ids]
+
+
+def _shows(action, job):
+    """Whether a job of the runner's result was sent `action` and shows its effect as re-read."""
+    return action in job["actions"] and not job["after"]["enabled" if action == "disable" else "running"]
+
+
+def failed_begin_record(record, did, message, now, before_any_change=False):
     """The record after a begin that failed: still active (end restores every recorded job), plus what the begin had done."""
-    return dict(record, begin_failed=dict(at=now, msg=message, disabled=disabled, still_running=still_running))
+    failure = dict(at=now, msg=message, disabled=did["disabled"], still_enabled=did["still_enabled"],
+                   still_running=did["running_off"] + did["running_on"])
+    if before_any_change:
+        failure["before_any_change"] = True
+    return dict(record, begin_failed=failure)
 
 
-def begin_failure(reason, disabled, to_disable, still_running, recorded, path):
-    """The message of a begin that failed halfway: what it did, where the record is, that end restores it."""
-    text = "Begin failed after disabling %d of %d job(s)%s: %s" % (len(disabled), len(to_disable), _listed(disabled), reason.rstrip("."))
-    if still_running:
-        text += ". Their schedules are off, but the session(s) of %s are still running" % ", ".join(still_running)
+NOTHING_DONE = dict(disabled=[], still_enabled=[], stopped=[], running_off=[], running_on=[])
+
+
+def begin_failure(reason, did, to_disable, recorded, path):
+    """The message of a begin that failed halfway: exactly what it changed and what it did not, where the record is, that
+    end restores it."""
+    text = "Begin failed after disabling %d of %d job(s)%s: %s" % (len(did["disabled"]), len(to_disable), _listed(did["disabled"]),
+                                                                    reason.rstrip("."))
+    if did["still_enabled"]:
+        text += ". Not disabled, still enabled: %s" % ", ".join(did["still_enabled"])
+    if did["running_off"]:
+        text += ". Their schedules are off, but the session(s) of %s are still running" % ", ".join(did["running_off"])
+    if did["running_on"]:
+        text += ". Still running with the schedule on: %s" % ", ".join(did["running_on"])
     return text + ". The record %s names %d job(s); run end to re-enable them." % (path, recorded)
 
 
@@ -232,20 +310,53 @@ def unmanageable_part(unmanageable):
         len(unmanageable), ", ".join("%s (%s)" % (entry["name"], entry["type"]) for entry in unmanageable))
 
 
-def begin_summary(disabled, stopped, held, left, recorded, path, since, check_mode, unmanageable=()):
-    """`held`: jobs disabled by this window's earlier begin; `left`: jobs disabled before the window; `unmanageable`: jobs
-    the server lists that its API cannot disable."""
+def begin_summary(did, recorded, path, since, check_mode, server_fields=None):
+    """The host line of a begin. `did`: names of the jobs `disabled` and `stopped`, of those `held` (disabled by this
+    window's earlier begin) and `held_running` among them (their sessions run on: if_running=leave), of those `left`
+    (disabled before the window), `chained` [(job, the job it runs after)] selected too, `waited` (seconds, sessions) or None.
+    server_fields: what the client says about the server (the jobs it cannot manage, the kinds it cannot list)."""
+    server_fields = server_fields or {}
     would = check_mode
-    parts = ["%s %d job(s)%s" % ("Would disable" if would else "Disabled", len(disabled), _listed(disabled)),
+    stopped = did["stopped"]
+    parts = ["%s %d job(s)%s" % ("Would disable" if would else "Disabled", len(did["disabled"]), _listed(did["disabled"])),
              ("%s the running session of %d job(s)%s" % ("would stop" if would else "stopped", len(stopped), _listed(stopped))
               if stopped else "no running session stopped")]
-    if held:
-        parts.append("%d job(s) still held disabled by this window since %s%s" % (len(held), since, _listed(held)))
-    parts.append("%d already disabled job(s) left as they are" % len(left))
-    if unmanageable:
-        parts.append(unmanageable_part(unmanageable))
+    parts.extend(_held_parts(did, since))
+    parts.append("%d already disabled job(s) left as they are" % len(did["left"]))
+    if did.get("chained"):
+        parts.append(chained_part(did["chained"]))
+    parts.extend(server_parts(server_fields))
     parts.append("%d job(s) recorded for the end in %s%s" % (recorded, path, " (not written in check mode)" if would else ""))
     return "; ".join(parts) + "."
+
+
+def _held_parts(did, since):
+    """What a begin says of the sessions it waited for and of the jobs an earlier begin of this window disabled."""
+    parts = []
+    if did.get("waited"):
+        parts.append("waited %g s for the sessions of %d job(s) to end" % did["waited"])
+    if did["held"]:
+        parts.append("%d job(s) still held disabled by this window since %s%s" % (len(did["held"]), since, _listed(did["held"])))
+    if did.get("held_running"):
+        parts.append("the session(s) of %s run on (if_running=leave)" % ", ".join(did["held_running"]))
+    return parts
+
+
+def server_parts(server_fields):
+    """What every summary and report says of the server: the jobs it lists that its API cannot manage, the kinds of job
+    it cannot list at all (both stay as they are)."""
+    parts = []
+    if server_fields.get("unmanageable_jobs"):
+        parts.append(unmanageable_part(server_fields["unmanageable_jobs"]))
+    if server_fields.get("unlisted_jobs"):
+        parts.append(unlisted_sentence(server_fields["unlisted_jobs"]))
+    return parts
+
+
+def chained_part(chained):
+    """The jobs selected because the server starts them after a selected job (a stopped or disabled job's chain)."""
+    return "%d job(s) chained after a selected job, selected too so that the chain cannot start them: %s" % (
+        len(chained), ", ".join("%s (runs after %s)" % pair for pair in chained))
 
 
 def end_summary(enabled, to_enable, record, missing, check_mode):
@@ -275,21 +386,28 @@ def window_line(record, path):
     return "No open maintenance window: no record file %s and none handed over." % path
 
 
+REPORT_HEADER = ("JOB", "ENABLED", "RUNNING", "LAST STATUS", "NEXT RUN", "HELD SINCE")
+
+
 def report_table(api, host, jobs, record, path, server_fields=None):
-    """The lines `report` shows: a title, the window line, a header, one line per job (HELD: re-enabled by end), and the
-    jobs the server lists that its API cannot manage."""
+    """The lines `report` shows: a title, the window line, a header, one line per job (HELD: re-enabled by end), each column
+    as wide as its widest value, and the jobs the server lists that its API cannot manage or cannot list at all."""
     server_fields = server_fields or {}
     held = _held_ids(record, api)
-    width = max([len(job_label(job)) for job in jobs] + [4])
-    line = "%-" + str(width) + "s  %-8s  %-7s  %-11s  %-20s  %s"
-    lines = [_table_title(api, host, jobs, server_fields), window_line(record, path),
-             line % ("JOB", "ENABLED", "RUNNING", "LAST STATUS", "NEXT RUN", "HELD SINCE")]
-    for job in jobs:
-        lines.append(line % (job_label(job), _yes(job["enabled"]), _yes(job["running"]), job["last_status"] or "-", job["next_run"] or "-",
-                             record["created"] if job["id"] in held else "-"))
-    if server_fields.get("unmanageable_jobs"):
-        lines.append(unmanageable_part(server_fields["unmanageable_jobs"]) + ".")
-    return lines
+    rows = [REPORT_HEADER] + [(job_label(job), _yes(job["enabled"]), _yes(job["running"]), status_word(job), job["next_run"] or "-",
+                               record["created"] if job["id"] in held else "-") for job in jobs]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(REPORT_HEADER))]
+    lines = [_table_title(api, host, jobs, server_fields), window_line(record, path)]
+    lines.extend("  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip() for row in rows)
+    return lines + [part + "." for part in server_parts(server_fields)]
+
+
+def status_word(job):
+    """The LAST STATUS column in the same words for every API: Running while a session runs (VB365 says so itself, VBR
+    and Enterprise Manager have no last result yet), else the last result, else '-'."""
+    if job["running"]:
+        return "Running"
+    return str(job["last_status"]) if job["last_status"] not in (None, "", "None") else "-"
 
 
 def job_label(job):
@@ -321,22 +439,30 @@ def _yes(flag):
 
 
 # What each phase counts per host, in the order the fleet summary shows them.
-COUNTS = dict(begin=("disabled", "stopped", "held", "left", "unmanageable"), end=("restored", "already_enabled", "missing", "started"))
-_COUNT_LABELS = dict(disabled="disabled", stopped="sessions stopped", held="held from an earlier begin",
-                     left="disabled before the window", unmanageable="listed but not manageable through the API",
-                     restored="re-enabled", already_enabled="already enabled",
+COUNTS = dict(begin=("disabled", "stopped", "awaited", "held", "left", "chained", "unmanageable"),
+              end=("restored", "already_enabled", "missing", "started"))
+_COUNT_LABELS = dict(disabled="disabled", stopped="sessions stopped", awaited="sessions awaited", held="held from an earlier begin",
+                     left="disabled before the window", chained="chained after a selected job",
+                     unmanageable="listed but not manageable through the API", restored="re-enabled", already_enabled="already enabled",
                      missing="recorded but deleted", started="started after the window")
+# What check mode says instead: what a real run would do.
+_WOULD_LABELS = dict(disabled="would disable", stopped="sessions would stop", restored="would re-enable", started="would start after the window")
 
 
 def fleet_summary(phase, results, check_mode=False):
-    """One line for every host of the play: {host: its phase result, or None when it has none}."""
+    """One line for every host of the play: {host: its phase result, or None when it has none}. The counts are the sums of
+    the host lines, whether a host ended ok or failed (a failed host says what it did before it failed)."""
     found = dict((host, result or dict(failed=True)) for host, result in results.items())
     failed = _hosts_where(found, lambda result: result.get("failed"))
-    no_record = _hosts_where(found, lambda result: result.get("blocker") == NO_RECORD)
     text = "%s%s on %d host(s): %d ok, %d failed%s; jobs %s." % (
         "Check mode: " if check_mode else "", phase, len(found), len(found) - len(failed), len(failed),
-        " (%s)" % ", ".join(failed) if failed else "", _totals(COUNTS[phase], found.values()))
-    return text + (" No record, nothing restored: %s." % ", ".join(no_record) if no_record else "")
+        " (%s)" % ", ".join(failed) if failed else "", _totals(COUNTS[phase], found.values(), check_mode))
+    for blocker, label in ((NO_RECORD, "No record, nothing restored"), (NOTHING_RECORDED, "Nothing recorded, nothing to restore")):
+        hosts = _hosts_where(found, lambda result: result.get("blocker") == blocker)
+        text += " %s: %s." % (label, ", ".join(hosts)) if hosts else ""
+    unlisted = ["%s (%s)" % (host, ", ".join(found[host]["unlisted_jobs"]["kinds"]))
+                for host in _hosts_where(found, lambda result: result.get("unlisted_jobs"))]
+    return text + (" Jobs of kinds the API cannot list, not seen and left as they are: %s." % "; ".join(unlisted) if unlisted else "")
 
 
 def _hosts_where(results, condition):
@@ -344,10 +470,11 @@ def _hosts_where(results, condition):
 
 
 # Counts shown only when not zero (most servers have no such jobs).
-_SHOWN_IF_ANY = ("unmanageable",)
+_SHOWN_IF_ANY = ("awaited", "chained", "unmanageable")
 
 
-def _totals(names, results):
+def _totals(names, results, check_mode=False):
     totals = [(name, sum((result.get("counts") or {}).get(name, 0) for result in results)) for name in names]
     shown = [(name, total) for name, total in totals if total or name not in _SHOWN_IF_ANY]
-    return ", ".join("%s %d" % (_COUNT_LABELS[name], total) for name, total in shown)
+    labels = dict(_COUNT_LABELS, **_WOULD_LABELS) if check_mode else _COUNT_LABELS
+    return ", ".join("%s %d" % (labels[name], total) for name, total in shown)

@@ -14,7 +14,7 @@ import os
 import pytest
 
 from ansible_collections.backupops.veeam.plugins.action.maintenance_window import ARGUMENT_SPEC, Phase, PhaseFailed
-from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._model import Job, JobModuleError
 
 
 def read_json(path):
@@ -34,8 +34,11 @@ class FakeSession(object):
         self.declared = []
         self.warnings = []
 
-    def read_jobs(self, names=None, ids=None, last_runs=False):
-        return [job for job in self.jobs if not names or job.name in names]
+    def read_jobs(self, last_runs=False):
+        return list(self.jobs)
+
+    def read_selection(self, names=None, ids=None):
+        return [job for job in self.jobs if not names or job.name in names], []
 
     def server_fields(self):
         return {}
@@ -79,12 +82,62 @@ def test_a_failed_disable_still_returns_what_the_role_publishes_and_says_what_it
     with pytest.raises(PhaseFailed) as failed:
         running.run()
     assert failed.value.result["msg"] == (
-        "Begin failed after disabling 1 of 2 job(s): a: job 'b' still differs. Their schedules are off, but the session(s) of b are "
-        "still running. The record %s names 2 job(s); run end to re-enable them." % running.path)
+        "Begin failed after disabling 1 of 2 job(s): a: job 'b' still differs. Not disabled, still enabled: b. Still running with the "
+        "schedule on: b. The record %s names 2 job(s); run end to re-enable them." % running.path)
+    assert running.done["counts"]["disabled"] == 1, "the fleet summary counts what the failed host did"
     assert running.done["publish_as"] == "maintenance_window_records_12" and running.done["changed"] is True
     written = read_json(running.done["record_path"])
     assert written["state"] == "active" and [e["id"] for e in written["jobs"]] == ["a", "b"]
     assert written["begin_failed"]["disabled"] == ["a"] and written["begin_failed"]["still_running"] == ["b"]
+    assert written["begin_failed"]["still_enabled"] == ["b"]
+
+
+class RefusingSession(FakeSession):
+    """A server that refuses the login: nothing can be read, nothing is changed."""
+
+    def read_selection(self, names=None, ids=None):
+        raise JobModuleError("Login to https://vb365.example.com:4443/ as 'x' failed: wrong user name or password")
+
+
+def test_a_begin_that_failed_before_any_change_records_and_publishes_that_and_end_has_nothing_to_restore(tmp_path):
+    refused = phase(RefusingSession([], str(tmp_path / "vb365-01.json")), tmp_path, "begin", awx_job_id="7")
+    with pytest.raises(JobModuleError):
+        refused.run()
+    written = read_json(refused.path)
+    assert written["state"] == "active" and written["jobs"] == [] and written["begin_failed"]["before_any_change"] is True
+    assert "wrong user name or password" in written["begin_failed"]["msg"] and refused.done["publish_as"] == "maintenance_window_records_7"
+
+    # The end job of another execution environment gets the record handed over; it asks the server nothing.
+    session = FakeSession([], str(tmp_path / "end" / "vb365-01.json"))
+    ended = phase(session, tmp_path / "end", "end", handed_over=written, require_record=True).run()
+    assert ended["msg"].startswith("Nothing to restore: the begin of %s failed before any change (Login to " % written["created"])
+    assert ended["blocker"] == "nothing_recorded" and session.declared == [] and read_json(session.record_path)["state"] == "restored"
+
+
+def test_a_begin_without_a_session_records_that_it_changed_nothing_and_keeps_an_earlier_record(tmp_path):
+    earlier = dict(format=1, state="active", host="vb365-01", api="vb365", created="2026-12-01T09:00:00Z", jobs=[dict(id="a", name="a")])
+    failing = phase(None, tmp_path, "begin", handed_over=earlier)
+    with pytest.raises(PhaseFailed, match="Invalid settings"):
+        failing.fail_without_session("Invalid settings: server is required.")
+    written = read_json(failing.path)
+    assert written["jobs"] == earlier["jobs"] and written["created"] == earlier["created"], "the earlier begin's jobs are kept"
+    assert written["begin_failed"]["before_any_change"] is True
+
+
+def test_a_rerun_applies_if_running_to_the_sessions_of_the_jobs_it_already_holds(tmp_path):
+    earlier = dict(format=1, state="active", host="vb365-01", api="vb365", created="2026-12-01T09:00:00Z",
+                   jobs=[dict(id="a", name="a"), dict(id="b", name="b")], begin_failed=dict(at="2026-12-01T09:10:00Z", msg="timed out"))
+    held = [Job("a", "a", False, True, None, None, None, {}), job("b", enabled=False)]
+    session = FakeSession(held, str(tmp_path / "vb365-01.json"))
+    result = phase(session, tmp_path, "begin", handed_over=earlier, if_running="stop").run()
+    [declared] = session.declared
+    assert declared["ids"] == ["a"] and declared["options"]["if_running"] == "stop", "the held job's session is stopped"
+    assert declared["record_on_disk"]["begin_failed"]["msg"] == "timed out", "begin_failed kept until the rerun has done its work"
+    assert "begin_failed" not in read_json(result["record_path"]), "then the record no longer says the begin failed"
+
+    left = FakeSession(held, str(tmp_path / "left" / "vb365-01.json"))
+    message = phase(left, tmp_path / "left", "begin", handed_over=earlier, if_running="leave").run()["msg"]
+    assert left.declared == [] and "the session(s) of a run on (if_running=leave)" in message
 
 
 def test_begin_refuses_to_replace_an_open_window_of_another_api(tmp_path):
@@ -141,7 +194,8 @@ def test_end_restores_the_handed_over_record_then_a_second_end_changes_nothing(t
     session = FakeSession([job("a", enabled=False), job("b", enabled=False)], str(tmp_path / "vb365-01.json"))
     result = phase(session, tmp_path, "end", handed_over=handed).run()
     assert [d["ids"] for d in session.declared] == [["a"]] and result["changed"]
-    assert result["msg"].endswith("1 recorded job(s) no longer exist on this server and were not restored: gone.")
+    assert "1 recorded job(s) no longer exist on this server and were not restored: gone. Applied the record of the begin of " \
+        "2026-12-01T09:00:00Z (handed over in maintenance_window_records)." in result["msg"]
     assert read_json(result["record_path"])["state"] == "restored"
     again = phase(FakeSession([job("a")], session.record_path), tmp_path, "end", handed_over=handed).run()
     assert again["changed"] is False and "publish_as" not in again and again["msg"].endswith("nothing to restore.")

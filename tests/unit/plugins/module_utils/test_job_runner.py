@@ -340,6 +340,20 @@ def test_wait_disables_every_schedule_first_and_a_timeout_leaves_them_off_naming
     assert "wait_timeout 0.3 s): 'Busy' is disabled and running" in notices[0]
 
 
+def test_a_wait_that_ended_says_how_long_it_took_and_for_how_many_jobs():
+    client = FlipClient(make_job("Busy", running=True), make_job("Idle"))
+    module = FakeModule(all_jobs=True, state="disabled", if_running="stop", wait_sleep=0.05)
+    result = runner_for(client, module).run()
+    assert result["waited"]["jobs"] == 1 and 0 <= result["waited"]["seconds"] < 5, result["waited"]
+    idle = runner_for(FlipClient(make_job("Idle")), FakeModule(all_jobs=True, state="disabled")).run()
+    assert "waited" not in idle, "no wait, no word of one"
+
+
+def test_a_selection_that_matches_no_manageable_job_says_so():
+    result = runner_for(FlipClient(), FakeModule(all_jobs=True, state="disabled")).run()
+    assert result["msg"] == "No manageable job matches the selection; nothing to do." and result["changed"] is False
+
+
 def test_a_failed_run_never_claims_the_planned_state_of_a_job_it_did_not_change():
     class RefusingClient(FlipClient):
         def send(self, job, action):

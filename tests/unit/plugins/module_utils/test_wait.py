@@ -61,3 +61,13 @@ def test_a_state_already_reached_needs_no_pause():
     clock = FakeClock()
     assert wait_until(lambda: 1, lambda s: s == 1, "x", 5, 1, clock=clock.clock, pause=clock.pause) == 1
     assert not clock.pauses
+
+
+def test_a_progress_interval_shorter_than_the_poll_interval_is_honoured():
+    clock = FakeClock()
+    heard = []
+    with pytest.raises(WaitTimeout):
+        wait_until(lambda: "Running", lambda s: False, "x", 4, 3, clock=clock.clock, pause=clock.pause,
+                   progress=lambda elapsed, seen: heard.append(round(elapsed, 1)), progress_every=1)
+    assert heard == [1.0, 2.0, 3.0], "every second although a poll may be 3 seconds apart"
+    assert max(clock.pauses) <= 1

@@ -183,15 +183,19 @@ def test_a_begin_and_its_rerun_handed_over_under_two_keys_are_merged_whatever_th
 
 # -- what the operator reads ------------------------------------------------------------------------------------------
 
+def did(disabled=(), stopped=(), held=(), left=(), **more):
+    return dict(dict(disabled=list(disabled), stopped=list(stopped), held=list(held), left=list(left), chained=[], waited=None), **more)
+
+
 def test_summaries_name_what_was_done_and_what_would_be():
-    begin = window.begin_summary(["A", "B"], ["B"], [], ["C"], 3, "/r/h.json", NOW, check_mode=False)
+    begin = window.begin_summary(did(["A", "B"], ["B"], [], ["C"]), 3, "/r/h.json", NOW, check_mode=False)
     assert begin == ("Disabled 2 job(s): A, B; stopped the running session of 1 job(s): B; 1 already disabled job(s) left as they are; "
                      "3 job(s) recorded for the end in /r/h.json.")
     # A second begin tells the jobs this window holds disabled from those disabled before it.
-    again = window.begin_summary([], [], ["A", "B"], ["C"], 2, "/r/h.json", EARLIER, check_mode=False)
+    again = window.begin_summary(did([], [], ["A", "B"], ["C"]), 2, "/r/h.json", EARLIER, check_mode=False)
     assert again == ("Disabled 0 job(s); no running session stopped; 2 job(s) still held disabled by this window since %s: A, B; "
                      "1 already disabled job(s) left as they are; 2 job(s) recorded for the end in /r/h.json." % EARLIER)
-    checked = window.begin_summary([], [], [], [], 0, "/r/h.json", NOW, check_mode=True)
+    checked = window.begin_summary(did(), 0, "/r/h.json", NOW, check_mode=True)
     assert checked.startswith("Would disable 0 job(s); no running session stopped;") and checked.endswith("(not written in check mode).")
     end = window.end_summary(["A"], [entry("1"), entry("2")], record(jobs=["1", "2", "3"]), [entry("3")], check_mode=False)
     assert end.startswith("Re-enabled 1 of 3 recorded job(s): A (1 already enabled, 1 no longer exist);")
@@ -200,32 +204,105 @@ def test_summaries_name_what_was_done_and_what_would_be():
     assert window.start_summary(["A"], [], True) == "Would start 1 job(s) after the window: A; not started (disabled): none."
 
 
-def test_a_failed_begin_says_what_it_disabled_where_the_record_is_and_what_still_runs():
-    message = window.begin_failure("Timed out after 5 seconds waiting for the running sessions of job 'B' to end; last state seen: x.",
-                                   ["A", "B"], [entry("1"), entry("2"), entry("3")], ["B"], 4, "/r/h.json")
-    assert message == ("Begin failed after disabling 2 of 3 job(s): A, B: Timed out after 5 seconds waiting for the running sessions of "
-                       "job 'B' to end; last state seen: x. Their schedules are off, but the session(s) of B are still running. "
-                       "The record /r/h.json names 4 job(s); run end to re-enable them.")
-    failed = window.failed_begin_record(record(jobs=["1", "2"]), ["A"], ["B"], "boom", NOW)
-    assert failed["state"] == "active" and failed["begin_failed"] == dict(at=NOW, msg="boom", disabled=["A"], still_running=["B"])
+def runner_job(ident, actions, enabled, running, was_enabled=True):
+    """A job entry of the job runner's (failure) result, as re-read."""
+    return dict(id=ident, name="Job %s" % ident, actions=actions, before=dict(enabled=was_enabled, running=running),
+                after=dict(enabled=enabled, running=running))
+
+
+def test_a_failed_begin_says_exactly_what_it_changed_and_what_it_did_not():
+    timed_out = "Timed out after 5 seconds waiting for the running sessions of job 'Job 2' to end; last state seen: x."
+    jobs = [runner_job("1", ["disable"], False, False), runner_job("2", ["disable", "stop"], False, True)]
+    outcome = window.what_a_failed_disable_did(jobs, [entry("1"), entry("2")], "stop")
+    assert outcome == dict(disabled=["Job 1", "Job 2"], still_enabled=[], stopped=[], running_off=["Job 2"], running_on=[])
+    message = window.begin_failure(timed_out, outcome, [entry("1"), entry("2")], 4, "/r/h.json")
+    assert message == ("Begin failed after disabling 2 of 2 job(s): Job 1, Job 2: Timed out after 5 seconds waiting for the running "
+                       "sessions of job 'Job 2' to end; last state seen: x. Their schedules are off, but the session(s) of Job 2 are "
+                       "still running. The record /r/h.json names 4 job(s); run end to re-enable them.")
+    failed = window.failed_begin_record(record(jobs=["1", "2"]), outcome, "boom", NOW)
+    assert failed["state"] == "active" and failed["begin_failed"] == dict(at=NOW, msg="boom", disabled=["Job 1", "Job 2"], still_enabled=[],
+                                                                          still_running=["Job 2"])
+
+
+def test_a_refused_disable_is_never_described_as_done():
+    # A Backup Operator: the first disable is refused (403), nothing else is sent; every job is still enabled, one runs.
+    jobs = [runner_job("1", [], True, False), runner_job("2", [], True, True), runner_job("3", [], True, False)]
+    to_disable = [entry("1"), entry("2"), entry("3")]
+    outcome = window.what_a_failed_disable_did(jobs, to_disable, "stop")
+    assert outcome["disabled"] == [] and outcome["still_enabled"] == ["Job 1", "Job 2", "Job 3"]
+    assert outcome["running_off"] == [] and outcome["running_on"] == ["Job 2"]
+    message = window.begin_failure("Job 'Job 1': disable was refused: forbidden.", outcome, to_disable, 3, "/r/h.json")
+    assert message.startswith("Begin failed after disabling 0 of 3 job(s): Job 'Job 1': disable was refused: forbidden. Not disabled, "
+                              "still enabled: Job 1, Job 2, Job 3. Still running with the schedule on: Job 2. The record")
+    assert "schedules are off" not in message
+    # A job the runner never reached (it failed before planning it) is not disabled either.
+    assert window.what_a_failed_disable_did([], to_disable[:1], "stop")["still_enabled"] == ["Job 1"]
+    # if_running=leave: sessions left running were meant to run on, so they are not named as a failure.
+    assert window.what_a_failed_disable_did(jobs, to_disable, "leave")["running_on"] == []
+
+
+def test_a_rerun_keeps_the_failure_of_the_begin_it_recovers_until_it_has_done_everything():
+    earlier = record(jobs=["1", "2"], begin_failed=dict(at=NOW, msg="timed out", disabled=["Job 1"], still_running=["Job 2"]))
+    made, to_disable = window.begin_record("h", "vb365", "https://h:4443/", [job("1", False), job("2", False, True)], [earlier], NOW)
+    assert to_disable == [] and made["begin_failed"] == earlier["begin_failed"], "the rewritten record keeps begin_failed"
+    assert [j.name for j in window.held_running([job("1", False), job("2", False, True), job("3", False, True)], [earlier])] == ["Job 2"]
+    assert "begin_failed" not in window.recovered(made) and window.recovered(made)["jobs"] == made["jobs"]
+
+
+def test_an_end_of_a_begin_that_changed_nothing_has_nothing_to_restore_and_says_why():
+    failed = record(jobs=[], begin_failed=dict(at=NOW, msg="Login failed: wrong password.", before_any_change=True))
+    assert window.end_blocker(failed, "vb365", "/r/h.json") == (
+        window.NOTHING_RECORDED, "Nothing to restore: the begin of %s failed before any change (Login failed: wrong password)." % EARLIER)
+    empty = record(jobs=[])
+    assert window.end_blocker(empty, "vb365", "/r/h.json")[1].endswith("recorded no job (every selected job was disabled already).")
+    assert window.end_blocker(record(jobs=["1"], begin_failed=failed["begin_failed"]), "vb365", "/r/h.json") is None
+
+
+def test_an_end_names_the_record_it_applies_and_when_its_begin_wrote_it():
+    assert window.record_origin(record(), True, "/r/h.json") == (
+        "Applied the record of the begin of %s (handed over in maintenance_window_records)." % EARLIER)
+    rerun = record(begin_failed=dict(at=NOW, msg="x"))
+    assert window.record_origin(rerun, False, "/r/h.json") == "Applied the record of the begin of %s, last written %s (from /r/h.json)." % (
+        EARLIER, NOW)
+
+
+def test_a_begin_names_waits_chained_jobs_sessions_left_running_and_kinds_it_cannot_see():
+    unlisted = dict(kinds=["HyperVBackup", "BackupCopy"], why="REST API 1.1-rev0 (Veeam Backup & Replication 12.0) lists only its own types")
+    text = window.begin_summary(did(["A"], ["A"], ["H"], [], waited=(7.0, 2), held_running=["H"], chained=[("B", "A")]), 3, "/r/h.json",
+                                EARLIER, False, dict(unlisted_jobs=unlisted))
+    assert "; waited 7 s for the sessions of 2 job(s) to end;" in text
+    assert "; the session(s) of H run on (if_running=leave);" in text
+    assert "; 1 job(s) chained after a selected job, selected too so that the chain cannot start them: B (runs after A);" in text
+    assert ("; REST API 1.1-rev0 (Veeam Backup & Replication 12.0) lists only its own types: jobs of the kind(s) HyperVBackup, BackupCopy "
+            "are not seen and stay as they are;") in text
+    results = {"vbr-12": dict(counts=dict(disabled=2), unlisted_jobs=unlisted), "vb365-5": dict(counts=dict(disabled=1),
+                                                                                               unlisted_jobs=dict(kinds=["backup copy"], why="v5"))}
+    assert window.fleet_summary("begin", results).endswith(
+        " Jobs of kinds the API cannot list, not seen and left as they are: vb365-5 (backup copy); vbr-12 (HyperVBackup, BackupCopy).")
+    lines = window.report_table("vbr", "vbr-12", [], {}, "/r/vbr-12.json", dict(unlisted_jobs=unlisted))
+    assert lines[-1] == window.unlisted_sentence(unlisted) + "."
 
 
 def test_the_fleet_summary_counts_every_host_and_names_the_failed_and_the_unrecorded():
-    results = {"a": dict(counts=dict(disabled=2, stopped=1, held=0, left=1)), "b": dict(failed=True, msg="x"),
-               "c": dict(counts=dict(disabled=3, stopped=0, held=2, left=0)), "d": None}
+    # A failed host counts what it did before it failed: the sums are the sums of the host lines.
+    results = {"a": dict(counts=dict(disabled=2, stopped=1, held=0, left=1)), "b": dict(failed=True, msg="x", counts=dict(disabled=4)),
+               "c": dict(counts=dict(disabled=3, stopped=0, held=2, left=0, awaited=2)), "d": None}
     assert window.fleet_summary("begin", results) == (
-        "begin on 4 host(s): 2 ok, 2 failed (b, d); jobs disabled 5, sessions stopped 1, held from an earlier begin 2, "
+        "begin on 4 host(s): 2 ok, 2 failed (b, d); jobs disabled 9, sessions stopped 1, sessions awaited 2, held from an earlier begin 2, "
         "disabled before the window 1.")
     ended = {"a": dict(counts=dict(restored=2, already_enabled=1, missing=1, started=1)),
-             "b": dict(blocker="no_record", counts=dict(restored=0, already_enabled=0, missing=0, started=0))}
+             "b": dict(blocker="no_record", counts=dict(restored=0, already_enabled=0, missing=0, started=0)),
+             "c": dict(blocker="nothing_recorded", counts=dict(restored=0, already_enabled=0, missing=0, started=0))}
     assert window.fleet_summary("end", ended, check_mode=True) == (
-        "Check mode: end on 2 host(s): 2 ok, 0 failed; jobs re-enabled 2, already enabled 1, recorded but deleted 1, "
-        "started after the window 1. No record, nothing restored: b.")
+        "Check mode: end on 3 host(s): 3 ok, 0 failed; jobs would re-enable 2, already enabled 1, recorded but deleted 1, "
+        "would start after the window 1. No record, nothing restored: b. Nothing recorded, nothing to restore: c.")
+    assert window.fleet_summary("begin", {"a": dict(counts=dict(disabled=5, stopped=1))}, check_mode=True).startswith(
+        "Check mode: begin on 1 host(s): 1 ok, 0 failed; jobs would disable 5, sessions would stop 1,")
 
 
 def test_jobs_the_api_cannot_manage_are_named_in_the_summary_the_fleet_line_the_record_and_the_report():
     unmanageable = [dict(id="9", name="Azure policy", type="CloudBackupAzure", why="...")]
-    begin = window.begin_summary(["A"], [], [], [], 1, "/r/h.json", NOW, False, unmanageable)
+    begin = window.begin_summary(did(["A"]), 1, "/r/h.json", NOW, False, dict(unmanageable_jobs=unmanageable))
     assert "; 1 job(s) listed by the server cannot be disabled through its API and keep running on their schedule: Azure policy " \
            "(CloudBackupAzure); 1 job(s) recorded" in begin
     results = {"a": dict(counts=dict(disabled=1, stopped=0, held=0, left=0, unmanageable=1)), "b": dict(counts=dict(disabled=1))}
