@@ -1,5 +1,7 @@
 """veeam_vbr_job and veeam_vbr_job_info through real ansible-playbook runs against the simulator, at both API revisions."""
 
+import json
+
 import pytest
 
 MODULE = "veeam_vbr_job"
@@ -73,7 +75,8 @@ def test_a_running_job_is_disabled_then_stopped_gracefully(ansible, sim, revisio
     assert result["changed"] is True and result["jobs"][0]["actions"] == ["disable", "stop"], result
     assert result["jobs"][0]["session"]["id"]
     stops = [r for r in sim.requests()["requests"] if r["path"].endswith("/stop")]
-    assert [r["body"] for r in stops] == ['{"gracefulStop": true}']
+    # 1.3-rev1's JobStopSpec has cancelChainedJobs: the stop keeps the jobs chained after this one from starting.
+    assert [json.loads(r["body"]) for r in stops] == [{"gracefulStop": True} if revision == "1.2-rev1" else {"gracefulStop": True, "cancelChainedJobs": True}]
     assert [w[1] for w in writes(sim)] == ["/api/v1/jobs/{id}/disable", "/api/v1/jobs/{id}/stop"]
     final = sim.vbr_job(running)
     assert final["enabled"] is False and final["running"] is False

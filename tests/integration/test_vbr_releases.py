@@ -5,9 +5,13 @@ The simulator is started as each release (sim.configure(vbr_release=...)); it se
 older one and refuses newer ones, as a real server does (tests/simulator/README.md).
 """
 
+import importlib
 import json
+import sys
+import time
 
 import pytest
+import requests
 
 from test_vbr_job import MODULE, run, writes
 
@@ -62,7 +66,9 @@ def test_the_whole_window_runs_green_on_every_release_with_api_version_auto(wind
     if revision < "1.3-rev0":
         assert during["Hyper-V Hosts"] == before["Hyper-V Hosts"], "a job the revision cannot show is not touched"
     stops = [r for r in sim.requests()["requests"] if r["path"].endswith("/stop")]
-    assert [json.loads(r["body"]) for r in stops][-1] == ({"gracefullStop": True} if revision < "1.2-rev0" else {"gracefulStop": True})
+    # The stop cancels the jobs chained after the stopped one where JobStopSpec has cancelChainedJobs (1.3-rev0 and later).
+    assert [json.loads(r["body"]) for r in stops][-1] == ({"gracefullStop": True} if revision < "1.2-rev0" else {"gracefulStop": True}
+                                                          if revision < "1.3-rev0" else {"gracefulStop": True, "cancelChainedJobs": True})
 
     report = window.run("job_report.yml", limit="vbr-sim")
     assert report.status == "successful", report
@@ -153,7 +159,7 @@ def test_an_operator_account_may_start_but_a_disable_fails_naming_the_account_an
     refused = run(ansible, MODULE, name=["A", "B"], state="disabled", **as_operator)
     assert refused["failed"] is True
     assert "Job 'A': disable was refused: the account " in refused["msg"] and "veeam-operator' may not disable jobs" in refused["msg"], refused
-    assert "only to the Veeam Backup Administrator role" in refused["msg"], refused
+    assert "REST API 1.3-rev2 allows it only to the Backup Administrator role" in refused["msg"], refused
     assert sim.count("POST", "/api/v1/jobs/{id}/disable") == 1, "no further write after the first refusal"
     assert sim.vbr_job("A")["enabled"] is True and sim.vbr_job("B")["enabled"] is True
     started = run(ansible, MODULE, name=["A"], state="running", **as_operator)
@@ -185,3 +191,114 @@ def test_a_start_that_13_1_accepts_without_a_session_fails_naming_the_job(ansibl
     assert result["failed"] is True
     assert "Job 'Empty job': the server accepted the start but created no session: the job has no objects to process" in result["msg"]
     assert result["jobs"][0]["session"] is None and result["jobs"][0]["actions"] == ["start"], result
+
+
+# -- the vendor documents to the letter (issue 29 items 7, 8, 10, 11, 12) ---------------------------------------------------
+
+def vbr_client_module(collections_path):
+    """The collection's VBR client module, imported from the working tree the way Ansible finds it."""
+    if str(collections_path) not in sys.path:
+        sys.path.insert(0, str(collections_path))
+    return importlib.import_module("ansible_collections.backupops.veeam.plugins.module_utils._vbr")
+
+
+def test_the_clients_job_types_are_exactly_what_the_simulator_serves_in_every_revision(sim, collections_path):
+    """Client and simulator keep separate tables; per revision, the types the client knows are the typeFilter values the
+    simulator accepts (and so the EJobType the documents and the vendor pages give it)."""
+    vbr = vbr_client_module(collections_path)
+    http = requests.Session()
+    http.trust_env = False
+    http.verify = sim.ca_path
+    for revision in vbr.REVISIONS:
+        http.headers.update({"x-api-version": revision})
+        token = http.post(sim.vbr_url + "oauth2/token", data={"grant_type": "password", "username": sim.username, "password": sim.password})
+        http.headers["Authorization"] = "Bearer " + token.json()["access_token"]
+        accepted = [name for name in vbr.JOB_TYPES if http.get(sim.vbr_url + "v1/jobs", params={"typeFilter": name}).status_code == 200]
+        assert accepted == vbr.job_types(revision), revision
+        http.post(sim.vbr_url + "oauth2/logout")
+        del http.headers["Authorization"]
+
+
+@pytest.mark.parametrize("release", ["12.1", "12.2"])
+def test_vsphere_replicas_and_cloud_director_backups_are_known_types_on_12_1_and_12_2(ansible, sim, release):
+    sim.configure(vbr_release=release)
+    replicas = run(ansible, MODULE, all_jobs=True, type=["VSphereReplica", "CloudDirectorBackup"], state="disabled")
+    assert not replicas.get("failed") and replicas["changed"] is False and replicas["jobs"] == [], replicas
+    copies = run(ansible, "veeam_vbr_job_info", type=["FileBackupCopy"])
+    assert copies["failed"] is True and "no such job type in REST API revision 1.1-rev" in copies["msg"], copies
+    assert "its types are Backup, VSphereReplica, CloudDirectorBackup." in copies["msg"], copies
+
+
+OMITTED_FLAG = {"vbr": {"omit_is_disabled": True, "jobs": [
+    {"name": "Off by the operator", "enabled": False, "lastResult": "Success"},
+    {"name": "Idle", "enabled": True, "lastResult": "Success"},
+    {"name": "Busy", "enabled": True, "running": True},
+]}}
+
+
+def test_on_13_1_without_is_disabled_the_status_decides_and_a_job_it_cannot_decide_is_named_and_never_re_enabled(window, ansible, sim):
+    sim.reset(OMITTED_FLAG)
+    info = run(ansible, "veeam_vbr_job_info")
+    flags = {entry["name"]: (entry["enabled"], entry["running"]) for entry in info["jobs"]}
+    assert flags == {"Off by the operator": (False, False), "Idle": (True, False), "Busy": (False, True)}, info
+    [warning] = [w for w in info.get("warnings", []) if "isDisabled" in w]
+    assert warning.startswith("Job 'Busy': the server did not say whether its schedule is enabled") and "taken as disabled" in warning
+    begin = window.run("maintenance_begin.yml", limit="vbr-sim")
+    assert begin.status == "successful", begin
+    assert [job["name"] for job in window.record("vbr-sim")["jobs"]] == ["Idle"], "only a job known to be enabled is recorded"
+    end = window.run("maintenance_end.yml", limit="vbr-sim")
+    assert end.status == "successful", end
+    assert sim.vbr_job("Off by the operator")["enabled"] is False, "an end never enables a job the operator had disabled"
+    assert sim.vbr_job("Idle")["enabled"] is True
+
+
+CHAIN = {"vbr": {"jobs": [
+    {"name": "Nightly", "running": True, "lastResult": "Success"},
+    {"name": "Nightly copy", "runAfter": "Nightly", "lastResult": "Success"},
+    {"name": "Weekly", "lastResult": "Success"},
+]}}
+
+
+@pytest.mark.parametrize("release, chained_starts", [("12.3.1", True), ("13.0", False), ("13.1", False)])
+def test_a_stop_cancels_the_chained_jobs_where_the_revision_can_and_the_chain_is_read(ansible, sim, release, chained_starts):
+    sim.reset(CHAIN)
+    sim.configure(vbr_release=release, vbr_run_seconds=0.3, vbr_stop_seconds=0.1)
+    info = run(ansible, "veeam_vbr_job_info")
+    after = {entry["name"]: entry["details"]["run_after"] for entry in info["jobs"]}
+    nightly = sim.vbr_job("Nightly")["id"]
+    assert after == {"Nightly": None, "Nightly copy": nightly if release != "12.3.1" else None, "Weekly": None}, info
+    stopped = run(ansible, MODULE, name=["Nightly"], state="stopped")
+    assert stopped["changed"] is True and sim.vbr_job("Nightly")["running"] is False, stopped
+    time.sleep(0.6)  # a chained run would have started and ended by now
+    assert (len(sim.vbr_job("Nightly copy")["sessions"]) == 2) is chained_starts, sim.vbr_job("Nightly copy")
+
+
+def test_a_wait_names_the_session_state_it_waits_on(ansible, sim):
+    sim.reset({"vbr": {"jobs": [{"name": "Queued", "running": True, "sessionState": "WaitingRepository"}]}})
+    result = run(ansible, MODULE, name=["Queued"], state="disabled", if_running="wait", wait_timeout=1, wait_sleep=0.2)
+    assert result["failed"] is True and "'Queued' is disabled and running (WaitingRepository)" in result["msg"], result
+    assert sim.vbr_job("Queued")["enabled"] is False and sim.vbr_job("Queued")["running"] is True
+
+
+TAPE = {"name": "CORP\\veeam-tape", "password": "Tape-Passw0rd!", "role": "Veeam Tape Operator"}
+
+
+@pytest.mark.parametrize("release, allowed", [("13.0", True), ("13.0.1", True), ("13.1", False)])
+def test_a_tape_operator_may_start_on_13_0_and_13_0_1_and_a_refusal_names_the_revisions_roles(ansible, sim, release, allowed):
+    sim.reset({"vbr": {"users": [TAPE], "jobs": [{"name": "A", "lastResult": "Success"}]}})
+    sim.configure(vbr_release=release)
+    started = run(ansible, MODULE, name=["A"], state="running", wait=False, username=TAPE["name"], password=TAPE["password"])
+    if allowed:
+        assert started["changed"] is True and started["jobs"][0]["actions"] == ["start"], started
+    else:
+        assert started["failed"] is True, started
+        assert ("REST API 1.3-rev2 allows it only to the roles Backup Administrator, Backup Operator or a custom role with backup "
+                "permissions") in started["msg"], started
+
+
+def test_nutanix_ahv_and_proxmox_jobs_on_13_1_are_named_as_unmanageable(ansible, sim):
+    sim.reset({"vbr": {"jobs": [{"name": "VMs"}, {"name": "AHV cluster", "type": "NutanixAHVBackupJob"},
+                                {"name": "PVE nodes", "type": "ProxmoxBackupJob"}]}})
+    info = run(ansible, "veeam_vbr_job_info")
+    assert [(e["name"], e["type"]) for e in info["unmanageable_jobs"]] == [("AHV cluster", "NutanixAHVBackupJob"), ("PVE nodes", "ProxmoxBackupJob")]
+    assert [entry["name"] for entry in info["jobs"]] == ["VMs"]
