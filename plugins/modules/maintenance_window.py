@@ -18,12 +18,22 @@ description:
   - V(begin) reads the jobs (all, or O(names) / O(ids); on Veeam Backup & Replication only the types of O(api_options)), records the
     enabled ones together with the jobs of an unrestored earlier begin (the file's or a handed-over one), writes that record to
     a file on the controller B(before) any change, disables exactly the jobs enabled now, then stops or awaits their sessions
-    (O(if_running)), and summarizes. It refuses to replace an open window of another API. When it fails halfway it says how many
-    jobs it disabled and where the record is, and the record says so too.
+    (O(if_running)), and summarizes. It refuses to replace an open window of another API. When it fails halfway it says exactly
+    which jobs it disabled and which it did not, which sessions still run and where the record is, and the record
+    (C(begin_failed)) says so too.
+  - A rerun of V(begin) (the recovery of one whose wait timed out) applies O(if_running) to the sessions of the jobs the window
+    already holds disabled as well (V(stop) stops them, V(wait) waits for them, V(leave) leaves them and says so); the record
+    keeps C(begin_failed) until a begin has done everything it set out to do.
+  - A V(begin) that fails before any change (a refused login, a name no job has, settings that cannot make a session) still
+    writes and publishes a record saying so (C(begin_failed.before_any_change)); an earlier begin's unrestored record is kept
+    whole. The V(end) of such a record asks the server nothing and says there is nothing to restore.
+  - Jobs the server starts after a selected job (Veeam Backup & Replication job chains, C(runAfterJob) from 13.0) are selected
+    too, so that stopping or disabling the job before them cannot start them; the summary names them.
   - V(end) takes the record handed over by an AWX workflow (O(records) and the variables
     C(maintenance_window_records_<AWX job id>)), else the record file; re-enables the recorded jobs that still exist, reports the
     deleted ones, marks the record C(restored) so that a second end changes nothing, then starts O(start_after) jobs. With no record
-    it warns (fails with O(require_record)).
+    it warns (fails with O(require_record)). Its summary names the begin whose record it applied; an end run again with the same
+    handed-over record (an AWX relaunch) applies it again, re-enabling recorded jobs disabled since (see C(docs/awx.md)).
   - V(report) shows the jobs as a table, with the jobs an open window holds disabled and since when. Changes nothing.
   - V(summary) (with C(run_once)) sums up the V(begin) or V(end) results the role registered for every host of the play in one line.
   - Runs in the controller's process whatever host the task is for, with the same connection options, checks and clients as
@@ -115,7 +125,7 @@ options:
   progress_interval:
     description:
       - During a wait (sessions to end, started runs to finish), a line on the controller's output every this many seconds names
-        what is still awaited.
+        what is still awaited. An interval shorter than the poll interval makes the wait poll that often.
     type: int
     default: 60
   records:
@@ -206,23 +216,38 @@ RETURN = r"""
 msg:
   description:
     - The summary of the phase, one line (for V(report) the lines of the job table). It names the jobs disabled, stopped,
-      left disabled and recorded (V(begin)), re-enabled, already enabled and no longer existing (V(end)), started and not
+      awaited (and for how long), left disabled, chained and recorded, and the kinds of job the server cannot list (V(begin)),
+      re-enabled, already enabled and no longer existing, and the begin whose record was applied (V(end)), started and not
       started (O(start_after)); the record file holds the ids.
   returned: always
   type: raw
   sample: "Disabled 2 job(s): Exchange Online Daily, Teams and Groups; no running session stopped; 1 already disabled job(s) ..."
 counts:
   description:
-    - What V(begin) did (C(disabled), C(stopped), C(held) by an earlier begin, C(left) disabled from before the window) or V(end)
-      did (C(restored), C(already_enabled), C(missing), C(started)), for the fleet summary.
-  returned: success of begin and end
+    - What V(begin) did (C(disabled), C(stopped), C(awaited) sessions, C(held) by an earlier begin, C(left) disabled from before
+      the window, C(chained) jobs selected because they run after a selected one, C(unmanageable) jobs) or V(end) did
+      (C(restored), C(already_enabled), C(missing), C(started)), for the fleet summary. A phase that failed halfway counts what
+      it did before it failed.
+  returned: begin and end, also when they failed after reading the server
   type: dict
-  sample: {"disabled": 4, "stopped": 1, "held": 0, "left": 2}
+  sample: {"disabled": 4, "stopped": 1, "awaited": 1, "held": 0, "left": 2, "chained": 0, "unmanageable": 0}
 blocker:
-  description: Why V(end) had nothing to restore, C(already_restored), C(no_record) or C(other_api).
+  description:
+    - Why V(end) had nothing to restore, C(already_restored), C(no_record), C(other_api) or C(nothing_recorded) (the begin
+      recorded no job, or failed before any change; the record is marked restored without a request to the server).
   returned: when end had nothing to restore
   type: str
   sample: no_record
+unmanageable_jobs:
+  description: Jobs the server lists that its API cannot disable; they keep running on their schedule (as the job modules return them).
+  returned: when the server lists such jobs
+  type: list
+  elements: dict
+unlisted_jobs:
+  description: The kinds of job the API (or the revision spoken) cannot list; they are not seen and stay as they are.
+  returned: when the server's API cannot list every kind of job
+  type: dict
+  sample: {"kinds": ["backup copy"], "why": "api_version v5 has no backup copy jobs"}
 record_path:
   description: The record file of this host.
   returned: always

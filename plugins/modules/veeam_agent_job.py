@@ -153,6 +153,13 @@ jobs:
       type: dict
       returned: when an action was sent
       sample: {id: task-3, operation: UpdateJob, state: Finished, success: true, message: Ok}
+waited:
+  description:
+    - How long the run waited for running sessions to end (C(seconds)) and for how many jobs (C(jobs)), after stopping them
+      (O(if_running=stop), O(state=stopped)) or while they finished (O(if_running=wait)).
+  returned: when the run waited for sessions to end
+  type: dict
+  sample: {"seconds": 7.2, "jobs": 2}
 diff:
   description: C(before) and C(after) state of every selected job, keyed by C(name (id)).
   returned: in diff mode (C(--diff) or the task keyword C(diff))

@@ -159,6 +159,20 @@ jobs:
       type: dict
       returned: when a start returned a session
       sample: {id: 5a8c1d3e-77a0-4a43-9c58-2b1a0e6f4c11, status: Running}
+waited:
+  description:
+    - How long the run waited for running sessions to end (C(seconds)) and for how many jobs (C(jobs)), after stopping them
+      (O(if_running=stop), O(state=stopped)) or while they finished (O(if_running=wait)).
+  returned: when the run waited for sessions to end
+  type: dict
+  sample: {"seconds": 7.2, "jobs": 2}
+unlisted_jobs:
+  description:
+    - The kinds of job the API version spoken cannot list (C(kinds), C(why)): with O(job_kind=all) and O(api_version) V(v2) to
+      V(v5), backup copy jobs. They are not seen and stay as they are.
+  returned: when O(job_kind=all) meets an API version without backup copy jobs
+  type: dict
+  sample: {"kinds": ["backup copy"], "why": "api_version v5 has no backup copy jobs"}
 diff:
   description: C(before) and C(after) state of every selected job, keyed by C(name (id)).
   returned: in diff mode (C(--diff) or the task keyword C(diff))

@@ -177,6 +177,20 @@ unmanageable_jobs:
   type: list
   elements: dict
   sample: [{id: 8c2e6a52-1f0b-4d7e-9a55-3b9d1f2e7c10, name: Azure VMs policy, type: CloudBackupAzure, why: is listed in the job states ...}]
+waited:
+  description:
+    - How long the run waited for running sessions to end (C(seconds)) and for how many jobs (C(jobs)), after stopping them
+      (O(if_running=stop), O(state=stopped)) or while they finished (O(if_running=wait)).
+  returned: when the run waited for sessions to end
+  type: dict
+  sample: {"seconds": 7.2, "jobs": 2}
+unlisted_jobs:
+  description:
+    - The kinds of job the REST API revision spoken cannot list at all (C(kinds), the C(EJobType) names of newer revisions,
+      and C(why)). Jobs of these kinds are not seen and stay as they are; a window on that server says so too.
+  returned: when the revision spoken lists only some kinds of job (12.0 to 12.3)
+  type: dict
+  sample: {"kinds": ["HyperVBackup", "BackupCopy", "LinuxAgentBackup"], "why": "REST API 1.1-rev0 (Veeam Backup & Replication 12.0) lists ..."}
 diff:
   description: C(before) and C(after) state of every selected job, keyed by C(name (id)).
   returned: in diff mode (C(--diff) or the task keyword C(diff))

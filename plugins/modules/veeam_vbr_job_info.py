@@ -83,6 +83,13 @@ unmanageable_jobs:
   type: list
   elements: dict
   sample: [{id: 8c2e6a52-1f0b-4d7e-9a55-3b9d1f2e7c10, name: Azure VMs policy, type: CloudBackupAzure, why: is listed in the job states ...}]
+unlisted_jobs:
+  description:
+    - The kinds of job the REST API revision spoken cannot list at all (C(kinds), the C(EJobType) names of newer revisions,
+      and C(why)). Jobs of these kinds are not seen and stay as they are; a window on that server says so too.
+  returned: when the revision spoken lists only some kinds of job (12.0 to 12.3)
+  type: dict
+  sample: {"kinds": ["HyperVBackup", "BackupCopy", "LinuxAgentBackup"], "why": "REST API 1.1-rev0 (Veeam Backup & Replication 12.0) lists ..."}
 server:
   description: The base URL the module read from (from O(server) and O(port), or the environment variables).
   returned: success
