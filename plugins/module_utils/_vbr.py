@@ -265,26 +265,29 @@ class VbrClient(JobClient):
         return older[-1] if older else None
 
     def explain_login_failure(self, exc):
+        # Another Veeam API answering on this port is said first: its refusal is not a VBR login refusal.
+        exc.message = wrong_port_message(exc, self.server, VBR_API) or self._refusal_message(exc) or exc.message
+
+    def _refusal_message(self, exc):
+        """What VBR's refusal of a login means and what to change, or None when its status says nothing more."""
         message = exc.server_message or ""
-        crossing = wrong_port_message(exc, self.server, VBR_API)  # another Veeam API answers on this port
-        if crossing:
-            exc.message = crossing
-        elif refuses_version(exc) and self.auto:
-            exc.message = ("%s serves none of the REST API revisions this collection speaks (%s, Veeam Backup & Replication %s, to %s): %s"
-                           % (self.server, REVISIONS[0], RELEASES[REVISIONS[0]], REVISIONS[-1], message))
-        elif refuses_version(exc):
-            exc.message = "%s does not serve x-api-version %s: %s Set api_version to a revision it lists, or to auto." % (
+        if refuses_version(exc) and self.auto:
+            return ("%s serves none of the REST API revisions this collection speaks (%s, Veeam Backup & Replication %s, to %s): %s"
+                    % (self.server, REVISIONS[0], RELEASES[REVISIONS[0]], REVISIONS[-1], message))
+        if refuses_version(exc):
+            return "%s does not serve x-api-version %s: %s Set api_version to a revision it lists, or to auto." % (
                 self.server, self.trying, message)
-        elif exc.status == 403:
-            exc.message = ("Login to %s as %r was refused (403): %s. Veeam Backup & Replication 13.0 and 13.0.1 (REST API 1.3-rev0 and "
-                           "1.3-rev1) refuse accounts with a custom role: use an account with the Veeam Backup Administrator role (the "
-                           "Backup Operator role may start and stop jobs, but not enable or disable them)." % (
-                               self.server, self.settings["username"], message.rstrip(".") or "access denied"))
-        elif exc.status in (400, 401):
-            exc.message = "Login to %s as %r failed: %s" % (self.server, self.settings["username"], message or "wrong user name or password")
-        elif exc.status == 404:
-            exc.message = ("%s has no /%s: check server and port (the Veeam Backup & Replication REST API listens on 9419 by "
-                           "default; 13.1 also on 443)." % (self.server, TOKEN_PATH))
+        if exc.status == 403:
+            return ("Login to %s as %r was refused (403): %s. Veeam Backup & Replication 13.0 and 13.0.1 (REST API 1.3-rev0 and "
+                    "1.3-rev1) refuse accounts with a custom role: use an account with the Veeam Backup Administrator role (the "
+                    "Backup Operator role may start and stop jobs, but not enable or disable them)." % (
+                        self.server, self.settings["username"], message.rstrip(".") or "access denied"))
+        if exc.status in (400, 401):
+            return "Login to %s as %r failed: %s" % (self.server, self.settings["username"], message or "wrong user name or password")
+        if exc.status == 404:
+            return ("%s has no /%s: check server and port (the Veeam Backup & Replication REST API listens on 9419 by "
+                    "default; 13.1 also on 443)." % (self.server, TOKEN_PATH))
+        return None
 
     def logout(self):
         self.http.request("POST", "api/oauth2/logout", expect=(200, 204))
