@@ -8,6 +8,8 @@ environment); the record reaches the next job only through the artifacts, given 
 
 import re
 
+import yaml
+
 from helpers import HOSTS, enabled, snapshot
 
 # The running session of each API's host in the default scenario.
@@ -123,3 +125,36 @@ def test_an_end_names_the_record_it_applies_and_a_relaunch_applies_it_again(wind
     assert relaunch.status == "successful", relaunch
     line = relaunch.msgs(END_TASK)["vbr-sim"]
     assert line.startswith("Re-enabled 1 of ") and "VMware Production VMs" in line and applied in line, line
+
+
+def test_a_window_on_vb365_spoken_to_as_v5_names_the_backup_copy_jobs_it_cannot_see(window, sim):
+    inventory = yaml.safe_load(window.inventory.read_text())
+    inventory["all"]["children"]["vb365_servers"]["hosts"]["vb365-sim"]["veeam_vb365_api_version"] = "v5"
+    window.inventory.write_text(yaml.safe_dump(inventory))
+    copies = dict((job["name"], job["isEnabled"]) for job in sim.state()["vb365"]["copy_jobs"])
+    assert copies and any(copies.values())
+    unseen = "api_version v5 has no backup copy jobs: jobs of the kind(s) backup copy are not seen and stay as they are"
+
+    begin = window.run("maintenance_begin.yml", limit="vb365-sim")
+    assert begin.status == "successful", begin
+    assert unseen in begin.msgs(BEGIN_TASK)["vb365-sim"]
+    [summary] = begin.msgs("Summarize the begin").values()
+    assert summary.endswith(" Jobs of kinds the API cannot list, not seen and left as they are: vb365-sim (backup copy)."), summary
+    assert dict((job["name"], job["isEnabled"]) for job in sim.state()["vb365"]["copy_jobs"]) == copies, "left as they are"
+
+    report = window.run("job_report.yml", limit="vb365-sim").msgs("Show the jobs as a table")["vb365-sim"]
+    assert report[-1] == unseen + ".", report
+    assert window.run("maintenance_end.yml", limit="vb365-sim").status == "successful"
+
+
+def test_the_report_aligns_its_columns_and_says_running_in_every_api(window, sim):
+    tables = window.run("job_report.yml").msgs("Show the jobs as a table")
+    for host, running in RUNNING.items():
+        lines = tables[host]
+        header = lines[2]
+        columns = [header.index(title) for title in ("ENABLED", "RUNNING", "LAST STATUS", "NEXT RUN", "HELD SINCE")]
+        for line in lines[3:]:
+            if line.startswith(running):
+                assert line[columns[2]:].split()[0] == "Running", (host, line)
+            if not line.endswith("."):  # a job row, not a closing sentence
+                assert all(line[column - 2:column] == "  " and line[column] != " " for column in columns), (host, line)
