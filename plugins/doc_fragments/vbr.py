@@ -31,8 +31,9 @@ options:
     description:
       - User name of an account allowed to use the REST API, for example V(CORP\\svc-veeam).
       - Enabling and disabling jobs needs the Veeam Backup Administrator role; a Veeam Backup Operator may only start and
-        stop jobs. A refused write fails the run naming the operation, the account and the role it needs, and no further
-        write is sent. Veeam Backup & Replication 13.0 and 13.0.1 refuse accounts with a custom role at login.
+        stop jobs, and so may the Veeam Tape Operator on 13.0 and 13.0.1 and, on 13.1, custom roles with backup permissions.
+        A refused write fails the run naming the operation, the account and the roles the server's REST API revision allows
+        it to, and no further write is sent. Veeam Backup & Replication 13.0 and 13.0.1 refuse accounts with a custom role at login.
       - If not set, the value of the E(VEEAM_VBR_USERNAME) environment variable is used. One of the two is required; the
         module fails naming both (and the role's inventory variable) when neither is set or the value is blank.
     type: str
@@ -51,9 +52,15 @@ options:
       - 'A revision pins it: V(1.1-rev0) (12.0), V(1.1-rev1) (12.1), V(1.1-rev2) (12.2), V(1.2-rev0) (12.3.0), V(1.2-rev1) (12.3.1),
         V(1.3-rev0) (13.0), V(1.3-rev1) (13.0.1), V(1.3-rev2) (13.1). A server accepts its own revision and older ones.'
       - If not set, the value of the E(VEEAM_VBR_API_VERSION) environment variable is used (the AWX credential type sets it).
-      - Up to V(1.2-rev1) (12.x) the REST API shows only vSphere backup jobs (type C(Backup)); backup copy, Hyper-V and agent jobs
+      - V(1.1-rev0) (12.0) shows only vSphere backup jobs (type C(Backup)); V(1.1-rev1) (12.1) adds vSphere replicas and Cloud
+        Director backups, V(1.2-rev0) (12.3.0) Entra ID backups and file backup copies; backup copy, Hyper-V and agent jobs
         appear from V(1.3-rev0) (13.0). Jobs the server lists only in its job states (cloud policies, legacy backup copies,
-        type C(Unknown)) cannot be changed through the REST API and are named in RV(unmanageable_jobs).
+        type C(Unknown), and on 13.1 Nutanix AHV and Proxmox jobs) cannot be changed through the REST API and are named in
+        RV(unmanageable_jobs).
+      - From V(1.3-rev0) (13.0) a stop also cancels the jobs chained after the stopped one (C(cancelChainedJobs)), and each
+        job's details name the job it runs after (C(run_after)).
+      - Where 13.1 leaves a job's C(isDisabled) out, its status decides; a job whose status is that of a session (C(Running))
+        is taken as disabled, never as enabled, and a warning names it.
     type: str
     choices: [auto, 1.1-rev0, 1.1-rev1, 1.1-rev2, 1.2-rev0, 1.2-rev1, 1.3-rev0, 1.3-rev1, 1.3-rev2]
     default: auto
