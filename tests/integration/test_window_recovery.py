@@ -158,3 +158,27 @@ def test_the_report_aligns_its_columns_and_says_running_in_every_api(window, sim
                 assert line[columns[2]:].split()[0] == "Running", (host, line)
             if not line.endswith("."):  # a job row, not a closing sentence
                 assert all(line[column - 2:column] == "  " and line[column] != " " for column in columns), (host, line)
+
+
+def test_a_begin_selects_the_job_a_vbr_chain_would_start_and_end_restores_it(window, sim):
+    sim.reset({"vbr": {"jobs": [{"name": "Nightly", "running": True, "lastResult": "Success"},
+                                {"name": "Nightly copy", "runAfter": "Nightly", "lastResult": "Success"},
+                                {"name": "Weekly", "lastResult": "Success"}]}})
+    sim.configure(vbr_release="13.1")
+    inventory = yaml.safe_load(window.inventory.read_text())
+    inventory["all"]["children"]["vbr_servers"]["hosts"]["vbr-sim"]["maintenance_window_names"] = ["Nightly"]
+    window.inventory.write_text(yaml.safe_dump(inventory))
+
+    begin = window.run("maintenance_begin.yml", limit="vbr-sim")
+    assert begin.status == "successful", begin
+    line = begin.msgs(BEGIN_TASK)["vbr-sim"]
+    assert line.startswith("Disabled 2 job(s): Nightly, Nightly copy; stopped the running session of 1 job(s): Nightly;"), line
+    assert "1 job(s) chained after a selected job, selected too so that the chain cannot start them: Nightly copy (runs after Nightly)" in line
+    assert [entry["name"] for entry in window.record("vbr-sim")["jobs"]] == ["Nightly", "Nightly copy"]
+    assert sim.vbr_job("Weekly")["enabled"] is True and len(sim.vbr_job("Nightly copy")["sessions"]) == 1, "the chain started nothing"
+    [summary] = begin.msgs("Summarize the begin").values()
+    assert "chained after a selected job 1" in summary, summary
+
+    end = window.run("maintenance_end.yml", limit="vbr-sim")
+    assert end.status == "successful", end
+    assert all(sim.vbr_job(name)["enabled"] for name in ("Nightly", "Nightly copy", "Weekly"))
