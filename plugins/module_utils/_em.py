@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 
 from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for
 from ansible_collections.backupops.veeam.plugins.module_utils._em_payload import (
@@ -112,14 +113,23 @@ class EmClient(JobClient):
         self.http.request("DELETE", self.logoff_path, expect=(200, 204))
 
     def _body(self, response, what):
-        try:
-            body = parse(response.text, response.headers.get("Content-Type", ""))
-        except ValueError as exc:
-            raise VeeamApiError(
-                "Unreadable answer where a %s was expected (%s): %s; it starts %r (is this a Veeam Backup Enterprise Manager server?)"
-                % (what, response.headers.get("Content-Type") or "no content type", exc, excerpt(response.text, 80)),
-                response.request.method, response.url, response.status_code)
-        return body
+        """The parsed answer; a GET's unreadable answer (cut short on its way, say) is asked for again first (HttpClient.parsed)."""
+        def unreadable(answer, exc):
+            content_type = answer.headers.get("Content-Type") or "no content type"
+            # An XML or JSON answer that does not parse was cut short or mangled on its way; anything else may be another server.
+            why = "it may have been cut short on its way" if re.search(r"xml|json", content_type, re.I) else \
+                "is this a Veeam Backup Enterprise Manager server?"
+            return "Unreadable answer where a %s was expected (%s): %s; %s; it starts %r" % (what, content_type, exc, why, excerpt(answer.text, 80))
+
+        def parsed(answer):
+            content_type = answer.headers.get("Content-Type") or ""
+            try:
+                return parse(answer.text, content_type)
+            except ValueError as exc:
+                if "html" in content_type.lower():  # a whole page from something else (a proxy, a portal): asking again would not help
+                    raise VeeamApiError(unreadable(answer, exc), answer.request.method, answer.url, answer.status_code)
+                raise
+        return self.http.parsed(response, parsed, unreadable)
 
     def _get(self, path, what):
         return self._body(self.call("GET", path), what)

@@ -25,6 +25,7 @@ try:
     import requests
     import urllib3
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import MaxRetryError, ProtocolError
     from urllib3.util.retry import RequestHistory, Retry
 except ImportError:
     HAS_REQUESTS = False
@@ -33,7 +34,7 @@ except ImportError:
     class Retry(object):  # pylint: disable=too-few-public-methods
         """Placeholder so the module imports; the caller reports the missing library."""
 
-    RequestHistory = None
+    RequestHistory = MaxRetryError = ProtocolError = None
 else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -51,6 +52,8 @@ PLAIN_HTTP_ANSWER = re.compile(r"WRONG_VERSION_NUMBER|wrong version number|recor
 # What a TLS port does to a plain-HTTP request: it closes the connection without an HTTP answer.
 HUNG_UP = re.compile(r"RemoteDisconnected|closed connection without response|Connection reset by peer|Connection aborted", re.I)
 USER_AGENT = "backupops.veeam-ansible"
+# Reads: a server may see them twice, so they are retried on failures that leave the outcome unclear.
+READ_METHODS = ("GET", "HEAD")
 
 
 # The three Veeam REST APIs the collection speaks: their names, default ports, and what their error answers look like, so that
@@ -221,7 +224,8 @@ class HttpClient(object):
     """A keep-alive session bound to one server's base URL.
 
     GETs (and the paths in `replayable_posts`, i.e. logins) are retried with
-    backoff on connection errors, 429 and 502/503/504, honouring Retry-After.
+    backoff on connection errors, 429 and 502/503/504, honouring Retry-After;
+    a GET whose answer does not parse (cut short on its way) too, see parsed().
     Any other request is resent only when it was refused unprocessed (a failed
     connect, or 429): a caller that gets an unclear answer must re-read the
     server's state and decide again.
@@ -231,6 +235,8 @@ class HttpClient(object):
                  retries=3, backoff=0.5, replayable_posts=(), headers=None):
         self.base_url = base_url.rstrip("/") + "/"
         self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
         self.session = requests.Session()
         # Passed with every request: a session-level verify loses to REQUESTS_CA_BUNDLE when trust_env is on.
         self.verify = (ca_path or True) if validate_certs else False
@@ -242,7 +248,7 @@ class HttpClient(object):
         self.session.trust_env = use_proxy
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers.update(headers or {})
-        self.session.mount(self.base_url, HTTPAdapter(max_retries=safe_retry(retries, backoff, ("GET", "HEAD"))))
+        self.session.mount(self.base_url, HTTPAdapter(max_retries=safe_retry(retries, backoff, READ_METHODS)))
         for path in replayable_posts:
             # requests picks the adapter with the longest matching prefix, so only these URLs replay POSTs.
             self.session.mount(self.url(path), HTTPAdapter(max_retries=safe_retry(retries, backoff, ("POST",))))
@@ -274,21 +280,56 @@ class HttpClient(object):
         return response
 
     def json(self, response):
-        """The JSON body of a response, or a VeeamApiError saying what came instead."""
-        try:
-            return response.json()
-        except ValueError as exc:
-            content_type = response.headers.get("Content-Type") or "no content type"
-            start = excerpt(response.text, 80)
-            if "json" in content_type.lower():
-                # A JSON answer that does not parse was cut short or mangled on its way; it says nothing about the server.
-                why = "The JSON answer could not be read (%s), it may have been cut short on its way; it starts %r" % (exc, start)
-            else:
-                why = "Expected JSON but got %s (is this a Veeam server?): %r" % (content_type, start)
-            raise VeeamApiError(why, response.request.method, response.url, response.status_code)
+        """The JSON body of a response, or a VeeamApiError saying what came instead (a GET's unreadable answer is asked for
+        again first, see parsed())."""
+        return self.parsed(response, _json_body, _unreadable_json)
+
+    def parsed(self, response, parse, unreadable):
+        """parse(response) of an answer. A ValueError from parse means the answer did not arrive whole (cut short or mangled
+        on its way): a GET is then sent again like any other safe read, with the same policy as the connection and status
+        retries (`retries` more attempts, the same backoff, Retry-After honoured); a POST's answer is never replayed. When
+        no attempt parses, the VeeamApiError says unreadable(last response, error), and how many attempts were made.
+        parse raises VeeamApiError itself for an answer that is whole but foreign (an HTML page): that is not retried.
+        """
+        method = response.request.method
+        policy = safe_retry(self.retries, self.backoff, READ_METHODS)
+        while True:
+            try:
+                return parse(response)
+            except ValueError as exc:
+                error = exc
+            if method not in READ_METHODS:
+                break
+            try:
+                policy = policy.increment(method, response.url, error=ProtocolError("the answer could not be read"))
+            except MaxRetryError:
+                break
+            policy.sleep(response.raw)
+            response = self.request(method, response.url, expect=(response.status_code,))
+        attempts = len(policy.history) + 1
+        tried = " (the same in all %d attempts)" % attempts if attempts > 1 else ""
+        raise VeeamApiError(unreadable(response, error) + tried, method, response.url, response.status_code)
 
     def close(self):
         self.session.close()
+
+
+def _json_body(response):
+    """A response's JSON; a ValueError when a JSON answer does not parse (it may be sent again), a VeeamApiError when the
+    answer is not JSON at all (a whole answer from something else: sending it again would not help)."""
+    try:
+        return response.json()
+    except ValueError:
+        content_type = response.headers.get("Content-Type") or "no content type"
+        if "json" in content_type.lower():
+            raise
+        raise VeeamApiError("Expected JSON but got %s (is this a Veeam server?): %r" % (content_type, excerpt(response.text, 80)),
+                            response.request.method, response.url, response.status_code)
+
+
+def _unreadable_json(response, error):
+    # A JSON answer that does not parse was cut short or mangled on its way; it says nothing about the server.
+    return "The JSON answer could not be read (%s), it may have been cut short on its way; it starts %r" % (error, excerpt(response.text, 80))
 
 
 def _unanswered(exc, url, timeout, elapsed=0.0):

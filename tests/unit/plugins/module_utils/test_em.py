@@ -14,7 +14,7 @@ from ansible_collections.backupops.veeam.plugins.module_utils import _em
 from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
 from ansible_collections.backupops.veeam.plugins.module_utils._em import EmClient
 from ansible_collections.backupops.veeam.plugins.module_utils._em_payload import parse, task_from_body
-from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
+from ansible_collections.backupops.veeam.plugins.module_utils._http import HttpClient, VeeamApiError
 from ansible_collections.backupops.veeam.tests.unit.utils.em_payloads import (
     ACCEPTED, GUID, GUID2, SEED_TASK_ACCEPTED, SEED_TASK_FINISHED, job_json, job_xml, query_json, query_xml, session_json, session_xml,
 )
@@ -30,6 +30,7 @@ class FakeResponse(object):
         self.headers = headers or {"Content-Type": "application/xml" if text.lstrip().startswith("<") else "application/json"}
         self.url = url
         self.content = text.encode("utf-8")
+        self.raw = None  # no urllib3 response: no Retry-After to honour
 
         class Request(object):
             pass
@@ -41,6 +42,9 @@ class FakeHttp(object):
     """Answers (method, path prefix) from a script; each entry is a list of (status, body, headers) used in turn, the last repeating."""
 
     base_url = "https://em.example.com:9398/"
+    # The real layer's re-reading of a GET's unreadable answer, over this fake's request(), without waiting.
+    retries, backoff = 3, 0
+    parsed = HttpClient.parsed
 
     def __init__(self, script):
         self.script = dict((key, list(value)) for key, value in script.items())
@@ -53,6 +57,7 @@ class FakeHttp(object):
         return path if path.startswith("https://") else self.base_url + path
 
     def request(self, method, path, expect=(200,), **kwargs):
+        path = path[len(self.base_url):] if path.startswith(self.base_url) else path  # a request sent again by its URL
         self.sent.append((method, path, dict(self.session.headers), kwargs))
         for (m, prefix), answers in self.script.items():
             if m == method and path.startswith(prefix):
@@ -376,3 +381,28 @@ def test_a_logon_refused_by_the_vbr_api_names_the_port_and_that_api():
                                       "answered 'Unsupported RESTAPI version."), refusal.message
     assert "not the Veeam Backup Enterprise Manager REST API" in refusal.message and "listens on 9398 by default" in refusal.message
     assert not refusal.message.startswith("Logon")
+
+
+def test_a_read_cut_short_is_read_again_and_a_cut_short_toggle_is_not():
+    """A GET's XML answer cut short is asked for again (a read is safe to repeat); a POST's is never replayed."""
+    whole = query_xml("AgentBackupJob", job_xml())
+    client, _module = client_with({LOGON: [LOGON_OK], JOBS: [(200, whole[:len(whole) // 2], None), (200, whole, None)],
+                                   SESSIONS: [NO_SESSIONS]})
+    assert [job.id for job in client.read_jobs()] == [GUID]
+    assert len([path for path in client.http.paths("GET") if path.startswith(JOBS[1])]) == 2  # the cut-short read and its repeat
+    client.http.script[("POST", "api/agents/jobs/")] = [(202, '<Task xmlns="http://www.veeam.com/ent/v1.0" Href="https://em', None)]
+    with pytest.raises(VeeamApiError) as failed:
+        client._body(client.http.request("POST", "api/agents/jobs/%s?action=toggleScheduleEnabled" % GUID, expect=(202,)), "Task")
+    assert "it may have been cut short on its way" in str(failed.value) and "attempts" not in str(failed.value)
+    assert len(client.http.paths("POST")) == 2  # the logon and the one toggle
+
+
+def test_a_read_cut_short_every_time_says_so_after_every_attempt():
+    whole = query_xml("AgentBackupJob", job_xml())
+    client, _module = client_with({LOGON: [LOGON_OK], JOBS: [(200, whole[:len(whole) // 2], None)]})
+    with pytest.raises(VeeamApiError) as failed:
+        client.read_jobs()
+    message = str(failed.value)
+    assert "Unreadable answer where a QueryResult was expected (application/xml)" in message, message
+    assert "it may have been cut short on its way" in message and "(the same in all 4 attempts)" in message
+    assert len(client.http.paths("GET")) == 4

@@ -178,6 +178,56 @@ def test_json_reports_a_json_answer_cut_short_as_unreadable_not_as_a_foreign_ser
     assert caught.value.url == server.url + "v8/Jobs" and caught.value.status == 200
 
 
+CUT_SHORT = Answer(200, {"Content-Type": "application/json; charset=utf-8"}, '{"offset": 0, "results": [{"id": "4')
+
+
+def test_a_get_whose_json_answer_was_cut_short_is_read_again(server):
+    """A read is safe to repeat: a cut-short answer is asked for again, like a 503 or a reset connection."""
+    server.answer("/v8/Jobs?offset=0&limit=1000", CUT_SHORT, OK)
+    client = client_for(server)
+    assert client.json(client.request("GET", "v8/Jobs", params=dict(offset=0, limit=1000))) == {"ok": True}
+    assert server.count("GET", "/v8/Jobs?offset=0&limit=1000") == 2  # the same request again, its query included
+
+
+@pytest.mark.parametrize("retries", [0, 1, 3])
+def test_a_get_cut_short_every_time_fails_after_the_retry_budget_with_the_clear_message(server, retries):
+    server.answer("/v8/Jobs", CUT_SHORT)
+    client = client_for(server, retries=retries)
+    with pytest.raises(VeeamApiError) as caught:
+        client.json(client.request("GET", "v8/Jobs"))
+    assert server.count("GET", "/v8/Jobs") == retries + 1
+    message = str(caught.value)
+    assert message.startswith("The JSON answer could not be read (") and "it may have been cut short on its way" in message, message
+    assert ("(the same in all %d attempts)" % (retries + 1) in message) is (retries > 0)
+    assert caught.value.method == "GET" and caught.value.url == server.url + "v8/Jobs" and caught.value.status == 200
+
+
+def test_a_cut_short_read_waits_as_the_other_retries_do_honouring_retry_after(server):
+    server.answer("/v8/Jobs", Answer(200, dict(CUT_SHORT.headers, **{"Retry-After": "1"}), CUT_SHORT.body), OK)
+    client = client_for(server)
+    started = time.monotonic()
+    assert client.json(client.request("GET", "v8/Jobs")) == {"ok": True}
+    assert time.monotonic() - started >= 0.9 and server.count("GET", "/v8/Jobs") == 2
+
+
+def test_a_posts_cut_short_answer_is_never_replayed(server):
+    """The write may have been done: its unclear answer goes back to the caller, which re-reads the server's state."""
+    server.answer("/v8/Jobs/1/start", CUT_SHORT, OK)
+    client = client_for(server)
+    with pytest.raises(VeeamApiError) as caught:
+        client.json(client.request("POST", "v8/Jobs/1/start"))
+    assert server.count("POST", "/v8/Jobs/1/start") == 1
+    assert "it may have been cut short on its way" in str(caught.value) and "attempts" not in str(caught.value)
+
+
+def test_a_whole_answer_that_is_not_json_is_not_asked_for_again(server):
+    server.answer("/v8/Jobs", Answer(200, {"Content-Type": "text/html"}, "<html><body>Sign in to the portal</body></html>"), OK)
+    client = client_for(server)
+    with pytest.raises(VeeamApiError) as caught:
+        client.json(client.request("GET", "v8/Jobs"))
+    assert "Expected JSON but got text/html" in str(caught.value) and server.count("GET", "/v8/Jobs") == 1
+
+
 def test_connection_refused_is_reported_with_the_url():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
