@@ -20,7 +20,7 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for
+from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for, unlisted_sentence
 from ansible_collections.backupops.veeam.plugins.module_utils._model import DISABLE, ENABLE, START, STOP, Job, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VBR_API, VeeamApiError, wrong_port_message
 
@@ -107,6 +107,13 @@ def job_types(revision):
     """EJobType of a revision."""
     known = [name for since, added in TYPES_SINCE if rank(since) <= rank(revision) for name in added]
     return [name for name in known if not (name == "Backup" and rank(revision) >= rank(RENAMED_IN))]
+
+
+def unlisted_types(revision):
+    """The job types of the newest revision that `revision` has no name for, so its REST API cannot list such jobs at all
+    (1.1-rev0, VBR 12.0: every type but vSphere backups). `Unknown` is not a kind of job."""
+    known = job_types(revision)
+    return [name for name in job_types(REVISIONS[-1]) if name != "Unknown" and name not in known and SAME_TYPE.get(name) not in known]
 
 
 def server_type(name, revision):
@@ -303,10 +310,20 @@ class VbrClient(JobClient):
         jobs, only_states = joined(models, states)
         jobs = [self._settle_running(job) for job in jobs]
         self._warn_unknown_flags(jobs)
+        self._note_unlisted()
         self.unmanageable = [unmanageable_entry(state) for state in only_states if selects(wanted, state.get("type"))]
         kept = [job for job in jobs if selects(wanted, job.details["type"])]
         self.hidden = self._why_hidden([job for job in jobs if job not in kept])
         return kept
+
+    def _note_unlisted(self):
+        """When every type is asked for: the types the revision spoken cannot list, named in every result and warned once."""
+        missing = unlisted_types(self.revision)
+        if self.types or not missing or self.unlisted is not None:
+            return
+        self.unlisted = dict(kinds=missing, why="REST API %s (Veeam Backup & Replication %s) lists only the job types it has names for"
+                             % (self.revision, RELEASES[self.revision]))
+        self.warn(unlisted_sentence(self.unlisted) + ".")
 
     def _warn_unknown_flags(self, jobs):
         """Name, once a run, each job whose schedule flag the server did not give (see job_from_models)."""

@@ -182,3 +182,22 @@ def test_a_begin_selects_the_job_a_vbr_chain_would_start_and_end_restores_it(win
     end = window.run("maintenance_end.yml", limit="vbr-sim")
     assert end.status == "successful", end
     assert all(sim.vbr_job(name)["enabled"] for name in ("Nightly", "Nightly copy", "Weekly"))
+
+
+def test_a_window_on_vbr_12_0_names_the_kinds_of_job_its_rest_api_cannot_list(window, sim, ansible):
+    sim.configure(vbr_release="12.0")
+    module = ansible.task("veeam_vbr_job_info")
+    kinds = module["unlisted_jobs"]["kinds"]
+    assert "HyperVBackup" in kinds and "BackupCopy" in kinds and "VSphereBackup" not in kinds, module
+    assert [w for w in module["warnings"] if "lists only the job types it has names for" in w], module["warnings"]
+
+    begin = window.run("maintenance_begin.yml", limit="vbr-sim")
+    assert begin.status == "successful", begin
+    said = "REST API 1.1-rev0 (Veeam Backup & Replication 12.0) lists only the job types it has names for: jobs of the kind(s) %s " \
+           "are not seen and stay as they are" % ", ".join(kinds)
+    assert said in begin.msgs(BEGIN_TASK)["vbr-sim"]
+    [summary] = begin.msgs("Summarize the begin").values()
+    assert summary.endswith(" Jobs of kinds the API cannot list, not seen and left as they are: vbr-sim (%s)." % ", ".join(kinds)), summary
+    report = window.run("job_report.yml", limit="vbr-sim").msgs("Show the jobs as a table")["vbr-sim"]
+    assert report[-1] == said + ".", report
+    assert window.run("maintenance_end.yml", limit="vbr-sim").status == "successful"

@@ -57,7 +57,21 @@ def test_login_reads_and_logout_carry_the_revision_and_keep_the_tokens_secret(se
     assert all(seen[2].get("x-api-version") == "1.3-rev1" for seen in server.seen)
     assert server.seen[1][2]["Authorization"] == "Bearer ACCESS-1"
     assert [seen[:2] for seen in server.seen[-1:]] == [("POST", "/api/oauth2/logout")]
-    assert secrets == ["ACCESS-1", "REFRESH-1"] and warnings == []
+    assert secrets == ["ACCESS-1", "REFRESH-1"]
+    # 1.3-rev1 has no names for 1.3-rev2's newer job types: said once, and in every result.
+    assert warnings == ["REST API 1.3-rev1 (Veeam Backup & Replication 13.0.1) lists only the job types it has names for: jobs of the "
+                        "kind(s) NutanixAHVBackupJob, ProxmoxBackupJob, IrisBackup, WindowsAgentBackupFailoverCluster are not seen and "
+                        "stay as they are."]
+    assert client.result_fields()["unlisted_jobs"]["kinds"] == ["NutanixAHVBackupJob", "ProxmoxBackupJob", "IrisBackup",
+                                                                "WindowsAgentBackupFailoverCluster"]
+
+
+def test_the_types_a_revision_cannot_list_are_the_newest_revisions_types_it_has_no_name_for():
+    assert _vbr.unlisted_types(_vbr.REVISIONS[-1]) == []
+    on_12_0 = _vbr.unlisted_types("1.1-rev0")
+    assert "HyperVBackup" in on_12_0 and "BackupCopy" in on_12_0 and "VSphereReplica" in on_12_0
+    assert "VSphereBackup" not in on_12_0 and "Backup" not in on_12_0 and "Unknown" not in on_12_0, "vSphere backups are Backup there"
+    assert "VSphereReplica" not in _vbr.unlisted_types("1.1-rev1")
 
 
 def test_every_page_is_read_and_requests_grow_with_pages_not_jobs(server, monkeypatch):
