@@ -179,8 +179,9 @@ def end_blocker(record, api, path):
     """(kind, message) when an end has nothing to restore on this host, or None when it has a record to restore.
 
     ALREADY_RESTORED is fine (a second end), and so is NOTHING_RECORDED (a begin that disabled nothing, or failed before any
-    change: the end marks that record restored without asking the server anything). NO_RECORD is fine for a host that never began and wrong for one whose record
-    was lost on the way, so the caller warns (or fails, when a record is required). OTHER_API is always a failure.
+    change: the end marks that record restored without asking the server anything). NO_RECORD is fine for a host that never
+    began and wrong for one whose record was lost on the way, so the caller warns (or fails, when a record is required).
+    OTHER_API is always a failure.
     """
     state = record.get("state")
     if state == ACTIVE and record.get("api", api) == api:
