@@ -92,7 +92,7 @@ EXAMPLES = r"""
 RETURN = r"""
 unlisted_jobs:
   description:
-    - The kinds of job the API version spoken cannot list (C(kinds), C(why)): with O(job_kind=all) and O(api_version) V(v2) to
+    - The kinds of job the API version spoken cannot list (C(kinds), C(why)), with O(job_kind=all) and O(api_version) V(v2) to
       V(v5), backup copy jobs. They are not seen and stay as they are.
   returned: when O(job_kind=all) meets an API version without backup copy jobs
   type: dict
