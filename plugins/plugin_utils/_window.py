@@ -280,8 +280,8 @@ NOTHING_DONE = dict(disabled=[], still_enabled=[], stopped=[], running_off=[], r
 def begin_failure(reason, did, to_disable, recorded, path):
     """The message of a begin that failed halfway: exactly what it changed and what it did not, where the record is, that
     end restores it."""
-    text = "Begin failed after disabling %d of %d job(s)%s: %s" % (len(did["disabled"]), len(to_disable), _listed(did["disabled"]),
-                                                                    reason.rstrip("."))
+    disabled = did["disabled"]
+    text = "Begin failed after disabling %d of %d job(s)%s: %s" % (len(disabled), len(to_disable), _listed(disabled), reason.rstrip("."))
     if did["still_enabled"]:
         text += ". Not disabled, still enabled: %s" % ", ".join(did["still_enabled"])
     if did["running_off"]:
