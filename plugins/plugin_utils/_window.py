@@ -461,9 +461,17 @@ def fleet_summary(phase, results, check_mode=False):
     for blocker, label in ((NO_RECORD, "No record, nothing restored"), (NOTHING_RECORDED, "Nothing recorded, nothing to restore")):
         hosts = _hosts_where(found, lambda result: result.get("blocker") == blocker)
         text += " %s: %s." % (label, ", ".join(hosts)) if hosts else ""
-    unlisted = ["%s (%s)" % (host, ", ".join(found[host]["unlisted_jobs"]["kinds"]))
-                for host in _hosts_where(found, lambda result: result.get("unlisted_jobs"))]
-    return text + (" Jobs of kinds the API cannot list, not seen and left as they are: %s." % "; ".join(unlisted) if unlisted else "")
+    return text + _unlisted_by_kinds(found)
+
+
+def _unlisted_by_kinds(found):
+    """The hosts whose API cannot list some kinds of job, those with the same kinds together (a fleet of one release is
+    one entry, not one per host)."""
+    hosts_of = {}
+    for host in _hosts_where(found, lambda result: result.get("unlisted_jobs")):
+        hosts_of.setdefault(tuple(found[host]["unlisted_jobs"]["kinds"]), []).append(host)
+    unlisted = ["%s (%s)" % (", ".join(hosts), ", ".join(kinds)) for kinds, hosts in sorted(hosts_of.items(), key=lambda item: item[1])]
+    return " Jobs of kinds the API cannot list, not seen and left as they are: %s." % "; ".join(unlisted) if unlisted else ""
 
 
 def _hosts_where(results, condition):

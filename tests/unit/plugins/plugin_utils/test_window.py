@@ -275,10 +275,10 @@ def test_a_begin_names_waits_chained_jobs_sessions_left_running_and_kinds_it_can
     assert "; 1 job(s) chained after a selected job, selected too so that the chain cannot start them: B (runs after A);" in text
     assert ("; REST API 1.1-rev0 (Veeam Backup & Replication 12.0) lists only its own types: jobs of the kind(s) HyperVBackup, BackupCopy "
             "are not seen and stay as they are;") in text
-    results = {"vbr-12": dict(counts=dict(disabled=2), unlisted_jobs=unlisted),
+    results = {"vbr-12": dict(counts=dict(disabled=2), unlisted_jobs=unlisted), "vbr-12b": dict(counts=dict(disabled=2), unlisted_jobs=unlisted),
                "vb365-5": dict(counts=dict(disabled=1), unlisted_jobs=dict(kinds=["backup copy"], why="v5"))}
     assert window.fleet_summary("begin", results).endswith(
-        " Jobs of kinds the API cannot list, not seen and left as they are: vb365-5 (backup copy); vbr-12 (HyperVBackup, BackupCopy).")
+        " Jobs of kinds the API cannot list, not seen and left as they are: vb365-5 (backup copy); vbr-12, vbr-12b (HyperVBackup, BackupCopy).")
     lines = window.report_table("vbr", "vbr-12", [], {}, "/r/vbr-12.json", dict(unlisted_jobs=unlisted))
     assert lines[-1] == window.unlisted_sentence(unlisted) + "."
 
