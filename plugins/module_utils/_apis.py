@@ -10,9 +10,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.backupops.veeam.plugins.module_utils._em import EM
-from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import VB365
-from ansible_collections.backupops.veeam.plugins.module_utils._vbr import VBR
+from ansible_collections.backupops.veeam.plugins.module_utils.em._client import EM
+from ansible_collections.backupops.veeam.plugins.module_utils.vb365._client import VB365
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr._client import VBR
 
 APIS = dict((api.name, api) for api in (VB365, EM, VBR))
 

@@ -98,7 +98,6 @@ def ignored_options(params):
          "wait_for_completion is ignored with state=%s: it applies only to state=running" % state),
         (params["wait_for_completion"] and state == "running" and not params["wait"],
          "wait_for_completion is ignored with wait=false: nothing is waited for"),
-        (params.get("active_full") and state != "running", "active_full is ignored with state=%s: it applies only to state=running" % state),
     ]
     return [message for applies, message in rules if applies]
 

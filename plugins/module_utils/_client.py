@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The contract every API client follows, and the description of an API that the module wrapper builds modules from.
 
-Adding an API is one new client file: a JobClient subclass plus an Api naming its options. Clients never see the
+Adding an API is one new folder: a JobClient subclass plus an Api (_api.py) naming its options. Clients never see the
 Ansible module: they receive the connection settings and two callbacks (warn, register_secret). Private to the collection.
 """
 
@@ -13,28 +13,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import abc
-import collections
 import threading
 
 from ansible_collections.backupops.veeam.plugins.module_utils._http import HttpClient, VeeamApiError
 from ansible_collections.backupops.veeam.plugins.module_utils._model import select_jobs
-
-# Everything the collection knows about an API, next to its client (the registry of every Api is _apis.py):
-#   name               the action group, the VEEAM_<NAME>_* variables and the maintenance window's `api`
-#   title, short_title for messages; for the window's summaries and report
-#   default_port
-#   options            its own options (argument spec) for every module; job_options for job modules only
-#   client             the JobClient class (called with the base URL, the settings, warn= and register_secret=)
-#   missing_libraries  settings -> [(library, reason, import traceback)]
-#   job_module         the FQCN whose module_defaults the window's session takes
-#   inventory_group    the inventory group whose hosts are this API's servers (when veeam_api is not set)
-#   window_options     {option: (variables the window takes it from, first defined wins)}: the API's own settings in the
-#                      role (inventory variables such as veeam_vb365_api_version keep working)
-#   selection_options  {option: the value that selects every job (None: unset)} of the options that only select jobs: a
-#                      window's begin and report take that value unless the user narrows them; its end always does (the
-#                      record is the selection)
-Api = collections.namedtuple("Api", "name title short_title default_port options job_options client missing_libraries job_module "
-                                    "inventory_group window_options selection_options")
 
 
 class JobClient(abc.ABC):

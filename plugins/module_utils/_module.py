@@ -24,7 +24,7 @@ def run_job_module(api):
     """A job module: declare the state of the selected jobs."""
     module = AnsibleModule(supports_check_mode=True, **module_spec(api, JOB))
     _prepare(module, api, selection_required=True)
-    for warning in ignored_options(module.params):
+    for warning in ignored_options(module.params) + api.ignored_options(module.params):
         module.warn(warning)
     client = new_client(api, module.params, module.warn, module.no_log_values.add)
     conclude(module, client, JobRunner(client, module.params, module.check_mode, module.warn, with_diff=module._diff))

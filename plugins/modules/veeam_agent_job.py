@@ -170,7 +170,7 @@ http:
   type: dict
 """
 
-from ansible_collections.backupops.veeam.plugins.module_utils._em import EM
+from ansible_collections.backupops.veeam.plugins.module_utils.em._client import EM
 from ansible_collections.backupops.veeam.plugins.module_utils._module import run_job_module
 
 

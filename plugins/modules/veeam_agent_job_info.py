@@ -150,7 +150,7 @@ jobs:
           type: str
 """
 
-from ansible_collections.backupops.veeam.plugins.module_utils._em import EM
+from ansible_collections.backupops.veeam.plugins.module_utils.em._client import EM
 from ansible_collections.backupops.veeam.plugins.module_utils._module import run_info_module
 
 

@@ -183,7 +183,7 @@ http:
   type: dict
 """
 
-from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import VB365
+from ansible_collections.backupops.veeam.plugins.module_utils.vb365._client import VB365
 from ansible_collections.backupops.veeam.plugins.module_utils._module import run_job_module
 
 

@@ -168,7 +168,7 @@ jobs:
           type: str
 """
 
-from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import VB365
+from ansible_collections.backupops.veeam.plugins.module_utils.vb365._client import VB365
 from ansible_collections.backupops.veeam.plugins.module_utils._module import run_info_module
 
 

@@ -201,7 +201,7 @@ http:
   type: dict
 """
 
-from ansible_collections.backupops.veeam.plugins.module_utils._vbr import VBR
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr._client import VBR
 from ansible_collections.backupops.veeam.plugins.module_utils._module import run_job_module
 
 

@@ -153,7 +153,7 @@ jobs:
           type: str
 """
 
-from ansible_collections.backupops.veeam.plugins.module_utils._vbr import VBR
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr._client import VBR
 from ansible_collections.backupops.veeam.plugins.module_utils._module import run_info_module
 
 

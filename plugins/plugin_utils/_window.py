@@ -395,7 +395,7 @@ def report_table(api, host, jobs, record, path, server_fields=None):
     as wide as its widest value, and the jobs the server lists that its API cannot manage or cannot list at all."""
     server_fields = server_fields or {}
     held = _held_ids(record, api)
-    rows = [REPORT_HEADER] + [(job_label(job), _yes(job["enabled"]), _yes(job["running"]), status_word(job), job["next_run"] or "-",
+    rows = [REPORT_HEADER] + [(APIS[api].job_label(job), _yes(job["enabled"]), _yes(job["running"]), status_word(job), job["next_run"] or "-",
                                record["created"] if job["id"] in held else "-") for job in jobs]
     widths = [max(len(row[column]) for row in rows) for column in range(len(REPORT_HEADER))]
     lines = [_table_title(api, host, jobs, server_fields), window_line(record, path)]
@@ -411,15 +411,6 @@ def status_word(job):
     return str(job["last_status"]) if job["last_status"] not in (None, "", "None") else "-"
 
 
-def job_label(job):
-    """A job's name in the report; a backup copy job's also names the backup job it copies (by id when the server does not
-    list that job)."""
-    if job.get("kind") != "copy":
-        return job["name"]
-    copied = job.get("backup_job") or {}
-    return "%s (backup copy of %s)" % (job["name"], copied.get("name") or "job %s" % copied.get("id"))
-
-
 def _held_ids(record, api):
     """The ids of the jobs an open window of this API holds disabled."""
     if record.get("state") != ACTIVE or record.get("api") != api:
@@ -429,9 +420,8 @@ def _held_ids(record, api):
 
 def _table_title(api, host, jobs, server_fields):
     spoken = " (REST API %s)" % server_fields["api_version"] if server_fields.get("api_version") else ""
-    copies = sum(1 for job in jobs if job.get("kind") == "copy")
     return "%s %s%s: %d job(s)%s, %d enabled, %d running" % (
-        title_of(api), host, spoken, len(jobs), " (%d backup copy job(s))" % copies if copies else "",
+        title_of(api), host, spoken, len(jobs), APIS[api].kinds_note(jobs),
         sum(1 for job in jobs if job["enabled"]), sum(1 for job in jobs if job["running"]))
 
 

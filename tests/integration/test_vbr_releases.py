@@ -199,7 +199,7 @@ def vbr_client_module(collections_path):
     """The collection's VBR client module, imported from the working tree the way Ansible finds it."""
     if str(collections_path) not in sys.path:
         sys.path.insert(0, str(collections_path))
-    return importlib.import_module("ansible_collections.backupops.veeam.plugins.module_utils._vbr")
+    return importlib.import_module("ansible_collections.backupops.veeam.plugins.module_utils.vbr._client")
 
 
 def test_the_clients_job_types_are_exactly_what_the_simulator_serves_in_every_revision(sim, collections_path):

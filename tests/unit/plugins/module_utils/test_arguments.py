@@ -13,8 +13,9 @@ import pytest
 from ansible_collections.backupops.veeam.plugins.module_utils._arguments import (
     base_url, ignored_options, insecure_connection_warnings, option_problems, url_problems,
 )
-from ansible_collections.backupops.veeam.plugins.module_utils._em import EM
-from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import VB365
+from ansible_collections.backupops.veeam.plugins.module_utils.em._client import EM
+from ansible_collections.backupops.veeam.plugins.module_utils.vb365._client import VB365
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr._client import VBR
 
 
 def params(**changes):
@@ -104,16 +105,23 @@ def test_an_info_module_needs_no_selection():
     (dict(state="running", wait_for_completion=True), []),
     (dict(state="stopped", wait_for_completion=True), ["wait_for_completion is ignored with state=stopped"]),
     (dict(state="running", wait_for_completion=True, wait=False), ["wait_for_completion is ignored with wait=false"]),
-    (dict(state="running", active_full=True), []),
-    (dict(state="disabled", active_full=True), ["active_full is ignored with state=disabled"]),
     (dict(state="enabled", if_running="wait", enable_if_disabled=True),
      ["if_running=wait is ignored with state=enabled", "enable_if_disabled is ignored with state=enabled"]),
 ])
 def test_ignored_options(changes, ignored):
-    warnings = ignored_options(params(**changes))
+    warnings = ignored_options(params(**changes)) + VBR.ignored_options(params(**changes))
     assert len(warnings) == len(ignored)
     for warning, start in zip(warnings, ignored):
         assert warning.startswith(start), warning
+
+
+@pytest.mark.parametrize("state, ignored", [
+    ("running", []),
+    ("disabled", ["active_full is ignored with state=disabled: it applies only to state=running"]),
+])
+def test_an_apis_own_option_is_ignored_outside_the_states_its_registry_entry_names(state, ignored):
+    assert VBR.ignored_options(params(state=state, active_full=True)) == ignored
+    assert VB365.ignored_options(params(state=state, active_full=True)) == [], "VB365 has no such option"
 
 
 @pytest.mark.parametrize("changes, url, warned", [

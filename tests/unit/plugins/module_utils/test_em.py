@@ -10,10 +10,10 @@ __metaclass__ = type
 import pytest
 from requests.cookies import RequestsCookieJar
 
-from ansible_collections.backupops.veeam.plugins.module_utils import _em
+from ansible_collections.backupops.veeam.plugins.module_utils.em import _client as _em
 from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
-from ansible_collections.backupops.veeam.plugins.module_utils._em import EmClient
-from ansible_collections.backupops.veeam.plugins.module_utils._em_payload import parse, task_from_body
+from ansible_collections.backupops.veeam.plugins.module_utils.em._client import EmClient
+from ansible_collections.backupops.veeam.plugins.module_utils.em._payload import parse, task_from_body
 from ansible_collections.backupops.veeam.plugins.module_utils._http import HttpClient, VeeamApiError
 from ansible_collections.backupops.veeam.tests.unit.utils.em_payloads import (
     ACCEPTED, GUID, GUID2, SEED_TASK_ACCEPTED, SEED_TASK_FINISHED, job_json, job_xml, query_json, query_xml, session_json, session_xml,

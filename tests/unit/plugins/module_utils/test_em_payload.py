@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from ansible_collections.backupops.veeam.plugins.module_utils._em_payload import (
+from ansible_collections.backupops.veeam.plugins.module_utils.em._payload import (
     entities, guid_of, items, job_from_entity, link, paging, parse, path_of, session_from_entity, task_from_body,
 )
 from ansible_collections.backupops.veeam.tests.unit.utils.em_payloads import (

@@ -18,8 +18,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 
-from ansible_collections.backupops.veeam.plugins.module_utils import _em_payload as _em
-from ansible_collections.backupops.veeam.plugins.module_utils import _vb365
+from ansible_collections.backupops.veeam.plugins.module_utils.em import _payload as _em
+from ansible_collections.backupops.veeam.plugins.module_utils.vb365 import _client as _vb365
 
 RUNS = 300
 SEED = 20261123

@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 from ansible_collections.backupops.veeam.plugins.module_utils._model import Job, JobModuleError
-from ansible_collections.backupops.veeam.plugins.module_utils._vb365 import ALL, BACKUP, COPY, PAGE_SIZE, Vb365Client, session_entry
+from ansible_collections.backupops.veeam.plugins.module_utils.vb365._client import ALL, BACKUP, COPY, PAGE_SIZE, Vb365Client, session_entry
 
 GUID = "3396ba22-21b1-4666-a631-0edfc12a59cd"
 

@@ -12,10 +12,10 @@ import json
 
 import pytest
 
-from ansible_collections.backupops.veeam.plugins.module_utils import _vbr
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr import _client as _vbr
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError, select_jobs
-from ansible_collections.backupops.veeam.plugins.module_utils._vbr import VBR, job_from_models, session_entry
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr._client import VBR, job_from_models, session_entry
 from ansible_collections.backupops.veeam.tests.unit.utils.scripted_server import Answer
 
 JSON = {"Content-Type": "application/json"}

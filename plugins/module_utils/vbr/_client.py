@@ -20,7 +20,8 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for, unlisted_sentence
+from ansible_collections.backupops.veeam.plugins.module_utils._api import Api
+from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient, http_for, unlisted_sentence
 from ansible_collections.backupops.veeam.plugins.module_utils._model import DISABLE, ENABLE, START, STOP, Job, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VBR_API, VeeamApiError, wrong_port_message
 
@@ -442,8 +443,8 @@ VBR = Api(name="vbr", title=VBR_TITLE, default_port=9419,
           options=dict(api_version=dict(type="str", default=AUTO, choices=[AUTO] + REVISIONS, fallback=(env_fallback, ["VEEAM_VBR_API_VERSION"])),
                        type=dict(type="list", elements="str", choices=JOB_TYPES)),
           job_options=dict(active_full=dict(type="bool", default=False), graceful_stop=dict(type="bool", default=True)),
-          client=VbrClient, missing_libraries=lambda settings: [], job_module="backupops.veeam.veeam_vbr_job", short_title=VBR_TITLE,
-          inventory_group="vbr_servers",
+          client=VbrClient, job_module="backupops.veeam.veeam_vbr_job", inventory_group="vbr_servers",
+          state_options=dict(active_full=("running",)),
           window_options=dict(api_version=("maintenance_window_vbr_api_version", "veeam_vbr_api_version"),
                               type=("maintenance_window_vbr_types", "veeam_vbr_types")),
           # Unset, type selects every type; end restores every recorded job whatever its type: the record is the selection.

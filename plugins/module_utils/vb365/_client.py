@@ -10,7 +10,8 @@ __metaclass__ = type
 
 import collections
 
-from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for
+from ansible_collections.backupops.veeam.plugins.module_utils._api import Api
+from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient, http_for
 from ansible_collections.backupops.veeam.plugins.module_utils._model import START, Job, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VB365_API, VeeamApiError, wrong_port_message
 
@@ -266,11 +267,26 @@ class Vb365Client(JobClient):
         return dict(full=False) if kind == BACKUP or self.can.copy_start_options else None
 
 
-VB365 = Api(name="vb365", title=VB365_TITLE, short_title="VB365", default_port=4443,
-            options=dict(api_version=dict(type="str", default="v8", choices=VERSIONS), job_kind=dict(type="str", default=BACKUP, choices=JOB_KINDS)),
-            job_options={}, client=Vb365Client,
-            missing_libraries=lambda settings: [], job_module="backupops.veeam.veeam_o365_job", inventory_group="vb365_servers",
-            window_options=dict(api_version=("maintenance_window_vb365_api_version", "veeam_vb365_api_version"),
-                                job_kind=("maintenance_window_vb365_job_kind", "veeam_vb365_job_kind")),
-            # A window quiesces backup copy jobs too unless job_kind narrows its begin; its end restores every recorded job.
-            selection_options=dict(job_kind=ALL))
+class Vb365Api(Api):
+    """VB365 has two kinds of job: a backup copy job is named with the backup job it copies."""
+
+    def job_label(self, job):
+        """A backup copy job's label also names the backup job it copies (by id when the server does not list that job)."""
+        if job.get("kind") != COPY:
+            return job["name"]
+        copied = job.get("backup_job") or {}
+        return "%s (backup copy of %s)" % (job["name"], copied.get("name") or "job %s" % copied.get("id"))
+
+    def kinds_note(self, jobs):
+        copies = sum(1 for job in jobs if job.get("kind") == COPY)
+        return " (%d backup copy job(s))" % copies if copies else ""
+
+
+VB365 = Vb365Api(name="vb365", title=VB365_TITLE, short_title="VB365", default_port=4443, client=Vb365Client,
+                 options=dict(api_version=dict(type="str", default="v8", choices=VERSIONS),
+                              job_kind=dict(type="str", default=BACKUP, choices=JOB_KINDS)),
+                 job_module="backupops.veeam.veeam_o365_job", inventory_group="vb365_servers",
+                 window_options=dict(api_version=("maintenance_window_vb365_api_version", "veeam_vb365_api_version"),
+                                     job_kind=("maintenance_window_vb365_job_kind", "veeam_vb365_job_kind")),
+                 # A window quiesces backup copy jobs too unless job_kind narrows its begin; its end restores every recorded job.
+                 selection_options=dict(job_kind=ALL))

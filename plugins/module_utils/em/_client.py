@@ -13,8 +13,9 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.backupops.veeam.plugins.module_utils._client import Api, JobClient, http_for
-from ansible_collections.backupops.veeam.plugins.module_utils._em_payload import (
+from ansible_collections.backupops.veeam.plugins.module_utils._api import Api
+from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient, http_for
+from ansible_collections.backupops.veeam.plugins.module_utils.em._payload import (
     HAS_XMLTODICT, XMLTODICT_IMPORT_ERROR, entities, guid_of, job_from_entity, newest_by_job, newest_first, parse, path_of, paging,
     session_from_entity, task_from_body, text,
 )
@@ -308,13 +309,16 @@ class EmClient(JobClient):
         return guid_of(value)
 
 
-def _missing_libraries(settings):
-    if settings["format"] == "xml" and not HAS_XMLTODICT:
-        return [("xmltodict", "to read XML answers; format: json works without it", XMLTODICT_IMPORT_ERROR)]
-    return []
+class EmApi(Api):
+    """Enterprise Manager answers XML unless asked for JSON: XML needs xmltodict."""
+
+    def missing_libraries(self, settings):
+        if settings["format"] == "xml" and not HAS_XMLTODICT:
+            return [("xmltodict", "to read XML answers; format: json works without it", XMLTODICT_IMPORT_ERROR)]
+        return []
 
 
-EM = Api(name="em", title="Veeam Backup Enterprise Manager", short_title="Enterprise Manager", default_port=9398,
-         options=dict(format=dict(type="str", default="xml", choices=["xml", "json"])), job_options={}, client=EmClient,
-         missing_libraries=_missing_libraries, job_module="backupops.veeam.veeam_agent_job", inventory_group="enterprise_managers",
-         window_options=dict(format=("maintenance_window_em_format", "veeam_em_format")), selection_options={})
+EM = EmApi(name="em", title="Veeam Backup Enterprise Manager", short_title="Enterprise Manager", default_port=9398, client=EmClient,
+           options=dict(format=dict(type="str", default="xml", choices=["xml", "json"])),
+           job_module="backupops.veeam.veeam_agent_job", inventory_group="enterprise_managers",
+           window_options=dict(format=("maintenance_window_em_format", "veeam_em_format")))
