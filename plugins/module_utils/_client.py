@@ -45,17 +45,6 @@ class JobClient(abc.ABC):
         self.token = None
         self.refresh_token = None
         self.renewals = 0
-        # Jobs the server lists that a filter of this client's options leaves out of read_jobs: {name or lower-case id:
-        # why}, so that selecting one says why instead of "no job is named ...".
-        self.hidden = {}
-        # Jobs the server lists but this client can neither select nor change (for example VBR job states of types its
-        # /api/v1/jobs does not show): [{id, name, type, why}], named in every result instead of left out silently.
-        self.unmanageable = []
-        # What this client's options keep it from reading at all (a sentence for a selector that matches nothing), or None.
-        self.unread = None
-        # The kinds of job the server may have that this client cannot list at all (the API, or the revision spoken, has
-        # no way to show them): {kinds: [kind], why: sentence}, or None. They stay as they are, and every result says so.
-        self.unlisted = None
         self._login_lock = threading.Lock()
 
     # -- what each API implements ------------------------------------------------
@@ -70,7 +59,9 @@ class JobClient(abc.ABC):
 
     @abc.abstractmethod
     def read_jobs(self, last_runs=False):
-        """Every job ([Job]) with its enabled flag and running state, in as few requests as the API allows.
+        """Every job with its enabled flag and running state, in as few requests as the API allows: a JobList (_model.py),
+        which also names the jobs the options left out (hidden), those the server lists but cannot manage (unmanageable),
+        what the options kept it from reading (unread) and the kinds of job it cannot list (unlisted).
 
         last_runs: also the last run and result of idle jobs where the job list lacks them (the info modules ask; the job
         modules do not need them and keep their request count).
@@ -102,14 +93,9 @@ class JobClient(abc.ABC):
         empty until the server accepted a request."""
         return {}
 
-    def result_fields(self):
-        """What every result of a run on this server carries: the facts, and the jobs it lists but cannot manage."""
-        fields = dict(self.facts())
-        if self.unmanageable:
-            fields["unmanageable_jobs"] = [dict(entry) for entry in self.unmanageable]
-        if self.unlisted:
-            fields["unlisted_jobs"] = dict(self.unlisted, kinds=list(self.unlisted["kinds"]))
-        return fields
+    def result_fields(self, jobs=None):
+        """What every result of a run on this server carries: the facts, and what the read `jobs` (a JobList) names."""
+        return dict(self.facts(), **(jobs.fields() if jobs is not None else {}))
 
     def chained_after(self, jobs, selected):
         """The jobs of `jobs` not in `selected` that the server starts after a selected job ends (transitively):
@@ -128,8 +114,8 @@ class JobClient(abc.ABC):
     # -- shared ----------------------------------------------------------------------
 
     def select(self, jobs, ids=None, names=None, all_jobs=False):
-        """The jobs of a read_jobs answer the user selected (_model.select_jobs), with what this client left out or unread."""
-        return select_jobs(jobs, ids, names, all_jobs, self.normalize_id, self.hidden, self.unread)
+        """The jobs of a read_jobs answer (a JobList) the user selected (_model.select_jobs), naming what it left out or unread."""
+        return select_jobs(jobs, ids, names, all_jobs, self.normalize_id, jobs.hidden, jobs.unread)
 
     def password_grant(self, path, api_title, explain=True, **extra):
         """An OAuth2 password login (VB365, VBR): POST the form to `path`, keep the bearer token and the refresh token,

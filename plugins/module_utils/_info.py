@@ -24,10 +24,11 @@ class InfoReader(object):
         self.client = client
         self.params = params
         self.entries = []
+        self.listing = None
 
     def run(self):
         params = self.params
-        jobs = self.client.read_jobs(last_runs=True)
+        jobs = self.listing = self.client.read_jobs(last_runs=True)
         if params["id"] or params["name"]:
             jobs = self.client.select(jobs, params["id"], params["name"])
         for job in jobs:
@@ -35,8 +36,8 @@ class InfoReader(object):
             if params["sessions"]:
                 entry["sessions"] = self.client.read_sessions(job, params["sessions"])
             self.entries.append(entry)
-        return dict(self.client.result_fields(), changed=False, server=self.client.server, jobs=self.entries)
+        return dict(self.client.result_fields(self.listing), changed=False, server=self.client.server, jobs=self.entries)
 
     def partial_result(self):
         """After a failure: the jobs reported so far."""
-        return dict(self.client.result_fields(), changed=False, jobs=self.entries)
+        return dict(self.client.result_fields(self.listing), changed=False, jobs=self.entries)

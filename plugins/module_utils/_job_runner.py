@@ -98,13 +98,16 @@ class JobRunner(object):
         self.notify_every = notify_every
         self.progress = []
         self.deadline = None
+        # The first read of the server's jobs (a JobList): what the run selected from, and what the result names besides.
+        self.listing = None
         # {seconds, jobs} of the wait for running sessions to end, once it is over (the result says how long it took).
         self.waited = None
 
     def run(self):
         """The result of a run that reached the declared state; raises JobModuleError, VeeamApiError or WaitTimeout."""
         params = self.params
-        selected = self.client.select(self.client.read_jobs(), params["id"], params["name"], params["all_jobs"])
+        self.listing = self.client.read_jobs()
+        selected = self.client.select(self.listing, params["id"], params["name"], params["all_jobs"])
         problems = []
         for job in selected:
             try:
@@ -116,11 +119,11 @@ class JobRunner(object):
         if not self.check_mode:
             self.deadline = time.monotonic() + params["wait_timeout"]
             self._act()
-        result = dict(self.client.result_fields(), changed=self.changed(), msg=self.summary(), jobs=self.results())
+        result = dict(self.client.result_fields(self.listing), changed=self.changed(), msg=self.summary(), jobs=self.results())
         if self.waited:
             result["waited"] = dict(self.waited)
-        if self.client.unmanageable and params["all_jobs"]:
-            self.warn(unmanageable_warning(self.client.unmanageable))
+        if self.listing.unmanageable and params["all_jobs"]:
+            self.warn(unmanageable_warning(self.listing.unmanageable))
         if self.with_diff:
             result["diff"] = self.diff()
         return result
@@ -142,7 +145,7 @@ class JobRunner(object):
                 entry.after = state_of(current[entry.job.id])
             elif not entry.actions and entry.latest is None:
                 entry.after = entry.before
-        return dict(self.client.result_fields(), changed=self.changed(), jobs=self.results())
+        return dict(self.client.result_fields(self.listing), changed=self.changed(), jobs=self.results())
 
     def _act(self):
         """Each phase of PHASES with the jobs that plan it; then verify (with wait)."""

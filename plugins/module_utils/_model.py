@@ -24,6 +24,33 @@ START = "start"
 Job = collections.namedtuple("Job", "id name enabled running last_run last_result next_run details")
 
 
+class JobList(list):
+    """One read of a server's jobs: the jobs (a list, in the server's order) and, as values rather than client state, what
+    the client's options left out or the API cannot show, so that it is named instead of silently missing.
+
+    hidden        {name or lower-case id: why}: jobs a filter of the options left out (selecting one says why)
+    unmanageable  [{id, name, type, why}]: jobs the server lists that cannot be selected or changed
+    unread        what the options kept the client from reading at all (a sentence for a selector that matches nothing), or None
+    unlisted      {kinds, why}: the kinds of job the API, or the revision spoken, cannot list at all, or None
+    """
+
+    def __init__(self, jobs=(), hidden=None, unmanageable=(), unread=None, unlisted=None):
+        super(JobList, self).__init__(jobs)
+        self.hidden = dict(hidden or {})
+        self.unmanageable = [dict(entry) for entry in unmanageable]
+        self.unread = unread
+        self.unlisted = dict(unlisted, kinds=list(unlisted["kinds"])) if unlisted else None
+
+    def fields(self):
+        """What every result of a run says of this read: the jobs the server lists but cannot manage, the kinds it cannot list."""
+        fields = {}
+        if self.unmanageable:
+            fields["unmanageable_jobs"] = [dict(entry) for entry in self.unmanageable]
+        if self.unlisted:
+            fields["unlisted_jobs"] = dict(self.unlisted, kinds=list(self.unlisted["kinds"]))
+        return fields
+
+
 class JobModuleError(Exception):
     """A failure to report as the module's one-line message."""
 

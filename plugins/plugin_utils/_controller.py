@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
+
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 
@@ -19,6 +21,10 @@ from ansible_collections.backupops.veeam.plugins.module_utils._arguments import 
 from ansible_collections.backupops.veeam.plugins.module_utils._info import job_entry
 from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner
 from ansible_collections.backupops.veeam.plugins.module_utils._service import JOB, attempt, module_spec, new_client, preflight
+
+
+# What a begin reads: the selected jobs, [(job, the job it runs after)] chained after them, the server fields of the read.
+Selection = collections.namedtuple("Selection", "jobs chained server_fields")
 
 
 class SessionError(Exception):
@@ -52,23 +58,25 @@ class ControllerSession(object):
         return self.client.server
 
     def read_jobs(self, last_runs=False):
-        """The jobs of the server, as the clients read them."""
+        """The jobs of the server, as the clients read them (a JobList)."""
         return self.client.read_jobs(last_runs=last_runs)
 
     def read_selection(self, names=None, ids=None):
-        """(the jobs named, or every job when no names or ids are given; [(job, the job it runs after)] of the jobs the server
-        would start after a selected one): what a begin quiesces."""
+        """What a begin quiesces: the jobs named (every job when no names or ids are given), the jobs the server would start
+        after a selected one ([(job, the job it runs after)]), and what the read says of the server (server_fields)."""
         jobs = self.client.read_jobs()
         selected = self.client.select(jobs, ids, names) if names or ids else list(jobs)
-        return selected, self.client.chained_after(jobs, selected)
+        return Selection(selected, self.client.chained_after(jobs, selected), self.server_fields(jobs))
 
-    def server_fields(self):
-        """What the client says about the server after a read: the revision it spoke, the jobs it cannot manage."""
-        return self.client.result_fields()
+    def server_fields(self, jobs):
+        """What the results say of the server after the read `jobs`: the revision spoken, the jobs it lists but cannot manage,
+        the kinds of job it cannot list."""
+        return self.client.result_fields(jobs)
 
     def read_entries(self):
-        """Every job as the info modules return it (last runs included)."""
-        return [job_entry(job, self.client) for job in self.read_jobs(last_runs=True)]
+        """(every job as the info modules return it, last runs included; the server fields of that read)."""
+        jobs = self.read_jobs(last_runs=True)
+        return [job_entry(job, self.client) for job in jobs], self.server_fields(jobs)
 
     def declare(self, ids, state, **options):
         """(result, failed) of the job module with these options on the jobs with these ids."""

@@ -15,6 +15,7 @@ import re
 
 from ansible_collections.backupops.veeam.plugins.module_utils._api import Api
 from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient, http_for
+from ansible_collections.backupops.veeam.plugins.module_utils._model import JobList
 from ansible_collections.backupops.veeam.plugins.module_utils.em._payload import (
     HAS_XMLTODICT, XMLTODICT_IMPORT_ERROR, entities, guid_of, job_from_entity, newest_by_job, newest_first, parse, path_of, paging,
     session_from_entity, task_from_body, text,
@@ -165,7 +166,7 @@ class EmClient(JobClient):
         jobs = [job_from_entity(entity) for entity in self._query("AgentBackupJob")[0]]
         active = [session_from_entity(entity) for entity in self._query("BackupJobSession", "State!=Stopped")[0]]
         jobs = [self._with_sessions(job, active) for job in jobs]
-        return self._with_last_runs(jobs) if last_runs else jobs
+        return JobList(self._with_last_runs(jobs) if last_runs else jobs)
 
     def _with_last_runs(self, jobs):
         """Fill each idle job's last run from one query of finished agent sessions, newest first.

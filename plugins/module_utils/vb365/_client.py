@@ -12,7 +12,7 @@ import collections
 
 from ansible_collections.backupops.veeam.plugins.module_utils._api import Api
 from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient, http_for
-from ansible_collections.backupops.veeam.plugins.module_utils._model import START, Job, JobModuleError
+from ansible_collections.backupops.veeam.plugins.module_utils._model import START, Job, JobList, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VB365_API, VeeamApiError, wrong_port_message
 
 VB365_TITLE = "Veeam Backup for Microsoft 365"
@@ -76,8 +76,8 @@ class Vb365Client(JobClient):
         self.kind = settings.get("job_kind") or BACKUP
         super(Vb365Client, self).__init__(http_for(url, settings, replayable_posts=("%s/token" % self.version,)), settings, warn,
                                           register_secret)
-        if self.kind == BACKUP and self.can.copy_jobs:
-            self.unread = "job_kind is backup (the default): backup copy jobs are selected with job_kind copy or all"
+        # Said once a run (a wait reads the jobs again and again).
+        self.warned_no_copy_jobs = False
 
     # -- session -----------------------------------------------------------
 
@@ -116,13 +116,20 @@ class Vb365Client(JobClient):
         copies_wanted = self.kind != BACKUP and self._speaks_copy_jobs()
         backups = [self._job(raw, BACKUP) for raw in self._raw_jobs(BACKUP)]
         if not copies_wanted:
-            return backups
+            return JobList(backups, **self._backups_only())
         names = dict((job.id.lower(), job.name) for job in backups)
         copies = [self._job(raw, COPY, names) for raw in self._raw_jobs(COPY)]
         if self.kind == ALL:
-            return backups + copies
-        self.hidden = self._why_hidden(backups, copies)
-        return copies
+            return JobList(backups + copies)
+        return JobList(copies, hidden=self._why_hidden(backups, copies))
+
+    def _backups_only(self):
+        """What a read of backup jobs alone leaves unread: copy jobs job_kind backup does not ask for, or those the API
+        version cannot list (job_kind all on v2-v5)."""
+        if self.kind == BACKUP:
+            return dict(unread="job_kind is backup (the default): backup copy jobs are selected with job_kind copy or all") if self.can.copy_jobs else {}
+        return dict(unread="backup copy jobs are not read with api_version %s" % self.version,
+                    unlisted=dict(kinds=["backup copy"], why="api_version %s has no backup copy jobs" % self.version))
 
     @staticmethod
     def _why_hidden(backups, copies):
@@ -139,11 +146,10 @@ class Vb365Client(JobClient):
                "/vN/CopyJobs from v6)" % (self.version, self.version))
         if self.kind == COPY:
             raise JobModuleError("job_kind copy: %s. Set api_version to v6 or newer (Veeam Backup for Microsoft 365 6 and later)." % why)
-        if self.unread is None:
+        if not self.warned_no_copy_jobs:
             self.warn("job_kind all: %s, so only backup jobs were read; backup copy jobs the server may have are not seen. Set "
                       "api_version to v6 or newer to include them." % why)
-            self.unread = "backup copy jobs are not read with api_version %s" % self.version
-            self.unlisted = dict(kinds=["backup copy"], why="api_version %s has no backup copy jobs" % self.version)
+            self.warned_no_copy_jobs = True
         return False
 
     def _raw_jobs(self, kind):

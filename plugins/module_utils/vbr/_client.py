@@ -22,7 +22,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.backupops.veeam.plugins.module_utils._api import Api
 from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient, http_for, unlisted_sentence
-from ansible_collections.backupops.veeam.plugins.module_utils._model import DISABLE, ENABLE, START, STOP, Job, JobModuleError
+from ansible_collections.backupops.veeam.plugins.module_utils._model import DISABLE, ENABLE, START, STOP, Job, JobList, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VBR_API, VeeamApiError, wrong_port_message
 
 # Every revision in the field, oldest first, and the release that brought it (the vendor's versioning page for 12.x; the
@@ -238,6 +238,7 @@ class VbrClient(JobClient):
         self.types = list(settings.get("type") or [])
         # Ids of the jobs already named in a warning because the server did not say whether they are enabled (once a run).
         self.flag_warned = set()
+        self.warned_unlisted = False
 
     def facts(self):
         return dict(api_version=self.revision) if self.revision else {}
@@ -311,20 +312,22 @@ class VbrClient(JobClient):
         jobs, only_states = joined(models, states)
         jobs = [self._settle_running(job) for job in jobs]
         self._warn_unknown_flags(jobs)
-        self._note_unlisted()
-        self.unmanageable = [unmanageable_entry(state) for state in only_states if selects(wanted, state.get("type"))]
+        unmanageable = [unmanageable_entry(state) for state in only_states if selects(wanted, state.get("type"))]
         kept = [job for job in jobs if selects(wanted, job.details["type"])]
-        self.hidden = self._why_hidden([job for job in jobs if job not in kept])
-        return kept
+        return JobList(kept, hidden=self._why_hidden([job for job in jobs if job not in kept], unmanageable), unmanageable=unmanageable,
+                       unlisted=self._unlisted())
 
-    def _note_unlisted(self):
-        """When every type is asked for: the types the revision spoken cannot list, named in every result and warned once."""
+    def _unlisted(self):
+        """When every type is asked for: the types the revision spoken cannot list ({kinds, why}, warned once a run), or None."""
         missing = unlisted_types(self.revision)
-        if self.types or not missing or self.unlisted is not None:
-            return
-        self.unlisted = dict(kinds=missing, why="REST API %s (Veeam Backup & Replication %s) lists only the job types it has names for"
-                             % (self.revision, RELEASES[self.revision]))
-        self.warn(unlisted_sentence(self.unlisted) + ".")
+        if self.types or not missing:
+            return None
+        unlisted = dict(kinds=missing, why="REST API %s (Veeam Backup & Replication %s) lists only the job types it has names for"
+                        % (self.revision, RELEASES[self.revision]))
+        if not self.warned_unlisted:
+            self.warned_unlisted = True
+            self.warn(unlisted_sentence(unlisted) + ".")
+        return unlisted
 
     def _warn_unknown_flags(self, jobs):
         """Name, once a run, each job whose schedule flag the server did not give (see job_from_models)."""
@@ -341,11 +344,11 @@ class VbrClient(JobClient):
         (1.3-rev0 and later; older revisions do not show chains, so nothing is found there)."""
         return chained_jobs(jobs, selected)
 
-    def _why_hidden(self, left_out):
+    def _why_hidden(self, left_out, unmanageable):
         """{name or lower-case id: why} of the jobs `type` leaves out and of the unmanageable ones."""
         hidden = dict((key, "is of type %s, which type=%s leaves out" % (job.details["type"], self.types))
                       for job in left_out for key in (job.name, job.id.lower()))
-        hidden.update((key, entry["why"]) for entry in self.unmanageable for key in (entry["name"], str(entry["id"]).lower()))
+        hidden.update((key, entry["why"]) for entry in unmanageable for key in (entry["name"], str(entry["id"]).lower()))
         return hidden
 
     def _selected_types(self):

@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils._apis import APIS, api_of_groups, title_of
 from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient
-from ansible_collections.backupops.veeam.plugins.plugin_utils import _window as window
+from ansible_collections.backupops.veeam.plugins.plugin_utils import _window_text as window_text
 
 
 @pytest.mark.parametrize("name", sorted(APIS))
@@ -34,6 +34,6 @@ def test_one_inventory_group_per_api_and_the_group_tells_the_api():
 
 def test_titles_and_the_message_for_a_host_of_no_known_api():
     assert title_of("vbr") == "Veeam Backup & Replication" and title_of("em") == "Enterprise Manager" and title_of("zz") == "zz"
-    assert window.unknown_api("h1", None) == ("Host h1: which API is it? Set veeam_api (em, vb365, vbr), or put the host in exactly one "
-                                              "of the groups enterprise_managers, vb365_servers, vbr_servers.")
-    assert window.unknown_api("h1", "hyperv") == "Host h1: unknown API 'hyperv' (veeam_api or maintenance_window_api); this release knows em, vb365, vbr."
+    assert window_text.unknown_api("h1", None) == ("Host h1: which API is it? Set veeam_api (em, vb365, vbr), or put the host in exactly one "
+                                                   "of the groups enterprise_managers, vb365_servers, vbr_servers.")
+    assert window_text.unknown_api("h1", "hyperv") == "Host h1: unknown API 'hyperv' (veeam_api or maintenance_window_api); this release knows em, vb365, vbr."

@@ -15,6 +15,7 @@ import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
+from ansible_collections.backupops.veeam.plugins.module_utils._model import Job, JobList, JobModuleError
 
 
 class ExpiringServer(object):
@@ -147,3 +148,18 @@ def test_the_contract_is_explicit():
     with pytest.raises(TypeError):
         JobClient(FakeHttp(ExpiringServer()), {}, warn=None, register_secret=None)  # pylint: disable=abstract-class-instantiated
     assert sorted(JobClient.__abstractmethods__) == ["login", "logout", "read_jobs", "read_sessions", "send"]
+
+
+def test_a_read_is_one_value_that_the_selection_and_the_result_take_what_it_names_from():
+    unmanageable = [dict(id="9", name="Azure policy", type="CloudBackupAzure", why="cannot be managed")]
+    unlisted = dict(kinds=["HyperVBackup"], why="REST API 1.1-rev0 lists only its own types")
+    listing = JobList([Job("1", "VMs", True, False, None, None, None, {})], hidden={"Copies": "is of a type the type filter leaves out"},
+                      unmanageable=unmanageable, unread="copy jobs are not read", unlisted=unlisted)
+    client = Client(ExpiringServer())
+    with pytest.raises(JobModuleError) as caught:
+        client.select(listing, names=["Copies", "Nope"])
+    assert "job 'Copies' exists but is of a type the type filter leaves out" in str(caught.value)
+    assert str(caught.value).endswith("copy jobs are not read")
+    assert client.result_fields(listing) == dict(unmanageable_jobs=unmanageable, unlisted_jobs=unlisted)
+    # Nothing of that read stays on the client: another read says only what it found itself.
+    assert client.result_fields(JobList([])) == {} and client.select(JobList(listing), names=["VMs"]) == list(listing)

@@ -14,7 +14,7 @@ import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
-from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
+from ansible_collections.backupops.veeam.plugins.module_utils._model import Job, JobList
 from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner
 from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError, select_jobs
 from ansible_collections.backupops.veeam.plugins.module_utils._module import conclude
@@ -74,7 +74,7 @@ class FlipClient(JobClient):
         return []
 
     def read_jobs(self, last_runs=False):
-        return list(self.jobs.values())
+        return JobList(self.jobs.values())
 
     def send(self, job, action):
         self.sent.append((job.name, action))

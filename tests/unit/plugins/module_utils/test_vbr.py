@@ -14,7 +14,7 @@ import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr import _client as _vbr
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
-from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError, select_jobs
+from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr._client import VBR, job_from_models, session_entry
 from ansible_collections.backupops.veeam.tests.unit.utils.scripted_server import Answer
 
@@ -48,7 +48,8 @@ def test_login_reads_and_logout_carry_the_revision_and_keep_the_tokens_secret(se
     jobs_script(server, [{"id": A, "name": "VMs", "type": "VSphereBackup", "isDisabled": False}],
                 [{"id": A, "status": "Running", "lastResult": "None", "lastRun": "2026-12-01T10:00:00Z"}])
     client, warnings, secrets = client_for(server)
-    [job] = client.read_jobs()
+    listing = client.read_jobs()
+    [job] = listing
     client.close()
     assert (job.id, job.enabled, job.running, job.last_result, job.details["type"]) == (A, True, True, None, "VSphereBackup")
     method, path, headers, body = server.seen[0]
@@ -62,8 +63,8 @@ def test_login_reads_and_logout_carry_the_revision_and_keep_the_tokens_secret(se
     assert warnings == ["REST API 1.3-rev1 (Veeam Backup & Replication 13.0.1) lists only the job types it has names for: jobs of the "
                         "kind(s) NutanixAHVBackupJob, ProxmoxBackupJob, IrisBackup, WindowsAgentBackupFailoverCluster are not seen and "
                         "stay as they are."]
-    assert client.result_fields()["unlisted_jobs"]["kinds"] == ["NutanixAHVBackupJob", "ProxmoxBackupJob", "IrisBackup",
-                                                                "WindowsAgentBackupFailoverCluster"]
+    newer = ["NutanixAHVBackupJob", "ProxmoxBackupJob", "IrisBackup", "WindowsAgentBackupFailoverCluster"]
+    assert client.result_fields(listing)["unlisted_jobs"]["kinds"] == newer
 
 
 def test_the_types_a_revision_cannot_list_are_the_newest_revisions_types_it_has_no_name_for():
@@ -243,12 +244,13 @@ def test_a_job_only_in_the_job_states_is_named_as_unmanageable_never_dropped(ser
                 [{"id": A, "name": "VMs", "type": "VSphereBackup", "status": "Inactive"},
                  {"id": B, "name": "Azure policy", "type": "CloudBackupAzure", "status": "Inactive"}])
     client, _warnings, _secrets = client_for(server)
-    assert [job.name for job in client.read_jobs()] == ["VMs"]
-    [entry] = client.unmanageable
+    listing = client.read_jobs()
+    assert [job.name for job in listing] == ["VMs"]
+    [entry] = listing.unmanageable
     assert (entry["id"], entry["name"], entry["type"]) == (B, "Azure policy", "CloudBackupAzure")
-    assert client.result_fields()["unmanageable_jobs"] == [entry]
+    assert client.result_fields(listing)["unmanageable_jobs"] == [entry]
     with pytest.raises(JobModuleError) as caught:
-        select_jobs(client.read_jobs(), names=["Azure policy"], hidden=client.hidden)
+        client.select(listing, names=["Azure policy"])
     assert "job 'Azure policy' exists but is listed in the job states as type CloudBackupAzure, which the REST API cannot" in str(caught.value)
 
 
