@@ -16,10 +16,14 @@ from ansible.utils.display import Display
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import IF_RUNNING
 from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._service import EXPECTED_FAILURES as MODULE_FAILURES, failure_result
-from ansible_collections.backupops.veeam.plugins.plugin_utils import _window as window
 from ansible_collections.backupops.veeam.plugins.module_utils._apis import APIS, api_of_groups
 from ansible_collections.backupops.veeam.plugins.plugin_utils._controller import ControllerSession, SessionError, connection_option_names, module_defaults_for
 from ansible_collections.backupops.veeam.plugins.plugin_utils._record import RecordError, load, replace
+from ansible_collections.backupops.veeam.plugins.plugin_utils import _window_jobs as window_jobs
+from ansible_collections.backupops.veeam.plugins.plugin_utils import _window_record as window_record
+from ansible_collections.backupops.veeam.plugins.plugin_utils import _window_text as window_text
+from ansible_collections.backupops.veeam.plugins.plugin_utils._window_settings import (CONNECTION_OPTIONS, RECORDS_VARIABLE, api_variable_names,
+                                                                                       session_options)
 
 ARGUMENT_SPEC = dict(
     phase=dict(type="str", required=True, choices=["begin", "end", "report", "summary"]),
@@ -79,20 +83,20 @@ class ActionModule(ActionBase):
         # small (the record is in its file) so that a fleet's output is a few lines per server.
         result["_ansible_verbose_always"] = True
         if args["phase"] == "summary":
-            return dict(result, changed=False, msg=window.fleet_summary(args["summary_of"], self._play_results(task_vars), self._task.check_mode))
+            return dict(result, changed=False, msg=window_text.fleet_summary(args["summary_of"], self._play_results(task_vars), self._task.check_mode))
         if args["names"] and args["ids"]:
             return dict(result, failed=True, msg="Select jobs with names or ids, not both (maintenance_window_names, maintenance_window_ids).")
         host = task_vars["inventory_hostname"]
         api, given = self._api(args, task_vars)
         if api is None:
-            return dict(result, failed=True, msg=window.unknown_api(host, given))
+            return dict(result, failed=True, msg=window_text.unknown_api(host, given))
         try:
             session = ControllerSession(api, self._session_options(api, args, task_vars), self._task.check_mode, self._task.diff,
                                         notify=lambda message: display.display("%s: %s" % (host, message)),
                                         notify_every=args["progress_interval"])
         except SessionError as exc:
-            explicit = [name for name in window.CONNECTION_OPTIONS if args.get(name) not in (None, "")]
-            unusable = window.name_the_variables(str(exc), explicit)
+            explicit = [name for name in CONNECTION_OPTIONS if args.get(name) not in (None, "")]
+            unusable = window_text.name_the_variables(str(exc), explicit)
             return dict(result, **self._run_phase(None, dict(args, api=api.name), host, task_vars, unusable))
         result.update(self._run_phase(session, dict(args, api=api.name), host, task_vars))
         result["warnings"] = result.get("warnings", []) + session.warnings
@@ -101,7 +105,7 @@ class ActionModule(ActionBase):
     def _run_phase(self, session, args, host, task_vars, unusable=None):
         """The phase's result (a failure included, with what it did before), the session always closed. Without a session
         (`unusable`: why the settings cannot make one) the phase fails; a begin still records that it changed nothing."""
-        handed_over = window.handed_over_records(self._handed_over(args, task_vars)).get(host)
+        handed_over = window_record.handed_over_records(self._handed_over(args, task_vars)).get(host)
         phase = Phase(session, args, host, handed_over, self._task.check_mode, self._task.diff)
         try:
             return phase.run() if session is not None else phase.fail_without_session(unusable)
@@ -117,8 +121,8 @@ class ActionModule(ActionBase):
         """{variable: records} from the `records` option and every per-AWX-job key, templated: a variable set as a
         template (role vars, extra vars holding Jinja) reaches the task variables as its template text."""
         found = dict((name, self._templar.template(value)) for name, value in task_vars.items()
-                     if name != window.RECORDS_VARIABLE and window.is_records_variable(name))
-        found[window.RECORDS_VARIABLE] = args["records"]
+                     if name != RECORDS_VARIABLE and window_record.is_records_variable(name))
+        found[RECORDS_VARIABLE] = args["records"]
         return found
 
     def _play_results(self, task_vars):
@@ -137,20 +141,12 @@ class ActionModule(ActionBase):
         return APIS.get(given or api_of_groups(task_vars.get("group_names"))), given
 
     def _session_options(self, api, args, task_vars):
-        """The job modules' options for this host: the task's connection options and the API's own settings (api_options,
-        else the variables the registry names for them), over the play's module_defaults for the API's job module."""
-        explicit = dict((name, args[name]) for name in window.CONNECTION_OPTIONS)
-        explicit.update((option, self._variable(task_vars, names)) for option, names in api.window_options.items())
-        explicit.update(args["api_options"])
-        # Every job unless narrowed (VB365: backup copy jobs too), then the play's module_defaults, then the task's settings;
-        # a value left unset (or blank, an AWX field left empty) falls back, in the end to the VEEAM_* variables.
-        every_job = dict((name, value) for name, value in api.selection_options.items() if value is not None)
-        options = dict(every_job, **self._module_defaults(api.job_module, connection_option_names(api)))
-        options.update((name, value) for name, value in explicit.items() if value not in (None, "", []))
-        if args["phase"] == "end":
-            # end restores every recorded job, whatever selected it at the begin: the record is the selection.
-            options = dict(dict((name, value) for name, value in options.items() if name not in api.selection_options), **every_job)
-        return options
+        """The job modules' options for this host, from the raw values of every source (templated here: only the action has
+        the templar); which source wins is session_options' (plugin_utils/_window_settings.py)."""
+        connection = dict((name, args[name]) for name in CONNECTION_OPTIONS)
+        api_variables = dict((option, self._templar.template(task_vars[name])) for option, name in api_variable_names(api, task_vars).items())
+        module_defaults = self._module_defaults(api.job_module, connection_option_names(api))
+        return session_options(api, args["phase"], connection, args["api_options"], api_variables, module_defaults)
 
     def _variable(self, task_vars, names):
         """The first of these host variables that is set, templated (an inventory value may be a template)."""
@@ -173,9 +169,9 @@ class Phase(object):
         self.args = args
         self.host = host
         self.api = args["api"]
-        self.path = window.record_path(args["record_dir"], host)
+        self.path = window_record.record_path(args["record_dir"], host)
         self.handed_over = handed_over
-        self.publish_as = window.publication_key(args.get("awx_job_id"))
+        self.publish_as = window_record.publication_key(args.get("awx_job_id"))
         self.check_mode = check_mode
         self.diff = diff
         self.done = dict(changed=False, record_path=self.path)
@@ -197,24 +193,24 @@ class Phase(object):
         jobs = selected + [job for job, _after in chained]
         server_fields = self.session.server_fields()
         self._note_server(server_fields)
-        record, to_disable = window.begin_record(self.host, self.api, self.session.server, jobs, earlier, utc_now(), server_fields)
-        held, left = window.disabled_now(jobs, earlier)
+        record, to_disable = window_record.begin_record(self.host, self.api, self.session.server, jobs, earlier, utc_now(), server_fields)
+        held, left = window_jobs.disabled_now(jobs, earlier)
         did = dict(held=held, left=left, chained=[(job.name, after.name) for job, after in chained])
         self._write(record)
-        did.update(self._quiesce(record, to_disable, window.held_running(jobs, earlier), did))
+        did.update(self._quiesce(record, to_disable, window_jobs.held_running(jobs, earlier), did))
         if record.get("begin_failed"):
             # This run finished what the failed begin set out to do: the record no longer says it failed.
-            self._write(window.recovered(record))
-        return dict(self.done, msg=window.begin_summary(did, len(record["jobs"]), self.path, record["created"], self.check_mode, server_fields))
+            self._write(window_record.recovered(record))
+        return dict(self.done, msg=window_text.begin_summary(did, len(record["jobs"]), self.path, record["created"], self.check_mode, server_fields))
 
     def _open_records(self):
         """The unrestored records of an earlier begin on this API (the file's, the handed-over one); PhaseFailed when this
         host has an open window on another API (replacing that record would lose what it disabled)."""
         file_record = load(self.path)
-        refusal = window.other_api_refusal([file_record, self.handed_over], self.api, self.path)
+        refusal = window_record.other_api_refusal([file_record, self.handed_over], self.api, self.path)
         if refusal:
             raise PhaseFailed(dict(msg=refusal))
-        return window.unrestored(self.api, [file_record, self.handed_over])
+        return window_record.unrestored(self.api, [file_record, self.handed_over])
 
     def fail_without_session(self, message):
         """Settings that cannot make a session: the phase fails with `message`; a begin records that it changed nothing."""
@@ -229,9 +225,9 @@ class Phase(object):
         """A begin that failed before changing anything (refused at login, a selection that names no job, settings that
         cannot make a session) still records and publishes that, so that end finds a record and says there is nothing to
         restore. An earlier begin's unrestored record is kept whole, its jobs included; another API's is never replaced."""
-        record, _to_disable = window.begin_record(self.host, self.api, self.session.server if self.session else self.args.get("server"),
-                                                  [], earlier, utc_now())
-        self._write(window.failed_begin_record(record, window.NOTHING_DONE, message, utc_now(), before_any_change=True))
+        record, _to_disable = window_record.begin_record(self.host, self.api, self.session.server if self.session else self.args.get("server"),
+                                                         [], earlier, utc_now())
+        self._write(window_record.failed_begin_record(record, window_jobs.NOTHING_DONE, message, utc_now(), before_any_change=True))
 
     def _quiesce(self, record, to_disable, held_running, did):
         """Disable the jobs, then stop or wait for their sessions and for those of the jobs an earlier begin disabled (a
@@ -246,12 +242,12 @@ class Phase(object):
         try:
             result = self._declare(ids, "disabled", if_running=self.args["if_running"], wait_timeout=self.args["wait_timeout"])
         except PhaseFailed as exc:
-            failed = window.what_a_failed_disable_did(exc.result.get("jobs", []), to_disable, self.args["if_running"])
+            failed = window_jobs.what_a_failed_disable_did(exc.result.get("jobs", []), to_disable, self.args["if_running"])
             self._count_begin(dict(did, **failed))
-            message = window.begin_failure(exc.result["msg"], failed, to_disable, len(record["jobs"]), self.path)
-            self._write(window.failed_begin_record(record, failed, exc.result["msg"], utc_now()))
+            message = window_text.begin_failure(exc.result["msg"], failed, to_disable, len(record["jobs"]), self.path)
+            self._write(window_record.failed_begin_record(record, failed, exc.result["msg"], utc_now()))
             raise PhaseFailed(dict(exc.result, msg=message))
-        outcome.update(window.what_a_quiesce_did(result))
+        outcome.update(window_jobs.what_a_quiesce_did(result))
         self._count_begin(dict(did, **outcome))
         return outcome
 
@@ -268,39 +264,39 @@ class Phase(object):
             if server_fields.get(key):
                 self.done[key] = server_fields[key]
         if server_fields.get("unmanageable_jobs"):
-            self.session.warnings.append(window.unmanageable_part(server_fields["unmanageable_jobs"]) + ".")
+            self.session.warnings.append(window_text.unmanageable_part(server_fields["unmanageable_jobs"]) + ".")
 
     def end(self):
         file_record = load(self.path)
-        record = window.record_for_end(file_record, self.handed_over)
-        blocker = window.end_blocker(record, self.api, self.path)
+        record = window_record.record_for_end(file_record, self.handed_over)
+        blocker = window_record.end_blocker(record, self.api, self.path)
         if blocker:
             return self._nothing_to_restore(record, *blocker)
         jobs = self.session.read_jobs()
         self._note_server(self.session.server_fields())
-        to_enable, missing = window.split_recorded(record, jobs)
-        messages = [self._restore(record, to_enable, missing), window.record_origin(record, record is not file_record, self.path)]
+        to_enable, missing = window_jobs.split_recorded(record, jobs)
+        messages = [self._restore(record, to_enable, missing), window_text.record_origin(record, record is not file_record, self.path)]
         if self.args["start_after"]:
             messages.append(self._start_after(jobs, to_enable, " ".join(messages)))
         return dict(self.done, msg=" ".join(messages))
 
     def _nothing_to_restore(self, record, kind, message):
         self.done.update(blocker=kind, counts=dict(restored=0, already_enabled=0, missing=0, started=0))
-        if kind == window.OTHER_API:
+        if kind == window_record.OTHER_API:
             raise PhaseFailed(dict(msg=message))
-        if kind == window.NO_RECORD:
+        if kind == window_record.NO_RECORD:
             if self.args["require_record"]:
                 raise PhaseFailed(dict(msg=message + " (maintenance_window_require_record is true)"))
             self.session.warnings.append(message)
-        if kind == window.NOTHING_RECORDED:
+        if kind == window_record.NOTHING_RECORDED:
             # Nothing to ask the server: the record is marked restored, so the window is closed like any other.
-            self._write(window.restored_record(record, [], utc_now()))
+            self._write(window_record.restored_record(record, [], utc_now()))
         return dict(self.done, msg=message)
 
     def report(self):
         entries = self.session.read_entries()
-        record = window.record_for_end(load(self.path), self.handed_over)
-        return dict(self.done, msg=window.report_table(self.api, self.host, entries, record, self.path, self.session.server_fields()))
+        record = window_record.record_for_end(load(self.path), self.handed_over)
+        return dict(self.done, msg=window_text.report_table(self.api, self.host, entries, record, self.path, self.session.server_fields()))
 
     def _restore(self, record, to_enable, missing):
         self._count_end([], [], missing)
@@ -310,12 +306,12 @@ class Phase(object):
                 result = self._declare([entry["id"] for entry in to_enable], "enabled")
             except PhaseFailed as exc:
                 # The record stays open (a second end finishes the work); the counts say what this one re-enabled.
-                self._count_end(window.reenabled(exc.result.get("jobs", [])), exc.result.get("jobs", []), missing)
+                self._count_end(window_jobs.reenabled(exc.result.get("jobs", [])), exc.result.get("jobs", []), missing)
                 raise
-            enabled = window.reenabled(result["jobs"])
+            enabled = window_jobs.reenabled(result["jobs"])
             self._count_end(enabled, result["jobs"], missing)
-        self._write(window.restored_record(record, missing, utc_now()))
-        return window.end_summary(enabled, to_enable, record, missing, self.check_mode)
+        self._write(window_record.restored_record(record, missing, utc_now()))
+        return window_text.end_summary(enabled, to_enable, record, missing, self.check_mode)
 
     def _count_end(self, enabled, jobs, missing):
         """The host's counts from the jobs of the restore's result (`before` tells the jobs that were enabled already)."""
@@ -324,7 +320,7 @@ class Phase(object):
 
     def _start_after(self, jobs, restored, restore_summary):
         try:
-            to_start, not_started = window.jobs_to_start(jobs, self.args["start_after"], [entry["id"] for entry in restored])
+            to_start, not_started = window_jobs.jobs_to_start(jobs, self.args["start_after"], [entry["id"] for entry in restored])
         except JobModuleError as exc:
             # The restore is done (and said); only the start_after list was wrong.
             raise PhaseFailed(dict(msg="%s maintenance_window_start_after: %s; nothing was started." % (restore_summary, exc)))
@@ -333,7 +329,7 @@ class Phase(object):
             self._declare([job.id for job in to_start], "running", wait_for_completion=True, wait_timeout=self.args["start_timeout"],
                           enable_if_disabled=self.check_mode)
         self.done["counts"]["started"] = len(to_start)
-        return window.start_summary([job.name for job in to_start], not_started, self.check_mode)
+        return window_text.start_summary([job.name for job in to_start], not_started, self.check_mode)
 
     def _declare(self, ids, state, **options):
         result, failed = self.session.declare(ids, state, **options)

@@ -39,7 +39,7 @@ description:
   - Runs in the controller's process whatever host the task is for, with the same connection options, checks and clients as
     the job modules and one login per phase. Requests come from the controller (or the execution environment), as from the job
     modules the role used to run with C(delegate_to=localhost); the task keyword C(environment) does not reach it.
-  - The decisions (what to record, which record to use, what to restore) live in C(plugin_utils/_window.py) and are unit-tested.
+  - The decisions (what to record, which record to use, what to restore) live in C(plugin_utils/_window_*.py) and are unit-tested.
 author:
   - backupops.veeam contributors (@backupops)
 requirements:
