@@ -186,12 +186,11 @@ class Phase(object):
     def begin(self):
         earlier = self._open_records()
         try:
-            selected, chained = self.session.read_selection(self.args["names"], self.args["ids"])
+            selected, chained, server_fields = self.session.read_selection(self.args["names"], self.args["ids"])
         except EXPECTED_FAILURES as exc:
             self.record_failure_before_any_change(str(exc), earlier)
             raise
         jobs = selected + [job for job, _after in chained]
-        server_fields = self.session.server_fields()
         self._note_server(server_fields)
         record, to_disable = window_record.begin_record(self.host, self.api, self.session.server, jobs, earlier, utc_now(), server_fields)
         held, left = window_jobs.disabled_now(jobs, earlier)
@@ -273,7 +272,7 @@ class Phase(object):
         if blocker:
             return self._nothing_to_restore(record, *blocker)
         jobs = self.session.read_jobs()
-        self._note_server(self.session.server_fields())
+        self._note_server(self.session.server_fields(jobs))
         to_enable, missing = window_jobs.split_recorded(record, jobs)
         messages = [self._restore(record, to_enable, missing), window_text.record_origin(record, record is not file_record, self.path)]
         if self.args["start_after"]:
@@ -294,9 +293,9 @@ class Phase(object):
         return dict(self.done, msg=message)
 
     def report(self):
-        entries = self.session.read_entries()
+        entries, server_fields = self.session.read_entries()
         record = window_record.record_for_end(load(self.path), self.handed_over)
-        return dict(self.done, msg=window_text.report_table(self.api, self.host, entries, record, self.path, self.session.server_fields()))
+        return dict(self.done, msg=window_text.report_table(self.api, self.host, entries, record, self.path, server_fields))
 
     def _restore(self, record, to_enable, missing):
         self._count_end([], [], missing)

@@ -38,9 +38,9 @@ class FakeSession(object):
         return list(self.jobs)
 
     def read_selection(self, names=None, ids=None):
-        return [job for job in self.jobs if not names or job.name in names], []
+        return [job for job in self.jobs if not names or job.name in names], [], {}
 
-    def server_fields(self):
+    def server_fields(self, jobs):
         return {}
 
     def declare(self, ids, state, **options):
