@@ -64,9 +64,11 @@ def utc_now():
 class PhaseFailed(Exception):
     """A declaration the job runner could not complete: its failure result, with what the phase did before."""
 
-    def __init__(self, result):
+    def __init__(self, result, outcome=None):
         super(PhaseFailed, self).__init__(result["msg"])
         self.result = result
+        # The RunOutcome of the declaration that failed (None when no declaration did).
+        self.outcome = outcome
 
 
 class ActionModule(ActionBase):
@@ -241,7 +243,7 @@ class Phase(object):
         try:
             result = self._declare(ids, "disabled", if_running=self.args["if_running"], wait_timeout=self.args["wait_timeout"])
         except PhaseFailed as exc:
-            failed = window_jobs.what_a_failed_disable_did(exc.result.get("jobs", []), to_disable, self.args["if_running"])
+            failed = window_jobs.what_a_failed_disable_did(exc.outcome.jobs, to_disable, self.args["if_running"])
             self._count_begin(dict(did, **failed))
             message = window_text.begin_failure(exc.result["msg"], failed, to_disable, len(record["jobs"]), self.path)
             self._write(window_record.failed_begin_record(record, failed, exc.result["msg"], utc_now()))
@@ -305,17 +307,16 @@ class Phase(object):
                 result = self._declare([entry["id"] for entry in to_enable], "enabled")
             except PhaseFailed as exc:
                 # The record stays open (a second end finishes the work); the counts say what this one re-enabled.
-                self._count_end(window_jobs.reenabled(exc.result.get("jobs", [])), exc.result.get("jobs", []), missing)
+                self._count_end(window_jobs.reenabled(exc.outcome.jobs), exc.outcome.jobs, missing)
                 raise
-            enabled = window_jobs.reenabled(result["jobs"])
-            self._count_end(enabled, result["jobs"], missing)
+            enabled = window_jobs.reenabled(result.jobs)
+            self._count_end(enabled, result.jobs, missing)
         self._write(window_record.restored_record(record, missing, utc_now()))
         return window_text.end_summary(enabled, to_enable, record, missing, self.check_mode)
 
     def _count_end(self, enabled, jobs, missing):
-        """The host's counts from the jobs of the restore's result (`before` tells the jobs that were enabled already)."""
-        already = sum(1 for job in jobs if job["before"]["enabled"])
-        self.done["counts"] = dict(restored=len(enabled), already_enabled=already, missing=len(missing), started=0)
+        """The host's counts from the restore's job outcomes (`before` tells the jobs that were enabled already)."""
+        self.done["counts"] = dict(restored=len(enabled), already_enabled=window_jobs.already_enabled(jobs), missing=len(missing), started=0)
 
     def _start_after(self, jobs, restored, restore_summary):
         try:
@@ -331,13 +332,14 @@ class Phase(object):
         return window_text.start_summary([job.name for job in to_start], not_started, self.check_mode)
 
     def _declare(self, ids, state, **options):
-        result, failed = self.session.declare(ids, state, **options)
-        self.done["changed"] = self.done["changed"] or result.get("changed", False)
+        """The RunOutcome of a declaration; PhaseFailed (with the outcome, and the module's failure result to show) when it failed."""
+        outcome, result, failed = self.session.declare(ids, state, **options)
+        self.done["changed"] = self.done["changed"] or outcome.changed
         if result.get("diff"):
             self.diffs.append(result["diff"])
         if failed:
-            raise PhaseFailed(dict(result, changed=self.done["changed"]))
-        return result
+            raise PhaseFailed(dict(result, changed=self.done["changed"]), outcome)
+        return outcome
 
     def _write(self, record):
         """Write-ahead: the record is on disk before the first write to a job (in check mode only compared)."""

@@ -33,6 +33,13 @@ def as_dict(state):
     return dict(enabled=state.enabled, running=state.running)
 
 
+# What a run did to one job: its state before and as last read (JobState), and the writes sent (in check mode: planned).
+JobOutcome = collections.namedtuple("JobOutcome", "id name before after actions")
+# What a run did: whether it changed anything, each selected job's JobOutcome, and its wait for running sessions to end
+# ({seconds, jobs}, or None). The window decides from these; the modules' result dicts are built from them at the edge.
+RunOutcome = collections.namedtuple("RunOutcome", "changed jobs waited")
+
+
 class JobProgress(object):
     """What the run knows and did about one selected job: its plan, the writes sent, what they started, the latest read."""
 
@@ -73,9 +80,14 @@ class JobProgress(object):
     def planned_writes(self):
         return [step for step in self.plan.steps if step in WRITES]
 
+    def outcome(self, check_mode=False):
+        return JobOutcome(self.job.id, self.job.name, self.before, self.after, tuple(self.planned_writes() if check_mode else self.actions))
+
     def result(self, client, check_mode=False):
-        entry = dict(client.job_fields(self.job), id=self.job.id, name=self.job.name, before=as_dict(self.before), after=as_dict(self.after),
-                     actions=self.planned_writes() if check_mode else list(self.actions))
+        """The job's entry in a module's result: its outcome as a dict, with what the client says of the job and its writes."""
+        done = self.outcome(check_mode)
+        entry = dict(client.job_fields(self.job), id=done.id, name=done.name, before=as_dict(done.before), after=as_dict(done.after),
+                     actions=list(done.actions))
         for handle in self.handles:
             entry.update(client.describe(handle))
         return entry
@@ -335,6 +347,10 @@ class JobRunner(object):
 
     def remaining(self):
         return max(self.deadline - time.monotonic(), 0)
+
+    def outcome(self):
+        """What the run did, as values (after run() or partial_result(): each job as last read)."""
+        return RunOutcome(self.changed(), [entry.outcome(self.check_mode) for entry in self.progress], dict(self.waited) if self.waited else None)
 
     def changed(self):
         if self.check_mode:

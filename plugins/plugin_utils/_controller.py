@@ -79,10 +79,12 @@ class ControllerSession(object):
         return [job_entry(job, self.client) for job in jobs], self.server_fields(jobs)
 
     def declare(self, ids, state, **options):
-        """(result, failed) of the job module with these options on the jobs with these ids."""
+        """(outcome, result, failed): what the job module with these options did to the jobs with these ids, as values (a
+        RunOutcome, which the window decides from) and as the module's result dict (which a failure or diff shows)."""
         runner = JobRunner(self.client, self._validated(module_spec(self.api, JOB), dict(self.options, id=ids, state=state, **options)),
                            self.check_mode, self.warnings.append, self.with_diff, self.notify, self.notify_every)
-        return attempt(runner)
+        result, failed = attempt(runner)
+        return runner.outcome(), result, failed
 
     def close(self):
         self.client.close()

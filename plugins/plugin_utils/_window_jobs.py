@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.backupops.veeam.plugins.module_utils._model import select_jobs
+from ansible_collections.backupops.veeam.plugins.module_utils._model import DISABLE, ENABLE, STOP, select_jobs
 from ansible_collections.backupops.veeam.plugins.plugin_utils._window_record import recorded_ids
 
 
@@ -38,32 +38,31 @@ NOTHING_DONE = dict(disabled=[], still_enabled=[], stopped=[], running_off=[], r
 
 
 def what_a_failed_disable_did(jobs, to_disable, if_running):
-    """What a failed quiesce did, from the job runner's failure result as it re-read the jobs: the names of the jobs it
+    """What a failed quiesce did, from the job runner's outcomes (JobOutcome) as it re-read the jobs: the names of the jobs it
     disabled (a disable sent without effect does not count), stopped, left enabled (a refused or unsent write changed
     nothing), and of the sessions still running with the schedule off (running_off) or on (running_on), unless they were
     meant to run on (if_running=leave)."""
-    disabled, still_enabled = _split(to_disable, set(job["id"] for job in jobs if _shows("disable", job)))
-    running_on, running_off = _split([] if if_running == "leave" else [job for job in jobs if job["after"]["running"]],
-                                     set(job["id"] for job in jobs if job["after"]["enabled"]))
-    return dict(disabled=disabled, still_enabled=still_enabled, stopped=[job["name"] for job in jobs if _shows("stop", job)],
+    disabled, still_enabled = _split(to_disable, set(job.id for job in jobs if _shows(DISABLE, job)))
+    running = [] if if_running == "leave" else [dict(id=job.id, name=job.name) for job in jobs if job.after.running]
+    running_on, running_off = _split(running, set(job.id for job in jobs if job.after.enabled))
+    return dict(disabled=disabled, still_enabled=still_enabled, stopped=[job.name for job in jobs if _shows(STOP, job)],
                 running_off=running_off, running_on=running_on)
 
 
-def what_a_quiesce_did(result):
-    """The sessions a successful quiesce stopped, and its wait for sessions to end (seconds, jobs), from the runner's result."""
-    waited = result.get("waited")
-    return dict(stopped=[job["name"] for job in result["jobs"] if "stop" in job["actions"]],
-                waited=(waited["seconds"], waited["jobs"]) if waited else None)
+def what_a_quiesce_did(outcome):
+    """The sessions a successful quiesce stopped, and its wait for sessions to end (seconds, jobs), from the runner's RunOutcome."""
+    waited = outcome.waited
+    return dict(stopped=[job.name for job in outcome.jobs if STOP in job.actions], waited=(waited["seconds"], waited["jobs"]) if waited else None)
 
 
 def _split(entries, ids):
-    """(names of the entries whose id is in `ids`, names of the others)."""
+    """(names of the record entries whose id is in `ids`, names of the others)."""
     return [entry["name"] for entry in entries if entry["id"] in ids], [entry["name"] for entry in entries if entry["id"] not in ids]
 
 
 def _shows(action, job):
-    """Whether a job of the runner's result was sent `action` and shows its effect as re-read."""
-    return action in job["actions"] and not job["after"]["enabled" if action == "disable" else "running"]
+    """Whether the runner sent a job `action` and the job, as re-read, shows its effect."""
+    return action in job.actions and not (job.after.enabled if action == DISABLE else job.after.running)
 
 
 # -- end: what it re-enables and starts
@@ -76,8 +75,13 @@ def split_recorded(record, jobs):
 
 
 def reenabled(jobs):
-    """The names of the jobs a declaration of `enabled` re-enabled, from its (possibly failed) result as re-read."""
-    return [job["name"] for job in jobs if "enable" in job["actions"] and job["after"]["enabled"]]
+    """The names of the jobs a declaration of `enabled` re-enabled, from its (possibly failed) outcomes as re-read."""
+    return [job.name for job in jobs if ENABLE in job.actions and job.after.enabled]
+
+
+def already_enabled(jobs):
+    """How many of the jobs a declaration of `enabled` found enabled already."""
+    return sum(1 for job in jobs if job.before.enabled)
 
 
 def jobs_to_start(jobs, names, reenabled_ids=()):

@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import JobState
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobOutcome
 from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
 
 NOW = "2026-12-02T15:00:00Z"
@@ -33,6 +35,5 @@ def did(disabled=(), stopped=(), held=(), left=(), **more):
 
 
 def runner_job(ident, actions, enabled, running, was_enabled=True):
-    """A job entry of the job runner's (failure) result, as re-read."""
-    return dict(id=ident, name="Job %s" % ident, actions=actions, before=dict(enabled=was_enabled, running=running),
-                after=dict(enabled=enabled, running=running))
+    """What the job runner did to a job (a JobOutcome), as it re-read it."""
+    return JobOutcome(ident, "Job %s" % ident, JobState(was_enabled, running), JobState(enabled, running), tuple(actions))

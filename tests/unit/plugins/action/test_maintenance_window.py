@@ -14,6 +14,8 @@ import os
 import pytest
 
 from ansible_collections.backupops.veeam.plugins.action.maintenance_window import ARGUMENT_SPEC, Phase, PhaseFailed
+from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import JobState
+from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobOutcome, RunOutcome
 from ansible_collections.backupops.veeam.plugins.module_utils._model import Job, JobModuleError
 
 
@@ -46,13 +48,12 @@ class FakeSession(object):
     def declare(self, ids, state, **options):
         on_disk = read_json(self.record_path) if os.path.exists(self.record_path) else None
         self.declared.append(dict(ids=ids, state=state, options=options, record_on_disk=on_disk))
-        jobs = [dict(id=i, name=i, before=dict(enabled=state != "enabled", running=False), after=dict(enabled=state == "enabled", running=False),
-                     actions=[state[:-1]]) for i in ids]
+        jobs = [JobOutcome(i, i, JobState(state != "enabled", False), JobState(state == "enabled", False), (state[:-1],)) for i in ids]
         if self.fail:
             # The first job was disabled; the second one's disable failed and its session still runs.
-            jobs[-1].update(after=dict(enabled=True, running=True), actions=[])
-            return dict(changed=True, msg="job 'b' still differs", jobs=jobs), True
-        return dict(changed=True, msg="done", jobs=jobs, diff=dict(before={}, after={})), False
+            jobs[-1] = jobs[-1]._replace(after=JobState(True, True), actions=())
+            return RunOutcome(True, jobs, None), dict(changed=True, msg="job 'b' still differs"), True
+        return RunOutcome(True, jobs, None), dict(changed=True, msg="done", diff=dict(before={}, after={})), False
 
 
 def job(name, enabled=True):

@@ -14,6 +14,7 @@ import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
+from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import JobState
 from ansible_collections.backupops.veeam.plugins.module_utils._model import Job, JobList
 from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner
 from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError, select_jobs
@@ -401,3 +402,17 @@ def test_a_lost_write_whose_job_never_shows_it_fails_clearly_and_is_not_resent()
         run(client, name=["SQL Agents"], state="disabled", wait_timeout=0.3)
     assert client.sent == [("SQL Agents", "disable")], "nothing resent"
     assert "Job 'SQL Agents': the disable was lost with the expired session" in str(caught.value) and "nothing was resent" in str(caught.value)
+
+
+def test_the_runner_says_what_it_did_as_values_and_the_result_is_built_from_them():
+    client = FlipClient(make_job("Busy", running=True), make_job("Idle"), make_job("Off", enabled=False))
+    runner = runner_for(client, FakeModule(all_jobs=True, state="disabled", if_running="stop", wait_sleep=0.05))
+    result = runner.run()
+    outcome = runner.outcome()
+    assert outcome.changed is True and outcome.waited["jobs"] == 1
+    assert [(job.name, job.before, job.after, job.actions) for job in outcome.jobs] == [
+        ("Busy", JobState(True, True), JobState(False, False), ("disable", "stop")),
+        ("Idle", JobState(True, False), JobState(False, False), ("disable",)),
+        ("Off", JobState(False, False), JobState(False, False), ())]
+    assert [(entry["name"], entry["before"], entry["after"], entry["actions"]) for entry in result["jobs"]] == [
+        (job.name, job.before._asdict(), job.after._asdict(), list(job.actions)) for job in outcome.jobs]
