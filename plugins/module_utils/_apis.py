@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The registry: every API the collection speaks, by name. An API is described once, by the Api next to its client
-(_client.py says what an Api holds); the maintenance window learns everything it needs from here. Private.
+(_api.py says what an Api holds); the maintenance window learns everything it needs from here. Private.
 """
 
 from __future__ import absolute_import, division, print_function

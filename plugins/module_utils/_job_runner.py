@@ -26,71 +26,10 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import PHASES, WRITES, PlanError, plan, state_of
 from ansible_collections.backupops.veeam.plugins.module_utils._model import AWAIT_IDLE, DISABLE, ENABLE, START, STOP, JobModuleError, shows_effect
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
+from ansible_collections.backupops.veeam.plugins.module_utils._job_progress import (
+    PAST, JobProgress, RunOutcome, as_dict, flag_failure, jobs_label, pending, unmanageable_warning,
+)
 from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, format_seconds, wait_until
-
-
-def as_dict(state):
-    return dict(enabled=state.enabled, running=state.running)
-
-
-# What a run did to one job: its state before and as last read (JobState), and the writes sent (in check mode: planned).
-JobOutcome = collections.namedtuple("JobOutcome", "id name before after actions")
-# What a run did: whether it changed anything, each selected job's JobOutcome, and its wait for running sessions to end
-# ({seconds, jobs}, or None). The window decides from these; the modules' result dicts are built from them at the edge.
-RunOutcome = collections.namedtuple("RunOutcome", "changed jobs waited")
-
-
-class JobProgress(object):
-    """What the run knows and did about one selected job: its plan, the writes sent, what they started, the latest read."""
-
-    def __init__(self, job, planned):
-        self.job = job
-        self.plan = planned
-        self.before = state_of(job)
-        self.after = planned.after
-        self.actions = []
-        self.handles = []
-        self.latest = None
-        # action -> the error that left it unclear whether the server performed it; how many of its sends were unclear
-        self.unclear = collections.OrderedDict()
-        self.unclear_sends = collections.Counter()
-
-    def flag_ok(self, job):
-        return shows_effect(self.flag_action(), self.job, job)
-
-    def flag_action(self):
-        return ENABLE if self.plan.after.enabled else DISABLE
-
-    def decide_flag_again(self, job):
-        """The flag is to be written once more from `job` as read now; whether that write is answered clearly is what
-        the failure message turns on (the count of unclear sends stays)."""
-        self.job = self.job._replace(enabled=job.enabled)
-        self.unclear.pop(self.flag_action(), None)
-
-    def run_ok(self, job, wait_for_completion):
-        action = next((step for step in (STOP, AWAIT_IDLE, START) if step in self.plan.steps), None)
-        return job is not None and (action is None or shows_effect(action, self.job, job, wait_for_completion))
-
-    def run_action(self):
-        return next((step for step in self.plan.steps if step in (START, STOP)), None)
-
-    def unclear_note(self):
-        return "; ".join("the answer to %s was unclear: %s" % (action, str(exc).rstrip(".")) for action, exc in self.unclear.items())
-
-    def planned_writes(self):
-        return [step for step in self.plan.steps if step in WRITES]
-
-    def outcome(self, check_mode=False):
-        return JobOutcome(self.job.id, self.job.name, self.before, self.after, tuple(self.planned_writes() if check_mode else self.actions))
-
-    def result(self, client, check_mode=False):
-        """The job's entry in a module's result: its outcome as a dict, with what the client says of the job and its writes."""
-        done = self.outcome(check_mode)
-        entry = dict(client.job_fields(self.job), id=done.id, name=done.name, before=as_dict(done.before), after=as_dict(done.after),
-                     actions=list(done.actions))
-        for handle in self.handles:
-            entry.update(client.describe(handle))
-        return entry
 
 
 class JobRunner(object):
@@ -176,7 +115,7 @@ class JobRunner(object):
         self._resend_unperformed_runs([entry for entry in batch if STOP in entry.unclear])
         started = time.monotonic()
         self._await(batch, lambda entry, job: job is not None and not job.running,
-                    "the running sessions of %s to end" % _jobs_label(batch), self.remaining())
+                    "the running sessions of %s to end" % jobs_label(batch), self.remaining())
         self.waited = dict(seconds=round(time.monotonic() - started, 1), jobs=len(batch))
 
     def _send(self, batch, action):
@@ -263,11 +202,11 @@ class JobRunner(object):
             self._verify_runs(running, self.params["wait_for_completion"])
 
     def _verify_runs(self, running, completion):
-        what = "the runs of %s to %s" % (_jobs_label(running), "finish" if completion else "start or stop")
+        what = "the runs of %s to %s" % (jobs_label(running), "finish" if completion else "start or stop")
         self._await(running, lambda entry, job: entry.run_ok(job, completion), what, self.remaining())
         failed = [e for e in running if completion and START in e.plan.steps and e.latest and e.latest.last_result == "Failed"]
         if failed:
-            raise JobModuleError("The run of %s ended %s." % (_jobs_label(failed), ", ".join(e.latest.last_result for e in failed)))
+            raise JobModuleError("The run of %s ended %s." % (jobs_label(failed), ", ".join(e.latest.last_result for e in failed)))
 
     def _await_effect(self, entries, shows, what):
         """Wait for the writes to show in a read; raises WaitTimeout when the decision to write again is the caller's.
@@ -305,7 +244,7 @@ class JobRunner(object):
         current = self._read(flagged)
         missing = [entry for entry in flagged if current.get(entry.job.id) is None]
         if missing:
-            raise JobModuleError("The server no longer has %s; it was deleted while being changed." % _jobs_label(missing))
+            raise JobModuleError("The server no longer has %s; it was deleted while being changed." % jobs_label(missing))
         wrong = [entry for entry in flagged if not entry.flag_ok(current[entry.job.id])]
         for entry in wrong:
             entry.decide_flag_again(current[entry.job.id])
@@ -313,7 +252,7 @@ class JobRunner(object):
         try:
             self._await(flagged, lambda entry, job: entry.flag_ok(job), "the schedule flags to show", self.effect_timeout())
         except WaitTimeout as exc:
-            raise JobModuleError(_flag_failure(wrong or flagged, exc.last_state))
+            raise JobModuleError(flag_failure(wrong or flagged, exc.last_state))
 
     def _read(self, entries):
         wanted = set(entry.job.id for entry in entries)
@@ -327,7 +266,7 @@ class JobRunner(object):
 
         try:
             wait_until(lambda: self._observe(entries), lambda current: all(done(e, current.get(e.job.id)) for e in entries), what,
-                       max(timeout, 0), self.params["wait_sleep"], describe=lambda current: _pending(entries, done, current),
+                       max(timeout, 0), self.params["wait_sleep"], describe=lambda current: pending(entries, done, current),
                        progress=progress if self.notify else None, progress_every=self.notify_every)
         except WaitTimeout as exc:
             # The deadline is shared by the whole run, so name the budget the user set, not what was left of it.
@@ -363,7 +302,7 @@ class JobRunner(object):
     def summary(self):
         counts = collections.Counter(action for entry in self.progress for action in (
             entry.planned_writes() if self.check_mode else entry.actions))
-        done = ", ".join("%s %d" % (_PAST.get(action, action), counts[action]) for action in WRITES if counts[action])
+        done = ", ".join("%s %d" % (PAST.get(action, action), counts[action]) for action in WRITES if counts[action])
         if not self.progress:
             return "No manageable job matches the selection; nothing to do."
         if not done:
@@ -377,52 +316,6 @@ class JobRunner(object):
                     after=dict((label(e), as_dict(e.after)) for e in self.progress))
 
 
-def unmanageable_warning(unmanageable):
-    """Names every job the server lists that the run could not select (all_jobs does not include them)."""
-    return "%d job(s) listed by the server cannot be managed through its API and were left as they are: %s." % (
-        len(unmanageable), ", ".join("%r (%s)" % (entry["name"], entry["type"]) for entry in unmanageable))
-
-
-def _pending(entries, done, current):
-    """The jobs not done yet as last read and, for each, why it may not show its change (the unclear answers)."""
-    pending = [e for e in entries if not done(e, current.get(e.job.id))]
-    seen = ", ".join("%r %s" % (e.job.name, _describe_job(current.get(e.job.id))) for e in pending[:5]) + (" ..." if len(pending) > 5 else "")
-    return "; ".join([seen] + [e.unclear_note() for e in pending if e.unclear])
-
-
-def _flag_failure(entries, last_state):
-    """Why a flag still differs after one correction: the writes had no clear answer (lead with that), or they were
-    answered and the flag moved back anyway (then something else is changing it)."""
-    unanswered = [e for e in entries if e.unclear]
-    if unanswered:
-        return "; ".join("Could not %s job %r: %s" % (action, e.job.name, _attempts(e, action)) for e in unanswered
-                         for action in e.unclear) + "; its schedule flag was re-read each time and still differs."
-    return "The schedule flag of %s still differs after correcting it once; something else is changing it (%s)." % (
-        _jobs_label(entries), last_state)
-
-
-def _attempts(entry, action):
-    count = entry.unclear_sends[action]
-    return "%s, without a clear answer (last: %s)" % ("sent %d times" % count if count > 1 else "sent once", str(entry.unclear[action]).rstrip("."))
-
-
-_PAST = {ENABLE: "enabled", DISABLE: "disabled", START: "started", STOP: "stopped"}
-
-
-def _jobs_label(records):
-    names = [repr(record.job.name) for record in records]
-    return "job %s" % names[0] if len(names) == 1 else "%d jobs (%s%s)" % (len(names), ", ".join(names[:5]), ", ..." if len(names) > 5 else "")
-
-
-def _describe_job(job):
-    if job is None:
-        return "is gone"
-    # A client that read the session's own state names it (details session_state), so a wait says what it waits on.
-    state = job.details.get("session_state") if isinstance(job.details, dict) else None
-    running = ("running (%s)" % state if state else "running") if job.running else "idle"
-    return "is %s and %s" % ("enabled" if job.enabled else "disabled", running)
-
-
 def refused_outright(exc):
     """Whether the server answered that it did not perform the write: a 4xx other than 409.
 
@@ -430,8 +323,3 @@ def refused_outright(exc):
     not have been performed: the job is re-read and the decision made again.
     """
     return exc.status is not None and 400 <= exc.status < 500 and exc.status != 409
-
-
-def error_fields(exc):
-    """The failed request's details for the result, when the failure came from a server."""
-    return dict(http=exc.to_dict()) if isinstance(exc, VeeamApiError) else {}

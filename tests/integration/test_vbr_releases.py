@@ -196,10 +196,10 @@ def test_a_start_that_13_1_accepts_without_a_session_fails_naming_the_job(ansibl
 # -- the vendor documents to the letter (issue 29 items 7, 8, 10, 11, 12) ---------------------------------------------------
 
 def vbr_client_module(collections_path):
-    """The collection's VBR client module, imported from the working tree the way Ansible finds it."""
+    """The collection's VBR revision table, imported from the working tree the way Ansible finds it."""
     if str(collections_path) not in sys.path:
         sys.path.insert(0, str(collections_path))
-    return importlib.import_module("ansible_collections.backupops.veeam.plugins.module_utils.vbr._client")
+    return importlib.import_module("ansible_collections.backupops.veeam.plugins.module_utils.vbr._revisions")
 
 
 def test_the_clients_job_types_are_exactly_what_the_simulator_serves_in_every_revision(sim, collections_path):

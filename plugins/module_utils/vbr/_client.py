@@ -15,206 +15,24 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import collections
-import re
-
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.backupops.veeam.plugins.module_utils._api import Api
 from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient, http_for, unlisted_sentence
-from ansible_collections.backupops.veeam.plugins.module_utils._model import DISABLE, ENABLE, START, STOP, Job, JobList, JobModuleError
+from ansible_collections.backupops.veeam.plugins.module_utils._model import DISABLE, ENABLE, START, JobList, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VBR_API, VeeamApiError, wrong_port_message
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr._payload import (
+    chained_jobs, joined, selects, session_entry, session_may_run, session_running, unmanageable_entry,
+)
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr._revisions import (
+    AUTO, CANCEL_CHAINED_SINCE, JOB_TYPES, OLD_STOP_FIELD, RELEASES, REVISIONS, STOP_FIELD, STOP_FIELD_SINCE, VERSION_PATTERN, job_types, rank,
+    roles_for, server_type, unlisted_types,
+)
 
-# Every revision in the field, oldest first, and the release that brought it (the vendor's versioning page for 12.x; the
-# documents' x-veeam-prev-version chain for 13.x).
-RELEASES = collections.OrderedDict([
-    ("1.1-rev0", "12.0"), ("1.1-rev1", "12.1"), ("1.1-rev2", "12.2"), ("1.2-rev0", "12.3.0"), ("1.2-rev1", "12.3.1"),
-    ("1.3-rev0", "13.0"), ("1.3-rev1", "13.0.1"), ("1.3-rev2", "13.1"),
-])
-REVISIONS = list(RELEASES)
-# The default: the newest revision the server serves, found at login (no extra request on the newest release, one more on
-# an older one: the refusal lists what the server serves).
-AUTO = "auto"
-# EJobType as each revision grows it: (first revision, types it adds). Each date is the first document whose EJobType has the
-# type (1.1-rev0, 1.2-rev1, 1.3-rev0, 1.3-rev1, 1.3-rev2), or, for the revisions without a document, the vendor's pages:
-# "What's new in 1.1-rev1" adds VSphereReplica and CloudDirectorBackup (VBR 12.1), 1.2-rev0's adds FileBackupCopy (12.3.0).
-# The Entra ID types are in 1.2-rev1's EJobType while its changelog (#/tags/3, SectionChangelog) names no new job type and
-# sends Entra ID backups to "existing endpoints": they date from 1.2-rev0 (12.3.0, the release that brought Entra ID backup).
-# docs/vbr-releases.md lists each source; the simulator keeps its own table, and a test proves the two agree.
-TYPES_SINCE = [
-    ("1.1-rev0", ["Backup"]),
-    ("1.1-rev1", ["VSphereReplica", "CloudDirectorBackup"]),
-    ("1.2-rev0", ["EntraIDTenantBackup", "EntraIDAuditLogBackup", "FileBackupCopy"]),
-    ("1.3-rev0", ["Unknown", "VSphereBackup", "HyperVBackup", "LegacyBackupCopy", "BackupCopy", "WindowsAgentBackup", "LinuxAgentBackup",
-                  "EntraIDTenantBackupCopy"]),
-    ("1.3-rev1", ["FileBackup", "ObjectStorageBackup", "SureBackupContentScan", "CloudBackupAzure", "CloudBackupAWS", "CloudBackupGoogle",
-                  "WindowsAgentBackupWorkstationPolicy", "LinuxAgentBackupWorkstationPolicy", "WindowsAgentBackupServerPolicy",
-                  "LinuxAgentBackupServerPolicy"]),
-    ("1.3-rev2", ["NutanixAHVBackupJob", "ProxmoxBackupJob", "IrisBackup", "WindowsAgentBackupFailoverCluster"]),
-]
-# The one type renamed between revisions: vSphere backups are `Backup` up to 1.2-rev1 and `VSphereBackup` from 1.3-rev0.
-SAME_TYPE = {"Backup": "VSphereBackup", "VSphereBackup": "Backup"}
-RENAMED_IN = "1.3-rev0"
-# What the `type` option accepts: the names of every revision (mapped to the server's own at login).
-JOB_TYPES = [name for _since, added in TYPES_SINCE for name in added]
-# JobStopSpec's field before 1.2-rev0 (sic).
-OLD_STOP_FIELD, STOP_FIELD, STOP_FIELD_SINCE = "gracefullStop", "gracefulStop", "1.2-rev0"
 VBR_TITLE = "Veeam Backup & Replication"
 TOKEN_PATH = "api/oauth2/token"
 # The documents' default page is 200; larger pages keep a bulk read of thousands of jobs to a few requests.
 PAGE_SIZE = 1000
-# EJobStatus of a job without a session (spelled in lower case up to 1.3-rev0, capitalised from 1.3-rev1).
-IDLE_STATUSES = ("inactive", "stopped")
-# Statuses that describe the schedule, not the session: a disabled job may still run. When the last session has no result
-# yet, that session is read to decide.
-SCHEDULE_STATUSES = ("disabled", "enabled")
-# EJobStatus values during a session: they do not say whether the schedule is enabled (a job disabled while it runs).
-SESSION_STATUSES = ("running", "starting", "stopping")
-# ESessionState, every revision's enum (1.1-rev0 to 1.3-rev1: Stopped, Starting, Stopping, Working, Pausing, Resuming,
-# WaitingTape, Idle, Postprocessing, WaitingRepository, WaitingSlot; 1.3-rev2 adds ActionRequired). Only `Stopped` ends a
-# session: every other state counts as running, because the session still holds the job and may still write (Idle: a
-# continuous job between cycles; Waiting*: queued for a tape, repository or task slot, it writes once it has one;
-# Postprocessing: still merging or transforming backup files; ActionRequired: paused until an operator answers). A state
-# this list does not know (a newer revision's) counts as running too: a wait then names it rather than ending too soon.
-ENDED_SESSION_STATE = "Stopped"
-LIVE_SESSION_STATES = ("Starting", "Working", "Stopping", "Pausing", "Resuming", "WaitingTape", "Idle", "Postprocessing",
-                       "WaitingRepository", "WaitingSlot", "ActionRequired")
-# Who may do what: the "Available to" text of POST /api/v1/jobs/{id}/enable, /disable, /start and /stop in each document, as
-# (first revision, {action: roles}). 1.1-rev0's document has no such text: 1.2-rev1's is taken for it (and for the revisions
-# without a document). 1.3-rev0 and 1.3-rev1 add the Tape Operator to start and stop; 1.3-rev2 names the roles without
-# "Veeam " and replaces the Tape Operator with custom roles that have backup permissions.
-ROLES_SINCE = [
-    ("1.1-rev0", {ENABLE: ["Veeam Backup Administrator"], DISABLE: ["Veeam Backup Administrator"],
-                  START: ["Veeam Backup Administrator", "Veeam Backup Operator"], STOP: ["Veeam Backup Administrator", "Veeam Backup Operator"]}),
-    ("1.3-rev0", {ENABLE: ["Veeam Backup Administrator"], DISABLE: ["Veeam Backup Administrator"],
-                  START: ["Veeam Backup Administrator", "Veeam Backup Operator", "Veeam Tape Operator"],
-                  STOP: ["Veeam Backup Administrator", "Veeam Backup Operator", "Veeam Tape Operator"]}),
-    ("1.3-rev2", {ENABLE: ["Backup Administrator"], DISABLE: ["Backup Administrator"],
-                  START: ["Backup Administrator", "Backup Operator", "a custom role with backup permissions"],
-                  STOP: ["Backup Administrator", "Backup Operator", "a custom role with backup permissions"]}),
-]
-# JobStopSpec.cancelChainedJobs ("cancel chained jobs"), from 1.3-rev0 (the revision that also shows JobStateModel.runAfterJob).
-CANCEL_CHAINED_SINCE = "1.3-rev0"
-VERSION_PATTERN = re.compile(r"(\d+)\.(\d+)-rev(\d+)")
-
-
-def rank(revision):
-    """A revision as a comparable tuple ("1.3-rev2" -> (1, 3, 2))."""
-    match = VERSION_PATTERN.search(revision)
-    return tuple(int(part) for part in match.groups()) if match else (0, 0, 0)
-
-
-def job_types(revision):
-    """EJobType of a revision."""
-    known = [name for since, added in TYPES_SINCE if rank(since) <= rank(revision) for name in added]
-    return [name for name in known if not (name == "Backup" and rank(revision) >= rank(RENAMED_IN))]
-
-
-def unlisted_types(revision):
-    """The job types of the newest revision that `revision` has no name for, so its REST API cannot list such jobs at all
-    (1.1-rev0, VBR 12.0: every type but vSphere backups). `Unknown` is not a kind of job."""
-    known = job_types(revision)
-    return [name for name in job_types(REVISIONS[-1]) if name != "Unknown" and name not in known and SAME_TYPE.get(name) not in known]
-
-
-def server_type(name, revision):
-    """The revision's name for a job type given in any revision's spelling, or None when the revision has no such type."""
-    known = job_types(revision)
-    return next((candidate for candidate in (name, SAME_TYPE.get(name)) if candidate in known), None)
-
-
-def roles_for(action, revision):
-    """Who the revision's document allows an action to: "the A role", or "the roles A, B or C"."""
-    roles = [table for since, table in ROLES_SINCE if rank(since) <= rank(revision)][-1][action]
-    return "the %s role" % roles[0] if len(roles) == 1 else "the roles %s or %s" % (", ".join(roles[:-1]), roles[-1])
-
-
-def schedule_enabled(job, state):
-    """Whether the job's schedule is enabled: JobModel.isDisabled, or where a revision leaves it out (1.3-rev2 no longer requires
-    it) the job state's EJobStatus. None when neither says: the flag is missing and the status is that of a session (a job
-    disabled while it runs may show Running), or there is no state."""
-    if isinstance(job.get("isDisabled"), bool):
-        return not job["isDisabled"]
-    status = str((state or {}).get("status") or "").lower()
-    if not status or status in SESSION_STATUSES:
-        return None
-    # `disabled` says so; an idle status (inactive, enabled, stopped) is never shown for a disabled job, which is `disabled`.
-    return status != "disabled"
-
-
-def session_running(session_state):
-    """Whether a session in this ESessionState still runs (see LIVE_SESSION_STATES); None (no state read) is not running."""
-    return session_state is not None and session_state != ENDED_SESSION_STATE
-
-
-def job_from_models(job, state):
-    """A Job from a JobModel and its JobStateModel (the state may be missing for a job created between the two reads).
-
-    A schedule flag that neither model gives is read as disabled (details flag_unknown): read as enabled, a window's end would
-    enable a job its operator had disabled. The client warns, naming the job."""
-    state = state or {}
-    status = str(state.get("status") or "").lower()
-    result = state.get("lastResult")
-    enabled = schedule_enabled(job, state)
-    chain = state.get("runAfterJob") if isinstance(state.get("runAfterJob"), dict) else {}
-    return Job(
-        id=job["id"], name=job.get("name") or "", enabled=bool(enabled),
-        running=bool(status) and status not in IDLE_STATUSES + SCHEDULE_STATUSES, last_run=state.get("lastRun"),
-        last_result=None if result in (None, "None") else result, next_run=state.get("nextRun"),
-        details=dict(type=job.get("type"), description=job.get("description"), status=state.get("status"),
-                     session_id=state.get("sessionId"), workload=state.get("workload"), run_after=chain.get("jobId"),
-                     session_state=None, flag_unknown=enabled is None))
-
-
-def chained_jobs(jobs, selected):
-    """The jobs of `jobs` not in `selected` that run after a selected job, directly or through other chained jobs:
-    [(job, the selected or chained job it runs after)], nearest first (details run_after: JobStateModel.runAfterJob.jobId)."""
-    children = collections.defaultdict(list)
-    for job in jobs:
-        if job.details.get("run_after"):
-            children[str(job.details["run_after"]).lower()].append(job)
-    reached = set(job.id.lower() for job in selected)
-    queue, found = list(selected), []
-    while queue:
-        parent = queue.pop(0)
-        for child in children.get(parent.id.lower(), []):
-            if child.id.lower() not in reached:
-                reached.add(child.id.lower())
-                found.append((child, parent))
-                queue.append(child)
-    return found
-
-
-def session_may_run(job):
-    """Whether the status alone cannot say if the job runs: a schedule status, and a last session without a result yet."""
-    return str(job.details["status"] or "").lower() in SCHEDULE_STATUSES and bool(job.details["session_id"]) and job.last_result is None
-
-
-def session_entry(raw):
-    """A VBR session in the info modules' one shape (result null while it runs)."""
-    result = raw.get("result") if isinstance(raw.get("result"), dict) else {}
-    outcome = result.get("result")
-    return dict(id=raw.get("id"), state=raw.get("state"), result=None if outcome in (None, "None") else outcome,
-                creation_time=raw.get("creationTime"), end_time=raw.get("endTime"), details=result.get("message") or None)
-
-
-def joined(models, states):
-    """(jobs, states of jobs the job list does not have): each JobModel with its JobStateModel, in the job list's order."""
-    by_id = dict((state.get("id"), state) for state in states)
-    listed = set(model.get("id") for model in models)
-    return [job_from_models(model, by_id.get(model.get("id"))) for model in models], [s for s in states if s.get("id") not in listed]
-
-
-def selects(wanted, job_type):
-    """Whether the type filter (the server's names; empty: every type) keeps a job of this type."""
-    return not wanted or job_type in wanted
-
-
-def unmanageable_entry(state):
-    """A job the job states list but /api/v1/jobs does not: it cannot be enabled, disabled, started or stopped."""
-    return dict(id=state.get("id"), name=state.get("name") or "", type=state.get("type"),
-                why="is listed in the job states as type %s, which the REST API cannot enable, disable, start or stop "
-                    "(/api/v1/jobs does not list it)" % state.get("type"))
 
 
 def refuses_version(exc):

@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import JobState
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobOutcome
+from ansible_collections.backupops.veeam.plugins.module_utils._job_progress import JobOutcome
 from ansible_collections.backupops.veeam.plugins.module_utils._model import Job
 
 NOW = "2026-12-02T15:00:00Z"

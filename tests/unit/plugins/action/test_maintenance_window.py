@@ -15,7 +15,7 @@ import pytest
 
 from ansible_collections.backupops.veeam.plugins.action.maintenance_window import ARGUMENT_SPEC, Phase, PhaseFailed
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import JobState
-from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobOutcome, RunOutcome
+from ansible_collections.backupops.veeam.plugins.module_utils._job_progress import JobOutcome, RunOutcome
 from ansible_collections.backupops.veeam.plugins.module_utils._model import Job, JobModuleError
 
 

@@ -13,9 +13,12 @@ import json
 import pytest
 
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr import _client as _vbr
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr import _payload as _vbr_payload
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr import _revisions as _vbr_revisions
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError
-from ansible_collections.backupops.veeam.plugins.module_utils.vbr._client import VBR, job_from_models, session_entry
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr._client import VBR
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr._payload import job_from_models, session_entry
 from ansible_collections.backupops.veeam.tests.unit.utils.scripted_server import Answer
 
 JSON = {"Content-Type": "application/json"}
@@ -68,11 +71,11 @@ def test_login_reads_and_logout_carry_the_revision_and_keep_the_tokens_secret(se
 
 
 def test_the_types_a_revision_cannot_list_are_the_newest_revisions_types_it_has_no_name_for():
-    assert _vbr.unlisted_types(_vbr.REVISIONS[-1]) == []
-    on_12_0 = _vbr.unlisted_types("1.1-rev0")
+    assert _vbr_revisions.unlisted_types(_vbr_revisions.REVISIONS[-1]) == []
+    on_12_0 = _vbr_revisions.unlisted_types("1.1-rev0")
     assert "HyperVBackup" in on_12_0 and "BackupCopy" in on_12_0 and "VSphereReplica" in on_12_0
     assert "VSphereBackup" not in on_12_0 and "Backup" not in on_12_0 and "Unknown" not in on_12_0, "vSphere backups are Backup there"
-    assert "VSphereReplica" not in _vbr.unlisted_types("1.1-rev1")
+    assert "VSphereReplica" not in _vbr_revisions.unlisted_types("1.1-rev1")
 
 
 def test_every_page_is_read_and_requests_grow_with_pages_not_jobs(server, monkeypatch):
@@ -153,16 +156,16 @@ def refusal(*served):
 
 
 def test_revisions_are_ordered_and_types_grow_with_the_one_rename():
-    assert [_vbr.rank(name) for name in _vbr.REVISIONS] == sorted(_vbr.rank(name) for name in _vbr.REVISIONS)
-    assert _vbr.job_types("1.1-rev0") == ["Backup"]
-    assert _vbr.job_types("1.1-rev1") == _vbr.job_types("1.1-rev2") == ["Backup", "VSphereReplica", "CloudDirectorBackup"]
-    assert _vbr.job_types("1.2-rev0") == _vbr.job_types("1.2-rev1") == [
+    assert [_vbr_revisions.rank(name) for name in _vbr_revisions.REVISIONS] == sorted(_vbr_revisions.rank(name) for name in _vbr_revisions.REVISIONS)
+    assert _vbr_revisions.job_types("1.1-rev0") == ["Backup"]
+    assert _vbr_revisions.job_types("1.1-rev1") == _vbr_revisions.job_types("1.1-rev2") == ["Backup", "VSphereReplica", "CloudDirectorBackup"]
+    assert _vbr_revisions.job_types("1.2-rev0") == _vbr_revisions.job_types("1.2-rev1") == [
         "Backup", "VSphereReplica", "CloudDirectorBackup", "EntraIDTenantBackup", "EntraIDAuditLogBackup", "FileBackupCopy"]
-    assert "HyperVBackup" not in _vbr.job_types("1.2-rev1")
-    assert "Backup" not in _vbr.job_types("1.3-rev0") and "VSphereBackup" in _vbr.job_types("1.3-rev0")
-    assert "CloudBackupAzure" not in _vbr.job_types("1.3-rev0") and "ProxmoxBackupJob" in _vbr.job_types("1.3-rev2")
-    assert [_vbr.server_type("VSphereBackup", "1.2-rev1"), _vbr.server_type("Backup", "1.3-rev1"),
-            _vbr.server_type("HyperVBackup", "1.2-rev1")] == ["Backup", "VSphereBackup", None]
+    assert "HyperVBackup" not in _vbr_revisions.job_types("1.2-rev1")
+    assert "Backup" not in _vbr_revisions.job_types("1.3-rev0") and "VSphereBackup" in _vbr_revisions.job_types("1.3-rev0")
+    assert "CloudBackupAzure" not in _vbr_revisions.job_types("1.3-rev0") and "ProxmoxBackupJob" in _vbr_revisions.job_types("1.3-rev2")
+    assert [_vbr_revisions.server_type("VSphereBackup", "1.2-rev1"), _vbr_revisions.server_type("Backup", "1.3-rev1"),
+            _vbr_revisions.server_type("HyperVBackup", "1.2-rev1")] == ["Backup", "VSphereBackup", None]
 
 
 def test_auto_on_the_newest_release_costs_no_extra_request_and_names_the_revision(server):
@@ -341,14 +344,14 @@ def test_a_job_whose_flag_nobody_gives_is_named_once_a_run_and_taken_as_disabled
 
 # -- session states ---------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("state, running", [(state, True) for state in _vbr.LIVE_SESSION_STATES] + [
+@pytest.mark.parametrize("state, running", [(state, True) for state in _vbr_payload.LIVE_SESSION_STATES] + [
     ("Stopped", False), (None, False), ("SomeFutureState", True)])
 def test_every_session_state_but_stopped_counts_as_running(state, running):
-    assert _vbr.session_running(state) is running
+    assert _vbr_payload.session_running(state) is running
 
 
 def test_every_documented_session_state_is_classified():
-    assert set(_vbr.LIVE_SESSION_STATES) | {_vbr.ENDED_SESSION_STATE} == {
+    assert set(_vbr_payload.LIVE_SESSION_STATES) | {_vbr_payload.ENDED_SESSION_STATE} == {
         "Stopped", "Starting", "Stopping", "Working", "Pausing", "Resuming", "WaitingTape", "Idle", "Postprocessing", "WaitingRepository",
         "WaitingSlot", "ActionRequired"}
 
@@ -389,9 +392,9 @@ def test_chained_after_follows_the_chain_transitively_and_skips_selected_jobs(se
 
 
 def test_a_wait_names_the_session_state_it_waits_on():
-    from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import _describe_job
+    from ansible_collections.backupops.veeam.plugins.module_utils._job_progress import describe_job
     job = job_from_models({"id": A, "name": "a", "isDisabled": True}, {"id": A, "status": "Disabled", "sessionId": B})
-    assert _describe_job(job._replace(running=True, details=dict(job.details, session_state="WaitingRepository"))) == (
+    assert describe_job(job._replace(running=True, details=dict(job.details, session_state="WaitingRepository"))) == (
         "is disabled and running (WaitingRepository)")
-    assert _describe_job(job._replace(running=True)) == "is disabled and running"
-    assert _describe_job(job) == "is disabled and idle"
+    assert describe_job(job._replace(running=True)) == "is disabled and running"
+    assert describe_job(job) == "is disabled and idle"
