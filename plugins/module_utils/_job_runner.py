@@ -146,14 +146,11 @@ class JobRunner(object):
         failures = [message for _handle, message in self.client.await_writes([handle for _entry, handle in sent], self.remaining(),
                                                                              self.params["wait_sleep"])]
         lost = [entry for entry, handle in sent if self.client.lost(handle)]
-        if lost:
-            try:
-                self._await(lost, lambda entry, job: shows_effect(action, entry.job, job), "the jobs of the lost %s writes" % action,
-                            self.remaining())
-            except WaitTimeout:
-                failures.extend("Job %r: the %s was lost with the expired session (its task belonged to it) and the job did not show "
-                                "its effect within %s seconds; nothing was resent: run the module again to re-read and decide." % (
-                                    entry.job.name, action, format_seconds(self.params["wait_timeout"])) for entry in lost)
+        if lost and self._missed(lost, lambda entry, job: shows_effect(action, entry.job, job), "the jobs of the lost %s writes" % action,
+                                 self.remaining()):
+            failures.extend("Job %r: the %s was lost with the expired session (its task belonged to it) and the job did not show "
+                            "its effect within %s seconds; nothing was resent: run the module again to re-read and decide." % (
+                                entry.job.name, action, format_seconds(self.params["wait_timeout"])) for entry in lost)
         if failures:
             raise JobModuleError("; ".join(failures))
 
@@ -191,11 +188,8 @@ class JobRunner(object):
 
     def _verify(self):
         flagged = [entry for entry in self.progress if set(entry.plan.steps) & set((ENABLE, DISABLE))]
-        if flagged:
-            try:
-                self._await_effect(flagged, lambda entry, job: entry.flag_ok(job), "the schedule flags to show")
-            except WaitTimeout:
-                self._correct_flags_once(flagged)
+        if flagged and self._effect_missed(flagged, lambda entry, job: entry.flag_ok(job), "the schedule flags to show"):
+            self._correct_flags_once(flagged)
         self._resend_unperformed_runs([entry for entry in self.progress if START in entry.unclear])
         running = [entry for entry in self.progress if set(entry.plan.steps) & set((START, STOP, AWAIT_IDLE))]
         if running:
@@ -208,33 +202,28 @@ class JobRunner(object):
         if failed:
             raise JobModuleError("The run of %s ended %s." % (jobs_label(failed), ", ".join(e.latest.last_result for e in failed)))
 
-    def _await_effect(self, entries, shows, what):
-        """Wait for the writes to show in a read; raises WaitTimeout when the decision to write again is the caller's.
+    def _effect_missed(self, entries, shows, what):
+        """Wait for the writes to show in a read: None when they do, else the WaitTimeout (the decision to write again is the
+        caller's).
 
         A write whose effect does not show is decided again only after the client's effect delay, because an EM toggle
         may show late and a flip sent twice undoes itself. When the budget ends first, the run fails instead.
         """
         delay = self.effect_timeout()
-        try:
-            self._await(entries, shows, what, delay)
-        except WaitTimeout as exc:
-            if delay < self.client.effect_delay_seconds:
-                raise JobModuleError("%s Nothing was sent again: a write without effect is decided again only after %s seconds "
-                                     "(raise wait_timeout for that)." % (exc, format_seconds(self.client.effect_delay_seconds)))
-            raise
+        missed = self._missed(entries, shows, what, delay)
+        if missed and delay < self.client.effect_delay_seconds:
+            raise JobModuleError("%s Nothing was sent again: a write without effect is decided again only after %s seconds "
+                                 "(raise wait_timeout for that)." % (missed, format_seconds(self.client.effect_delay_seconds)))
+        return missed
 
     def _resend_unperformed_runs(self, unclear):
         """A start or stop answered unclearly whose effect does not show was not performed: send it once more.
 
         Unlike a toggle, a start or stop sent twice cannot undo itself; a clear answer is never resent (a stop may take long to show).
         """
-        if not unclear:
+        if not unclear or not self._effect_missed(unclear, lambda entry, job: entry.run_ok(job, False),
+                                                  "the starts and stops with unclear answers to show"):
             return
-        try:
-            self._await_effect(unclear, lambda entry, job: entry.run_ok(job, False), "the starts and stops with unclear answers to show")
-            return
-        except WaitTimeout:
-            pass
         current = self._read(unclear)
         unperformed = [entry for entry in unclear if current.get(entry.job.id) is not None and not entry.run_ok(current[entry.job.id], False)]
         self._send_by_action(unperformed, lambda entry: entry.run_action())
@@ -249,17 +238,23 @@ class JobRunner(object):
         for entry in wrong:
             entry.decide_flag_again(current[entry.job.id])
         self._send_by_action(wrong, lambda entry: entry.flag_action())
-        try:
-            self._await(flagged, lambda entry, job: entry.flag_ok(job), "the schedule flags to show", self.effect_timeout())
-        except WaitTimeout as exc:
-            raise JobModuleError(flag_failure(wrong or flagged, exc.last_state))
+        missed = self._missed(flagged, lambda entry, job: entry.flag_ok(job), "the schedule flags to show", self.effect_timeout())
+        if missed:
+            raise JobModuleError(flag_failure(wrong or flagged, missed.last_state))
 
     def _read(self, entries):
         wanted = set(entry.job.id for entry in entries)
         return dict((job.id, job) for job in self.client.read_jobs() if job.id in wanted)
 
     def _await(self, entries, done, what, timeout):
-        """Re-read until `done(entry, job)` holds for every entry (a pure check); each read is observed first."""
+        """Re-read until `done(entry, job)` holds for every entry; WaitTimeout (the run's failure) when it does not in time."""
+        missed = self._missed(entries, done, what, timeout)
+        if missed:
+            raise missed
+
+    def _missed(self, entries, done, what, timeout):
+        """Re-read until `done(entry, job)` holds for every entry (a pure check), each read observed first: None, or the
+        WaitTimeout as a value when it did not hold in time (the caller decides what that means)."""
         def progress(elapsed, seen):
             self.notify("still waiting for %s (%s s so far, wait_timeout %s s): %s" % (
                 what, format_seconds(elapsed), format_seconds(self.params["wait_timeout"]), seen))
@@ -270,7 +265,8 @@ class JobRunner(object):
                        progress=progress if self.notify else None, progress_every=self.notify_every)
         except WaitTimeout as exc:
             # The deadline is shared by the whole run, so name the budget the user set, not what was left of it.
-            raise WaitTimeout(exc.what, self.params["wait_timeout"], exc.last_state)
+            return WaitTimeout(exc.what, self.params["wait_timeout"], exc.last_state)
+        return None
 
     def _observe(self, entries):
         """Read the jobs and note what each entry's job is now: the one place a read changes the run's state."""
