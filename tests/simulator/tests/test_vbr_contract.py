@@ -311,6 +311,12 @@ def test_requests_use_only_documented_parameters(vbr, sim, revision):
 
 # Where vbrrev.FEATURES says a change happens, and what in each document shows it.
 FEATURE_EVIDENCE = {
+    "extentStatusArray": lambda doc: doc["components"]["schemas"]["PerformanceExtentModel"]["properties"]["status"].get("type") == "array",
+    "repositoryOnline": lambda doc: "isOnline" in doc["components"]["schemas"]["RepositoryStateModel"]["required"],
+    "repositoryOutOfDate": lambda doc: "scaleOutRepositoryDetails" in doc["components"]["schemas"]["RepositoryStateModel"]["properties"],
+    "proxyStates": lambda doc: "/api/v1/backupInfrastructure/proxies/states" in doc["paths"],
+    "repositoryKind": lambda doc: "kind" in doc["components"]["schemas"]["RepositoryModel"]["required"],
+    "mountServers": lambda doc: "MountServersSettingsModel" in doc["components"]["schemas"],
     "gracefulStop": lambda doc: doc["components"]["schemas"]["JobStopSpec"]["required"] == ["gracefulStop"],
     "sessionJobId": lambda doc: "jobId" in doc["components"]["schemas"]["SessionModel"]["required"],
     "inventoryPlatform": lambda doc: "InventoryObjectModel" in doc["components"]["schemas"],
@@ -375,3 +381,85 @@ def test_chains_the_omitted_flag_and_every_session_state_fit_the_documents(vbr, 
     for one in session.get("v1/sessions").json()["data"]:
         check_answer(revision, "/api/v1/sessions/{id}", "get", session.get("v1/sessions/" + one["id"]))
     check(revision, "JobStopSpec", {"gracefulStop": True, "cancelChainedJobs": True})
+
+
+INFRA = "/api/v1/backupInfrastructure/"
+INFRA_SCENARIO = {
+    "repositories": [{"name": "Main Repo", "type": "WinLocal"}, {"name": "Ext A", "type": "WinLocal"}, {"name": "Ext B", "type": "LinuxLocal"}],
+    "scale_out_repositories": [{"name": "SOBR Production", "extents": ["Ext A", {"name": "Ext B", "maintenance": True, "sealed": True}]}],
+    "proxies": [{"name": "VMware Backup Proxy", "type": "ViProxy"}, {"name": "hv01", "type": "HvProxy", "disabled": True}],
+    "config_backup": {"isEnabled": True, "repository": "Main Repo"},
+}
+
+
+@pytest.fixture
+def infrastructure(sim):
+    scenario = default_scenario()
+    scenario["vbr"].update(INFRA_SCENARIO, users=USERS)
+    scenario["vbr"]["jobs"].append({"name": "SOBR Nightly", "repository": "SOBR Production", "proxies": ["VMware Backup Proxy"]})
+    sim.reset(scenario)
+    sim.configure(vbr_maintenance_seconds=0.1)
+    return sim
+
+
+def _get(session, revision, template, path, **params):
+    answer = session.get(path.replace("/api/", "", 1), params=params)
+    check_answer(revision, template, "get", answer)
+    return answer.json()
+
+
+@pytest.mark.parametrize("revision", REVISIONS)
+def test_infrastructure_reads_fit_the_documents(vbr, infrastructure, revision):
+    """Repositories, their states, SOBRs with the extent status of the revision, proxies, proxy states (1.3-rev0+), configBackup."""
+    session = vbr(revision)
+    repositories = _get(session, revision, INFRA + "repositories", INFRA + "repositories", limit=2)
+    assert repositories["pagination"] == {"total": 3, "count": 2, "skip": 0, "limit": 2}
+    _get(session, revision, INFRA + "repositories/{id}", INFRA + "repositories/" + repositories["data"][0]["id"])
+    _get(session, revision, INFRA + "repositories/states", INFRA + "repositories/states")
+    sobrs = _get(session, revision, INFRA + "scaleOutRepositories", INFRA + "scaleOutRepositories")
+    _get(session, revision, INFRA + "scaleOutRepositories/{id}", INFRA + "scaleOutRepositories/" + sobrs["data"][0]["id"])
+    proxies = _get(session, revision, INFRA + "proxies", INFRA + "proxies")
+    _get(session, revision, INFRA + "proxies/{id}", INFRA + "proxies/" + proxies["data"][0]["id"])
+    if has(revision, "proxyStates"):
+        _get(session, revision, INFRA + "proxies/states", INFRA + "proxies/states")
+    model = _get(session, revision, "/api/v1/configBackup", "/api/v1/configBackup")
+    check(revision, "ConfigBackupModel", model)
+    job = session.get("v1/jobs/" + session.job_id("SOBR Nightly")).json()
+    check(revision, "JobModel", job)
+    assert job["storage"]["backupRepositoryId"] == sobrs["data"][0]["id"]
+
+
+@pytest.mark.parametrize("revision", REVISIONS)
+def test_infrastructure_writes_and_their_refusals_fit_the_documents(vbr, infrastructure, revision):
+    session = vbr(revision)
+    sobr = session.get("v1/backupInfrastructure/scaleOutRepositories").json()["data"][0]
+    extents = {extent["name"]: extent["id"] for extent in sobr["performanceTier"]["performanceExtents"]}
+    spec_body = {"repositoryIds": [extents["Ext A"]]}
+    check(revision, "ScaleOutExtentMaintenanceSpec", spec_body)
+    for action in ("enableMaintenanceMode", "enableSealedMode", "disableMaintenanceMode", "disableSealedMode"):
+        template = INFRA + "scaleOutRepositories/{id}/" + action
+        answer = session.post("v1/backupInfrastructure/scaleOutRepositories/%s/%s" % (sobr["id"], action), json=spec_body)
+        check_answer(revision, template, "post", answer)
+        assert answer.status_code == 201
+        wait_until(lambda: session.get("v1/sessions/" + answer.json()["id"]).json()["state"] == "Stopped")
+        check_answer(revision, "/api/v1/sessions/{id}", "get", session.get("v1/sessions/" + answer.json()["id"]))
+    again = session.post("v1/backupInfrastructure/scaleOutRepositories/%s/disableSealedMode" % sobr["id"], json=spec_body)
+    check_answer(revision, INFRA + "scaleOutRepositories/{id}/disableSealedMode", "post", again)
+    assert again.status_code == 400
+    operator = login(vbr, revision, "operator")
+    refused = operator.post("v1/backupInfrastructure/scaleOutRepositories/%s/enableSealedMode" % sobr["id"], json=spec_body)
+    check_answer(revision, INFRA + "scaleOutRepositories/{id}/enableSealedMode", "post", refused)
+    assert refused.status_code == 403
+    model = session.get("v1/configBackup").json()
+    put = session.http.put(session.url("v1/configBackup"), json=dict(model, isEnabled=False), timeout=10)
+    check(revision, "ConfigBackupModel", dict(model, isEnabled=False))
+    check_answer(revision, "/api/v1/configBackup", "put", put)
+    missing = session.http.put(session.url("v1/configBackup"), json={"isEnabled": True}, timeout=10)
+    check_answer(revision, "/api/v1/configBackup", "put", missing)
+    if not has(revision, "proxyStates"):
+        return
+    proxy = session.get("v1/backupInfrastructure/proxies").json()["data"][0]["id"]
+    for action in ("disable", "enable"):
+        check_answer(revision, INFRA + "proxies/{id}/" + action, "post", session.post("v1/backupInfrastructure/proxies/%s/%s" % (proxy, action)))
+    check_answer(revision, INFRA + "proxies/{id}/disable", "post", operator.post("v1/backupInfrastructure/proxies/%s/disable" % proxy))
+    check_answer(revision, INFRA + "proxies/{id}/disable", "post", session.post("v1/backupInfrastructure/proxies/%s/disable" % MISSING))

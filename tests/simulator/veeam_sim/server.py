@@ -38,7 +38,9 @@ def _creates_task(request):
     if request.method != "POST":
         return False
     lowered = request.path.lower().rstrip("/")
-    return "action=" in request.query.lower() or lowered.endswith("/start") or lowered.endswith("/action")
+    # VBR's backup infrastructure writes (SOBR extent modes, proxy enable/disable) take task_fail / task_stuck too.
+    return ("action=" in request.query.lower() or lowered.endswith("/start") or lowered.endswith("/action")
+            or "/api/v1/backupinfrastructure/" in lowered)
 
 
 class Simulator:

@@ -35,6 +35,8 @@ DEFAULT_CONFIG = {
     "latency_seconds": 0,
     "vbr_run_seconds": 1.0,
     "vbr_stop_seconds": 0.2,
+    # How long a VBR RepositoryMaintenance session (SOBR extent maintenance/sealed mode) works before it stops.
+    "vbr_maintenance_seconds": 0.3,
     "vbr_token_seconds": 900,
     # The VBR release the server pretends to be, and the x-api-version values it accepts (that release's and older ones).
     "vbr_release": vbrrev.DEFAULT_RELEASE,

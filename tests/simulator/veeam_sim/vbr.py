@@ -13,6 +13,7 @@ import secrets
 from urllib.parse import parse_qsl
 
 from . import vbrdoc, vbrrev
+from .vbrinfra import INFRA_ROUTES, InfraRoutes
 from .messages import ApiError, Response, SimulatedApi
 from .util import is_guid, iso, monotonic, new_id, utcnow
 from .vbrstate import VbrToken
@@ -38,7 +39,7 @@ ROUTES = [
     (re.compile(r"^/api/v1/jobs/([^/]+)/(start|stop|enable|disable)$"), {"POST": "job_action"}),
     (re.compile(r"^/api/v1/sessions$"), {"GET": "list_sessions"}),
     (re.compile(r"^/api/v1/sessions/([^/]+)$"), {"GET": "get_session"}),
-]
+] + [(re.compile(pattern), methods) for pattern, methods in INFRA_ROUTES]
 JOB_ORDER = {"name": "name", "type": "type", "description": "description"}
 STATE_ORDER = {"name": "name", "type": "type", "status": "status", "lastrun": "lastRun", "lastresult": "lastResult",
                "nextrun": "nextRun", "description": "description", "repositoryid": "repositoryId", "objectscount": "objectsCount",
@@ -73,7 +74,7 @@ def _ago(seconds):
     return utcnow() - datetime.timedelta(seconds=max(0.0, seconds))
 
 
-class VbrApi(SimulatedApi):
+class VbrApi(InfraRoutes, SimulatedApi):
     """Routes and resources of one Veeam Backup & Replication server's REST API."""
 
     # -- plumbing ----------------------------------------------------------------------------------------
@@ -179,6 +180,7 @@ class VbrApi(SimulatedApi):
     # -- time --------------------------------------------------------------------------------------------
 
     def tick(self, now):
+        self.tick_infra(now)
         vbr = self.world.vbr
         for job_id in list(vbr.active):
             job = vbr.jobs.get(job_id)
@@ -517,6 +519,9 @@ class VbrApi(SimulatedApi):
 
     def get_session(self, revision, request, session_id):
         self.authenticate(request)
+        maintenance = self.infra_session(revision, session_id)
+        if maintenance is not None:
+            return _json(200, maintenance)
         session = self.world.vbr.sessions.get(session_id.lower()) if is_guid(session_id) else None
         job = self.world.vbr.jobs.get(session.job_id) if session else None
         if job is None or vbrdoc.type_name(job, revision) is None:

@@ -14,6 +14,8 @@ from .vbrstate import VBR_REPOSITORY_ID, VBR_REPOSITORY_NAME
 # EJobType names of internal types in revisions that lack the internal name: a vSphere backup job is `Backup` up to 1.2-rev1.
 ALIASES = {"VSphereBackup": "Backup"}
 PROTECTION_GROUP_ID = stable_id("vbr-protection-group", "Managed Servers")
+# Where the backup copy job copies to unless the scenario names its repository.
+OFFSITE = (stable_id("vbr-repository", "Offsite Repository"), "Offsite Repository")
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,14 @@ def _schedule(job):
             "retry": {"isEnabled": True, "retryCount": 3, "awaitMinutes": 10}}
 
 
-def _proxies(revision):
-    """BackupProxiesSettingsModel: `autoSelection` in 1.1, `autoSelectEnabled` from 1.2."""
-    return {"autoSelectEnabled" if vbrrev.has(revision, "inventoryPlatform") else "autoSelection": True, "proxyIds": []}
+def _proxies(job, revision):
+    """BackupProxiesSettingsModel: `autoSelection` in 1.1, `autoSelectEnabled` from 1.2; the scenario's proxies turn it off."""
+    return {"autoSelectEnabled" if vbrrev.has(revision, "inventoryPlatform") else "autoSelection": not job.proxy_ids, "proxyIds": list(job.proxy_ids)}
+
+
+def repository_of(job, default=(VBR_REPOSITORY_ID, VBR_REPOSITORY_NAME)):
+    """(id, name) of the repository or SOBR the job writes to."""
+    return job.repository or default
 
 
 def _vm(job, revision, hyperv=False):
@@ -54,18 +61,18 @@ def _vm(job, revision, hyperv=False):
 
 def _vm_job(job, revision):
     hyperv = job.type == "HyperVBackup"
-    proxies = {"proxyType": vbrrev.spell("OnHost", revision)} if hyperv else _proxies(revision)
+    proxies = {"proxyType": vbrrev.spell("OnHost", revision)} if hyperv else _proxies(job, revision)
     return {"isHighPriority": job.high_priority, "virtualMachines": {"includes": [_vm(job, revision, hyperv)]},
-            "storage": {"backupRepositoryId": VBR_REPOSITORY_ID, "backupProxies": proxies,
+            "storage": {"backupRepositoryId": repository_of(job)[0], "backupProxies": proxies,
                         "retentionPolicy": {"type": "RestorePoints", "quantity": 7}},
             "guestProcessing": {"appAwareProcessing": {"isEnabled": False}, "guestFSIndexing": {"isEnabled": False}},
             "schedule": _schedule(job)}
 
 
-def _copy_job(_job, _revision):
+def _copy_job(job, _revision):
     source = stable_id("vbr", "VMware Production VMs")
     return {"mode": "Immediate", "sourceObjects": {"includes": {"jobs": [{"id": source, "name": "VMware Production VMs", "type": "VSphereBackup"}]}},
-            "target": {"backupRepositoryId": stable_id("vbr-repository", "Offsite Repository")}}
+            "target": {"backupRepositoryId": repository_of(job, OFFSITE)[0]}}
 
 
 def _agent_job(job, _revision):
@@ -73,7 +80,7 @@ def _agent_job(job, _revision):
     computer = {"platform": "Agent", "id": stable_id("vbr-computer", job.name), "name": "%s01.backupops.local" % ("lnx" if linux else "win"),
                 "type": "LinuxComputer" if linux else "WindowsComputer", "protectionGroupId": PROTECTION_GROUP_ID}
     return {"isHighPriority": job.high_priority, "agentType": "Server", "computers": [computer], "backupMode": "EntireComputer",
-            "storage": {"backupRepositoryId": VBR_REPOSITORY_ID, "retentionPolicy": {"type": "RestorePoints", "quantity": 14}},
+            "storage": {"backupRepositoryId": repository_of(job)[0], "retentionPolicy": {"type": "RestorePoints", "quantity": 14}},
             "schedule": _schedule(job)}
 
 
@@ -146,8 +153,8 @@ def job_state(job, revision):
     kind = KINDS[job.type]
     body = {"id": job.id, "name": job.name, "type": type_name(job, revision, in_states=True), "description": job.description,
             "status": job_status(job, revision), "lastResult": latest.result if latest else "None",
-            "workload": vbrrev.spell(kind.workload, revision), "repositoryId": VBR_REPOSITORY_ID,
-            "repositoryName": VBR_REPOSITORY_NAME, "objectsCount": job.objects}
+            "workload": vbrrev.spell(kind.workload, revision), "repositoryId": repository_of(job)[0],
+            "repositoryName": repository_of(job)[1], "objectsCount": job.objects}
     if latest is not None:
         body["lastRun"] = iso(latest.created)
         body["sessionId"] = latest.id

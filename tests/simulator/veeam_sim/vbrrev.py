@@ -54,6 +54,18 @@ FEATURES = {
     # A server whose newest revision this is refuses an unsupported x-api-version with errorCode NotImplemented (1.3-rev2's
     # BadRequest example "The specified API version is not supported."); older ones with UnexpectedContent (assumed).
     "refusalNotImplemented": "1.3-rev2",
+    # Backup infrastructure (vbrinfra). PerformanceExtentModel.status: one ERepositoryExtentStatusType up to 1.2-rev1, an array
+    # from 1.3-rev0 (vbr_rest_1.3-rev0.json#/components/schemas/PerformanceExtentModel/properties/status).
+    "extentStatusArray": "1.3-rev0",
+    # RepositoryStateModel.isOnline (required; 1.2-rev0's breaking changes), then isOutOfDate and scaleOutRepositoryDetails.
+    "repositoryOnline": "1.2-rev0",
+    "repositoryOutOfDate": "1.3-rev0",
+    # GET …/proxies/states, POST …/proxies/{id}/enable|disable, EProxyType HvProxy and ProxyServerSettingsModel.hostName.
+    "proxyStates": "1.3-rev0",
+    # RepositoryModel requires an undefined `kind` in 1.1-rev0's document only (#/components/schemas/RepositoryModel/required).
+    "repositoryKind": ("1.1-rev0", "1.1-rev2"),
+    # Repository mountServer: MountServersSettingsModel {mountServerSettingsType, windows, linux} instead of MountServerSettingsModel.
+    "mountServers": "1.3-rev0",
 }
 
 # EJobType (what typeFilter accepts). Beyond the documents: 1.1-rev1 added VSphereReplica and CloudDirectorBackup (its
@@ -93,7 +105,10 @@ TAPE_OPERATOR = "Veeam Tape Operator"
 BUILT_IN_ROLES = (ADMINISTRATOR, OPERATOR, VIEWER, TAPE_OPERATOR)
 # Who may perform each job action: the built-in roles, plus custom roles where "customActions" says so (1.1-rev0's
 # document has no "Available to" lines; 1.2-rev1's are assumed). Reads are open to every role.
-ACTION_ROLES = {"enable": (ADMINISTRATOR,), "disable": (ADMINISTRATOR,), "start": (ADMINISTRATOR, OPERATOR), "stop": (ADMINISTRATOR, OPERATOR)}
+# "infrastructure": the SOBR extent modes, proxy enable/disable and the configuration backup (read and write), each "Available
+# to: Backup Administrator" in every document that has it.
+ACTION_ROLES = {"enable": (ADMINISTRATOR,), "disable": (ADMINISTRATOR,), "start": (ADMINISTRATOR, OPERATOR), "stop": (ADMINISTRATOR, OPERATOR),
+                "infrastructure": (ADMINISTRATOR,)}
 CUSTOM_ACTIONS = ("start", "stop")
 # The Tape Operator's job actions where "tapeOperatorActions" says so (reads are open to it as to every role).
 TAPE_ACTIONS = ("start", "stop")

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Optional
 
-from . import vbrrev
+from . import vbrinfra, vbrrev
 from .util import iso, new_id, next_daily_run, stable_id, utcnow
 
 VBR_REVISIONS = vbrrev.REVISIONS
@@ -19,8 +19,9 @@ VBR_TYPES = ("VSphereBackup", "HyperVBackup", "BackupCopy", "WindowsAgentBackup"
              "CloudBackupAzure", "Unknown", "NutanixAHVBackupJob", "ProxmoxBackupJob")
 VBR_STATES_ONLY = ("LegacyBackupCopy", "CloudBackupAzure", "Unknown", "NutanixAHVBackupJob", "ProxmoxBackupJob")
 VBR_RESULTS = ("Success", "Warning", "Failed", "None")
-VBR_SECTION_KEYS = {"jobs", "users", "omit_is_disabled"}
-VBR_JOB_KEYS = {"name", "id", "type", "enabled", "running", "description", "lastResult", "highPriority", "objects", "runAfter", "sessionState"}
+VBR_SECTION_KEYS = {"jobs", "users", "omit_is_disabled"} | set(vbrinfra.INFRA_KEYS)
+VBR_JOB_KEYS = {"name", "id", "type", "enabled", "running", "description", "lastResult", "highPriority", "objects", "runAfter", "sessionState",
+                "repository", "proxies"}
 # What a running job's session may be in (scenario `sessionState`): every ESessionState but Stopped.
 VBR_LIVE_SESSION_STATES = tuple(state for state in vbrrev.SESSION_STATES if state != "Stopped")
 VBR_USER_KEYS = {"name", "password", "role"}
@@ -78,6 +79,10 @@ class VbrJob:
     run_after: Optional[str] = None
     run_after_name: Optional[str] = None
     sessions: list = field(default_factory=list)
+    # Scenario `repository`: (id, name) of the repository or SOBR it writes to; None = the default repository (the backup copy
+    # job: Offsite Repository). Scenario `proxies`: the ids of its backup proxies; empty = automatic selection.
+    repository: Optional[tuple] = None
+    proxy_ids: list = field(default_factory=list)
 
     @property
     def current(self):
@@ -127,6 +132,8 @@ class VbrWorld:
         self.usn = 0
         # Scenario vbr.omit_is_disabled: JobModel leaves isDisabled out where the revision no longer requires it (1.3-rev2).
         self.omit_is_disabled = False
+        # Repositories, SOBRs, proxies, the configuration backup and maintenance sessions (vbrinfra).
+        self.infra = vbrinfra.Infrastructure()
 
     def next_usn(self):
         self.usn += 1
@@ -175,7 +182,8 @@ class VbrWorld:
     def snapshot(self, now):
         """The control API's view; `tokens` counts access tokens that still work, `refreshes` the refresh_token grants."""
         return {"jobs": [_job_state(job) for job in self.jobs.values()],
-                "tokens": sum(1 for token in self.tokens.values() if token.expires_at > now), "refreshes": self.refreshes}
+                "tokens": sum(1 for token in self.tokens.values() if token.expires_at > now), "refreshes": self.refreshes,
+                "infrastructure": self.infra.snapshot()}
 
 
 def _past_message(result):
@@ -248,6 +256,20 @@ def _chain(jobs, items):
             seen.add(current.id)
 
 
+def _infrastructure(infra, jobs, items):
+    """Each job's `repository` (a repository or SOBR name) and `proxies` (proxy names) as ids of the scenario's infrastructure."""
+    for job, item in zip(jobs, items):
+        try:
+            if item.get("repository") is not None:
+                job.repository = infra.target(item["repository"])
+            proxies = item.get("proxies") or []
+            if not isinstance(proxies, list):
+                raise vbrinfra.InfraScenarioError("vbr job %r: proxies must be a list of proxy names" % job.name)
+            job.proxy_ids = infra.proxy_ids(proxies)
+        except vbrinfra.InfraScenarioError as exc:
+            raise VbrScenarioError(str(exc)) from exc
+
+
 def build_vbr(section, generated, enabled, clock):
     """A VbrWorld from the scenario's `vbr` section plus `generated` VSphereBackup jobs ("VBR Job 0001"...)."""
     section = {} if section is None else section
@@ -265,9 +287,14 @@ def build_vbr(section, generated, enabled, clock):
     if not isinstance(section.get("omit_is_disabled", False), bool):
         raise VbrScenarioError("vbr.omit_is_disabled must be true or false")
     world.omit_is_disabled = section.get("omit_is_disabled", False)
+    try:
+        world.infra = vbrinfra.build(section)
+    except vbrinfra.InfraScenarioError as exc:
+        raise VbrScenarioError(str(exc)) from exc
     seen = {}
     jobs = [_job(item, seen) for item in items]
     _chain(jobs, items)
+    _infrastructure(world.infra, jobs, items)
     for job, item in zip(jobs, items):
         world.add_job(job, running=bool(item.get("running")), last_result=item.get("lastResult", "Success"), clock=clock,
                       session_state=item.get("sessionState", "Working"))
