@@ -35,7 +35,7 @@ class Api(object):
     client             the JobClient class (called with the base URL, the settings, warn= and register_secret=)
     default_port       the port the API listens on by default
     job_module         the FQCN of its job module (whose module_defaults the window's session takes); the info module
-                       is the same name with _info
+                       is the same name with _info (test_registry_copies.py holds both to the action groups)
     inventory_group    the inventory group whose hosts are this API's servers (when veeam_api is not set)
     options            its own options (argument spec) for every module; job_options for the job module only
     window_options     {option: (variables the window takes it from, first defined wins)}: the API's own settings in the
@@ -65,10 +65,6 @@ class Api(object):
 
     def __repr__(self):
         return "%s(%r)" % (type(self).__name__, self.name)
-
-    @property
-    def info_module(self):
-        return self.job_module + "_info"
 
     # -- hooks: what an API overrides where it differs ----------------------------------
 
