@@ -38,9 +38,10 @@ def _creates_task(request):
     if request.method != "POST":
         return False
     lowered = request.path.lower().rstrip("/")
-    # VBR's backup infrastructure writes (SOBR extent modes, proxy enable/disable) take task_fail / task_stuck too.
+    # VBR's backup infrastructure writes (SOBR extent modes, proxy enable/disable) and VB365 v8's proxy maintenance mode
+    # (POST /v8/Proxies/{id}/maintenance/enable|disable) take task_fail / task_stuck too.
     return ("action=" in request.query.lower() or lowered.endswith("/start") or lowered.endswith("/action")
-            or "/api/v1/backupinfrastructure/" in lowered)
+            or "/api/v1/backupinfrastructure/" in lowered or "/maintenance/" in lowered)
 
 
 class Simulator:

@@ -15,7 +15,7 @@ from typing import Optional
 import yaml
 
 from .util import iso, new_id, next_daily_run, stable_id, utcnow
-from . import vbrrev
+from . import vb365infra, vbrrev
 from .vbrstate import VBR_REVISIONS, VbrScenarioError, VbrWorld, build_vbr
 
 DEFAULT_SCENARIO = os.path.join(os.path.dirname(__file__), "scenarios", "default.yaml")
@@ -24,6 +24,8 @@ DEFAULT_CONFIG = {
     "vb365_run_seconds": 1.0,
     "vb365_stop_seconds": 0.2,
     "vb365_token_seconds": 3600,
+    # How long a VB365 v8 proxy stays maintenanceModeState Enabling after POST .../maintenance/enable before it is Enabled.
+    "vb365_maintenance_seconds": 0.3,
     "em_task_seconds": 0.2,
     "em_task_polls": None,
     "em_operation_finished": False,
@@ -54,9 +56,9 @@ VB365_STATUSES = ("Stopped", "Running", "Success", "Failed", "Warning", "NotConf
 EM_PLATFORMS = ("AgentForWindows", "AgentForLinux")
 EM_RESULTS = ("Success", "Warning", "Failed", "None")
 VB365_JOB_KEYS = {"name", "id", "enabled", "running", "lastStatus", "description", "backupType", "schedule",
-                  "repositoryId", "organizationId"}
-VB365_COPY_JOB_KEYS = {"name", "backupJob", "id", "enabled", "running", "lastStatus", "repositoryId"}
-VB365_SECTION_KEYS = {"jobs", "copy_jobs"}
+                  "repositoryId", "repository", "organizationId"}
+VB365_COPY_JOB_KEYS = {"name", "backupJob", "id", "enabled", "running", "lastStatus", "repositoryId", "repository"}
+VB365_SECTION_KEYS = {"jobs", "copy_jobs"} | set(vb365infra.INFRA_KEYS)
 # The two kinds of VB365 job: backup jobs (/vN/Jobs) and backup copy jobs (/vN/CopyJobs, from v6); sessions carry the kind as jobType.
 BACKUP, COPY = "Backup", "Copy"
 EM_JOB_KEYS = {"name", "id", "enabled", "running", "platform", "description", "lastResult"}
@@ -360,15 +362,21 @@ def _job_id(kind, item, seen):
 
 
 def _build_vb365(world, scenario, generate, enabled, clock):
-    """The VB365 backup jobs (the scenario's, then the generated ones), then the backup copy jobs (likewise)."""
+    """The VB365 infrastructure (vb365infra), the backup jobs (the scenario's, then the generated ones), then the backup copy jobs
+    (likewise)."""
     items = _jobs_section(scenario, "vb365")
     _check_keys("vb365", scenario.get("vb365") or {}, VB365_SECTION_KEYS)
+    try:
+        world.vb365_infra = vb365infra.build(scenario.get("vb365") or {})
+    except vb365infra.InfraScenarioError as exc:
+        raise ScenarioError(str(exc)) from exc
+    pick = _RepositoryPicker(world.vb365_infra, vb365infra.declares_repositories(scenario.get("vb365")))
     generated = [{"name": "VB365 Job %04d" % number, "enabled": enabled, "lastStatus": "Success"}
                  for number in range(1, int(generate.get("vb365_jobs") or 0) + 1)]
     seen, jobs, by_name = {}, [], {}
     for item in items + generated:
         _check_keys("vb365 job", item, VB365_JOB_KEYS)
-        jobs.append(_vb365_job(item, seen))
+        jobs.append(_vb365_job(item, seen, pick))
         by_name.setdefault(jobs[-1].name, []).append(jobs[-1])
         world.add_vb365_job(jobs[-1], running=bool(item.get("running")), clock=clock)
     copies = [(item, _backup_job_of(item, by_name)) for item in _jobs_section(scenario, "vb365", "copy_jobs")]
@@ -377,7 +385,41 @@ def _build_vb365(world, scenario, generate, enabled, clock):
     copies += _generated_copies(first, _count(generate, "vb365_copy_jobs"), enabled)
     seen = {}
     for item, backup in copies:
-        world.add_vb365_job(_vb365_copy_job(item, backup, seen, world), running=bool(item.get("running")), clock=clock)
+        world.add_vb365_job(_vb365_copy_job(item, backup, seen, world, pick), running=bool(item.get("running")), clock=clock)
+
+
+class _RepositoryPicker:
+    """A VB365 job's repository id: its `repository` (a repository's name) or `repositoryId`. When the scenario declares
+    vb365.repositories, both must name one of them, and a job without either goes to the usual repository if declared, else
+    to the first declared one (a copy job: the first long-term one, else the first)."""
+
+    def __init__(self, infra, declared):
+        self.infra = infra
+        self.declared = declared
+
+    def __call__(self, kind, item, default):
+        if "repository" in item and "repositoryId" in item:
+            raise ScenarioError("%s %r: give repository (a name) or repositoryId, not both" % (kind, item.get("name")))
+        if "repository" in item:
+            found = self.infra.by_name(self.infra.repositories, item["repository"])
+            if found is None:
+                raise ScenarioError("%s %r: repository %r names no VB365 repository (known: %s)"
+                                    % (kind, item.get("name"), item["repository"], self._known()))
+            return found.id
+        if "repositoryId" in item:
+            value = str(item["repositoryId"]).lower()
+            if self.declared and value not in self.infra.repositories:
+                raise ScenarioError("%s %r: repositoryId %s is none of vb365.repositories (known: %s)"
+                                    % (kind, item.get("name"), value, self._known()))
+            return value
+        if not self.declared or default in self.infra.repositories or not self.infra.repositories:
+            return default
+        repositories = list(self.infra.repositories.values())
+        preferred = [r for r in repositories if r.long_term] if default == COPY_REPOSITORY_ID else []
+        return (preferred or repositories)[0].id
+
+    def _known(self):
+        return ", ".join("%s (%s)" % (r.name, r.id) for r in self.infra.repositories.values()) or "none"
 
 
 def _backup_job_of(item, by_name):
@@ -414,24 +456,24 @@ def _vb365_status(kind, item):
     return status
 
 
-def _vb365_copy_job(item, backup, seen, world):
+def _vb365_copy_job(item, backup, seen, world, pick):
     if backup.copy_job_id:
         raise ScenarioError("vb365 copy job %r: backup job %r already has a copy job, %r (a backup job has at most one)"
                             % (item.get("name"), backup.name, world.vb365_copy_jobs[backup.copy_job_id].name))
     job = Vb365CopyJob(id=_job_id("vb365-copy", item, seen), name=item["name"], enabled=bool(item.get("enabled", True)),
                        last_status=_vb365_status("vb365 copy job", item), backup_job_id=backup.id,
-                       repository_id=item.get("repositoryId", COPY_REPOSITORY_ID), organization_id=backup.organization_id)
+                       repository_id=pick("vb365 copy job", item, COPY_REPOSITORY_ID), organization_id=backup.organization_id)
     if world.vb365_job_any(job.id):
         raise ScenarioError("vb365 copy job %r: id %s is already another VB365 job's" % (job.name, job.id))
     return job
 
 
-def _vb365_job(item, seen):
+def _vb365_job(item, seen, pick):
     status = _vb365_status("vb365 job", item)
     job = Vb365Job(id=_job_id("vb365", item, seen), name=item["name"], enabled=bool(item.get("enabled", True)),
                    description=item.get("description", "Backup of %s" % item["name"]), last_status=status,
                    backup_type=item.get("backupType", "EntireOrganization"), schedule=item.get("schedule", "Daily"),
-                   repository_id=item.get("repositoryId", REPOSITORY_ID), organization_id=item.get("organizationId", ORGANIZATION_ID))
+                   repository_id=pick("vb365 job", item, REPOSITORY_ID), organization_id=item.get("organizationId", ORGANIZATION_ID))
     job.daily_hour = 18 + len(job.name) % 6
     return job
 
@@ -456,6 +498,8 @@ class World:
         self.vb365_copy_jobs = {}
         self.vb365_sessions = {}
         self.vb365_active = set()
+        # Proxies, proxy pools and repositories of the VB365 server (vb365infra).
+        self.vb365_infra = vb365infra.Infrastructure()
         self.tokens = {}
         self.refresh_tokens = {}
         self.em_jobs = {}
@@ -566,7 +610,8 @@ class World:
     def snapshot(self, now):
         return {
             "vb365": {"jobs": [_vb365_state(job) for job in self.vb365_jobs.values()],
-                      "copy_jobs": [_vb365_state(job) for job in self.vb365_copy_jobs.values()]},
+                      "copy_jobs": [_vb365_state(job) for job in self.vb365_copy_jobs.values()],
+                      "infrastructure": self.vb365_infra.snapshot()},
             "em": {"jobs": [_em_state(job, now) for job in self.em_jobs.values()],
                    "logon_sessions": len(self.logons),
                    "tasks": [_task_state(task) for task in self.tasks.values()]},

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 from .messages import ApiError, Response, SimulatedApi
 from .state import BACKUP, COPY, Vb365Token
 from .util import is_guid, iso, monotonic, new_id, utcnow
+from .vb365infra import InfraRoutes
 
 VERSIONS = range(2, 9)
 JSON_TYPE = "application/json; charset=utf-8"
@@ -25,6 +26,9 @@ DENIED = "Authorization has been denied for this request."
 ANTIFORGERY = "The required antiforgery header is not present."
 # Backup copy jobs exist from v6 (the /Action dialect of v2-v5 knows backup jobs only).
 FIRST_COPY_VERSION = 6
+# The backup infrastructure (vb365infra) is served from v6, the first version with a collected document; proxy pools and the
+# proxies' maintenance mode from v8 (vb365_rest_v8.json#/paths/~1v8~1ProxyPools, #/paths/~1v8~1Proxies~1{proxyId}~1maintenance~1enable).
+FIRST_INFRA_VERSION = 6
 # The session filters: (query parameter, first version, {accepted value (lower case): the session's value}, session attribute).
 # The v8 status filter names success "Succeeded" while sessions say "Success"; jobType is Backup or Copy from v6.
 SESSION_FILTERS = (
@@ -58,6 +62,14 @@ ROUTES = [
     (re.compile(r"^jobs/([^/]+)/jobsessions$"), 2, 6, {"GET": "job_sessions"}),
     (re.compile(r"^jobsessions$"), 2, None, {"GET": "list_sessions"}),
     (re.compile(r"^jobsessions/([^/]+)$"), 2, None, {"GET": "get_session"}),
+    (re.compile(r"^proxies$"), FIRST_INFRA_VERSION, None, {"GET": "list_proxies"}),
+    (re.compile(r"^proxies/([^/]+)$"), FIRST_INFRA_VERSION, None, {"GET": "get_proxy"}),
+    (re.compile(r"^proxies/([^/]+)/maintenance/(enable|disable)$"), 8, None, {"POST": "proxy_maintenance"}),
+    (re.compile(r"^proxypools$"), 8, None, {"GET": "list_proxy_pools"}),
+    (re.compile(r"^proxypools/([^/]+)$"), 8, None, {"GET": "get_proxy_pool"}),
+    (re.compile(r"^proxypools/([^/]+)/proxies$"), 8, None, {"GET": "pool_proxies"}),
+    (re.compile(r"^backuprepositories$"), FIRST_INFRA_VERSION, None, {"GET": "list_repositories"}),
+    (re.compile(r"^backuprepositories/([^/]+)$"), FIRST_INFRA_VERSION, None, {"GET": "get_repository"}),
 ]
 
 
@@ -73,8 +85,8 @@ def _jwt(user, expires):
     return "%s.%s.%s" % (part({"alg": "HS256", "typ": "JWT"}), part(payload), secrets.token_urlsafe(32))
 
 
-class Vb365Api(SimulatedApi):
-    """Routes, authentication, jobs, actions and sessions of one VB365 server."""
+class Vb365Api(InfraRoutes, SimulatedApi):
+    """Routes, authentication, jobs, actions and sessions of one VB365 server; its backup infrastructure comes from InfraRoutes."""
 
     # -- plumbing ----------------------------------------------------------------------------------------
 
@@ -158,6 +170,7 @@ class Vb365Api(SimulatedApi):
     # -- time --------------------------------------------------------------------------------------------
 
     def tick(self, now):
+        self.tick_infra(now)
         for job_id in list(self.world.vb365_active):
             job = self.world.vb365_job_any(job_id)
             session = job.current if job else None
