@@ -25,6 +25,20 @@ attributes:
     description: Runs on the controller (or the execution environment); the Veeam server only needs its REST API reachable.
 """
 
+    OBJECTS = r"""
+attributes:
+  check_mode:
+    support: full
+    description: Reads the server, computes the changes and reports C(changed) as a real run would, without sending any change and without waiting.
+  diff_mode:
+    support: full
+    description: Shows the declared fields of every selected object before and after.
+  platform:
+    support: full
+    platforms: posix
+    description: Runs on the controller (or the execution environment); the Veeam server only needs its REST API reachable.
+"""
+
     INFO = r"""
 attributes:
   check_mode:

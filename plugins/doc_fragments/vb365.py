@@ -46,6 +46,11 @@ options:
     type: str
     choices: [v2, v3, v4, v5, v6, v7, v8]
     default: v8
+"""
+
+    # The option of the job and job info modules only (the infrastructure modules select no jobs).
+    JOB_KIND = r"""
+options:
   job_kind:
     description:
       - Which kind of job O(name), O(id) and O(all_jobs) select from. A VB365 server runs backup jobs (C(/vN/Jobs)) and, from

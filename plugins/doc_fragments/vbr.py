@@ -64,6 +64,11 @@ options:
     type: str
     choices: [auto, 1.1-rev0, 1.1-rev1, 1.1-rev2, 1.2-rev0, 1.2-rev1, 1.3-rev0, 1.3-rev1, 1.3-rev2]
     default: auto
+"""
+
+    # The option of the job and job info modules only (the infrastructure modules select no jobs).
+    JOB_TYPES = r"""
+options:
   type:
     description:
       - Only jobs of these types (the documents' C(EJobType)); combines with O(all_jobs), O(name) and O(id). Jobs of other

@@ -13,18 +13,60 @@ __metaclass__ = type
 
 
 class ObjectKind(object):
-    """A kind of object besides jobs whose state an API declares (scale-out extents, proxies, the configuration backup):
-    its name (in results and records), its title (in messages), the states it declares, and the name of the client method
-    that reads every object of the kind. The slot the infrastructure modules and the scoped window register into."""
+    """A kind of object besides jobs whose state an API declares (a scale-out extent, a proxy, the configuration backup), and
+    the module that declares it: what the generic engine (_objects.py, _object_runner.py) needs to know, with hooks where a kind
+    differs. Each API's folder subclasses it next to its client; Api.infrastructure lists the API's kinds.
 
-    def __init__(self, name, title, states, read):
-        self.name = name
-        self.title = title
-        self.states = tuple(states)
-        self.read = read
+    name        the key of the objects in the module's result (plural: "extents", "proxies", "config_backup")
+    title       what messages call one object ("scale-out extent")
+    module      the FQCN of the module that declares it
+    fields      the declared fields, each a bool in InfraObject.state (None while the server changes it)
+    options     the module's own options (argument spec), besides the connection and wait options
+    required_one_of, mutually_exclusive    AnsibleModule keywords for those options
+    """
+
+    name = title = module = None
+    fields = ()
+    options = {}
+    required_one_of = ()
+    mutually_exclusive = ()
 
     def __repr__(self):
-        return "ObjectKind(%r)" % self.name
+        return "%s(%r)" % (type(self).__name__, self.name)
+
+    def declared(self, params):
+        """{field: wanted value} of the fields the options declare (a field left unset is not declared)."""
+        return dict((field, params[field]) for field in self.fields if params.get(field) is not None)
+
+    def problems(self, params):
+        """What is wrong with the kind's own options, each saying what to change."""
+        return [] if self.declared(params) else ["declare at least one of %s" % ", ".join(self.fields)]
+
+    def read(self, client, params):
+        """Every object the options select from, as InfraObjects (raises JobModuleError when the server cannot say)."""
+        raise NotImplementedError
+
+    def select(self, objects, params):
+        """The objects the options name (an unknown name fails listing the candidates)."""
+        raise NotImplementedError
+
+    def write(self, client, objects, field, value):
+        """Set `field` to `value` on `objects`, in as few requests as the API allows: [(handle or None, the objects it covers)].
+        Never replayed (the runner re-reads instead)."""
+        raise NotImplementedError
+
+    def await_writes(self, client, handles, timeout, sleep):
+        """Wait for what the writes started (sessions); [(handle, failure message)]. Synchronous writes: []."""
+        return []
+
+    def warnings(self, client, changes):
+        """Warnings about the planned changes ([(object, field, value)]) before they are made (e.g. jobs a change may fail)."""
+        return []
+
+    def action(self, field, value):
+        """A write's name in the result: enable_maintenance, disable_sealed; for the field `enabled`, enable or disable."""
+        verb = "enable" if value else "disable"
+        return verb if field == "enabled" else "%s_%s" % (verb, field)
 
 
 class Api(object):
@@ -44,7 +86,7 @@ class Api(object):
                        window's begin and report take that value unless the user narrows them; its end always does (the
                        record is the selection)
     state_options      {option: the states it applies to}: set with another state, the job module warns that it is ignored
-    infrastructure     the ObjectKinds besides jobs it declares the state of (none yet)
+    infrastructure     the ObjectKinds besides jobs it declares the state of (_objects.py drives them)
     """
 
     def __init__(self, name, title, client, default_port, job_module, inventory_group, short_title=None, options=None,
@@ -65,6 +107,10 @@ class Api(object):
 
     def __repr__(self):
         return "%s(%r)" % (type(self).__name__, self.name)
+
+    def kind(self, name):
+        """The infrastructure kind of this name."""
+        return next(kind for kind in self.infrastructure if kind.name == name)
 
     # -- hooks: what an API overrides where it differs ----------------------------------
 

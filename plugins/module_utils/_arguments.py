@@ -124,7 +124,7 @@ def option_problems(params, api, selection_required):
 
 def _selection_problems(params, selection_required):
     problems = ["%s must not contain empty values" % option for option in ("id", "name")
-                if any(not (value or "").strip() for value in params[option] or [])]
+                if any(not (value or "").strip() for value in params.get(option) or [])]
     if selection_required and not (params["id"] or params["name"] or params["all_jobs"]):
         problems.append("select jobs with id, name or all_jobs: true")
     return problems

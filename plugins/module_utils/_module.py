@@ -17,7 +17,10 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.backupops.veeam.plugins.module_utils._arguments import ignored_options
 from ansible_collections.backupops.veeam.plugins.module_utils._info import InfoReader
 from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner
-from ansible_collections.backupops.veeam.plugins.module_utils._service import INFO, JOB, attempt, module_spec, new_client, preflight
+from ansible_collections.backupops.veeam.plugins.module_utils._object_runner import ObjectRunner
+from ansible_collections.backupops.veeam.plugins.module_utils._service import (
+    INFO, JOB, attempt, infrastructure_spec, module_spec, new_client, object_spec, preflight,
+)
 
 
 def run_job_module(api):
@@ -38,8 +41,38 @@ def run_info_module(api):
     conclude(module, client, InfoReader(client, module.params))
 
 
-def _prepare(module, api, selection_required):
-    failure, warnings = preflight(api, module.params, selection_required)
+def run_object_module(api, kind_name):
+    """An infrastructure module: declare the state of the selected objects of one kind (an ObjectKind of the API)."""
+    kind = api.kind(kind_name)
+    module = AnsibleModule(supports_check_mode=True, **object_spec(api, kind))
+    _prepare(module, api, selection_required=False, kind=kind)
+    client = new_client(api, module.params, module.warn, module.no_log_values.add)
+    conclude(module, client, ObjectRunner(client, kind, module.params, module.check_mode, module.warn, with_diff=module._diff))
+
+
+def run_infrastructure_info_module(api):
+    """An infrastructure info module: read every infrastructure object of the server and what uses it."""
+    module = AnsibleModule(supports_check_mode=True, **infrastructure_spec(api))
+    _prepare(module, api, selection_required=False)
+    client = new_client(api, module.params, module.warn, module.no_log_values.add)
+    conclude(module, client, InfrastructureReader(client))
+
+
+class InfrastructureReader(object):
+    """The work of an infrastructure info module: the client's read_infrastructure(), with the client's result fields."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def run(self):
+        return dict(self.client.result_fields(), changed=False, server=self.client.server, **self.client.read_infrastructure())
+
+    def partial_result(self):
+        return dict(self.client.result_fields(), changed=False)
+
+
+def _prepare(module, api, selection_required, kind=None):
+    failure, warnings = preflight(api, module.params, selection_required, kind)
     if failure:
         module.fail_json(**failure)
     for warning in warnings:

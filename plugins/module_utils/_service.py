@@ -28,6 +28,7 @@ EXPECTED_FAILURES = (JobModuleError, VeeamApiError, WaitTimeout)
 
 
 JOB, INFO = "job", "info"
+WAIT_OPTIONS = dict((name, JOB_OPTIONS[name]) for name in ("wait", "wait_timeout", "wait_sleep"))
 
 
 def module_spec(api, kind):
@@ -38,6 +39,23 @@ def module_spec(api, kind):
     return dict(argument_spec=_spec(connection_options(api), SELECTION_OPTIONS, INFO_OPTIONS), mutually_exclusive=[SELECTORS])
 
 
+def object_spec(api, kind):
+    """The AnsibleModule keywords of the module that declares an infrastructure kind of this API (the API's options that only
+    select jobs are not among them)."""
+    return dict(argument_spec=_spec(_connection_only(api), WAIT_OPTIONS, kind.options),
+                required_one_of=[list(choice) for choice in kind.required_one_of],
+                mutually_exclusive=[list(choice) for choice in kind.mutually_exclusive])
+
+
+def infrastructure_spec(api):
+    """The AnsibleModule keywords of this API's infrastructure info module."""
+    return dict(argument_spec=_connection_only(api))
+
+
+def _connection_only(api):
+    return dict((name, spec) for name, spec in connection_options(api).items() if name not in api.selection_options)
+
+
 def _spec(*pieces):
     """One argument spec from the shared pieces (each piece adds its own options)."""
     spec = {}
@@ -46,14 +64,14 @@ def _spec(*pieces):
     return spec
 
 
-def preflight(api, params, selection_required):
-    """(failure, warnings) before any request: a missing library or options that make no sense are a failure result; an
-    unprotected connection is a warning."""
+def preflight(api, params, selection_required, kind=None):
+    """(failure, warnings) before any request: a missing library or options that make no sense (the API's, and the
+    infrastructure kind's when a module declares one) are a failure result; an unprotected connection is a warning."""
     if not HAS_REQUESTS:
         return dict(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR), []
     for library, reason, import_error in api.missing_libraries(params):
         return dict(msg=missing_required_lib(library, reason=reason), exception=import_error), []
-    problems = option_problems(params, api, selection_required)
+    problems = option_problems(params, api, selection_required) + (kind.problems(params) if kind else [])
     if problems:
         return dict(msg="Invalid options: %s." % "; ".join(problems)), []
     return None, insecure_connection_warnings(params, base_url(params))

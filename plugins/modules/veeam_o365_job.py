@@ -29,6 +29,7 @@ requirements:
   - requests
 extends_documentation_fragment:
   - backupops.veeam.vb365
+  - backupops.veeam.vb365.job_kind
   - backupops.veeam.tls
   - backupops.veeam.wait
   - backupops.veeam.attributes.actions

@@ -22,6 +22,7 @@ requirements:
   - requests
 extends_documentation_fragment:
   - backupops.veeam.vb365
+  - backupops.veeam.vb365.job_kind
   - backupops.veeam.tls
   - backupops.veeam.attributes.info
   - backupops.veeam.attributes.vb365_group

@@ -29,6 +29,7 @@ requirements:
   - requests
 extends_documentation_fragment:
   - backupops.veeam.vbr
+  - backupops.veeam.vbr.job_types
   - backupops.veeam.tls
   - backupops.veeam.wait
   - backupops.veeam.attributes.actions

@@ -22,6 +22,7 @@ requirements:
   - requests
 extends_documentation_fragment:
   - backupops.veeam.vbr
+  - backupops.veeam.vbr.job_types
   - backupops.veeam.tls
   - backupops.veeam.attributes.info
   - backupops.veeam.attributes.vbr_group

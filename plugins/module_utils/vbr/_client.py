@@ -21,6 +21,7 @@ from ansible_collections.backupops.veeam.plugins.module_utils._api import Api
 from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient, http_for, unlisted_sentence
 from ansible_collections.backupops.veeam.plugins.module_utils._model import DISABLE, ENABLE, START, JobList, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VBR_API, VeeamApiError, wrong_port_message
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr._infrastructure import KINDS, read_infrastructure
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr._payload import (
     chained_jobs, joined, selects, session_entry, session_may_run, session_running, unmanageable_entry,
 )
@@ -124,9 +125,9 @@ class VbrClient(JobClient):
     def read_jobs(self, last_runs=False):
         """Every job the server lists: the job states (every type) joined with the job list (the flag, and what can be
         changed); a job only in the states is unmanageable, a job of a type left out by `type` is hidden, both are named."""
-        states = self._pages("api/v1/jobs/states")
+        states = self.pages("api/v1/jobs/states")
         wanted = self._selected_types()
-        models = self._pages("api/v1/jobs")
+        models = self.pages("api/v1/jobs")
         jobs, only_states = joined(models, states)
         jobs = [self._settle_running(job) for job in jobs]
         self._warn_unknown_flags(jobs)
@@ -194,7 +195,17 @@ class VbrClient(JobClient):
         # The state is kept so that a wait can name what it waits on ("running (WaitingRepository)").
         return job._replace(running=session_running(state), details=dict(job.details, session_state=state))
 
-    def _pages(self, path, params=None):
+    def spoken_revision(self):
+        """The revision the server accepted (logging in first when no request has been made yet)."""
+        with self._login_lock:
+            if self.token is None:
+                self.login()
+        return self.revision
+
+    def read_infrastructure(self):
+        return read_infrastructure(self)
+
+    def pages(self, path, params=None):
         """Every item of a paged collection ({data, pagination: {total, count, skip, limit}}), PAGE_SIZE per request."""
         found = []
         while True:
@@ -269,4 +280,5 @@ VBR = Api(name="vbr", title=VBR_TITLE, default_port=9419,
           window_options=dict(api_version=("maintenance_window_vbr_api_version", "veeam_vbr_api_version"),
                               type=("maintenance_window_vbr_types", "veeam_vbr_types")),
           # Unset, type selects every type; end restores every recorded job whatever its type: the record is the selection.
-          selection_options=dict(type=None))
+          selection_options=dict(type=None),
+          infrastructure=KINDS)

@@ -399,11 +399,14 @@ class VbrApi(InfraRoutes, SimulatedApi):
         return _json(200, vbrdoc.job_model(self._job(revision, job_id), revision, self.world.vbr.omit_is_disabled))
 
     def list_states(self, revision, request):
-        """GET /api/v1/jobs/states: JobStatesResult; paging, order, idFilter, nameFilter, typeFilter, statusFilter, lastResultFilter."""
+        """GET /api/v1/jobs/states: JobStatesResult; paging, order, idFilter, nameFilter, typeFilter, statusFilter, lastResultFilter,
+        repositoryIdFilter."""
         self.authenticate(request)
         statuses = [vbrrev.spell(status, revision) for status in vbrrev.members(vbrrev.JOB_STATUSES, revision)]
         checks = self._job_checks(request, revision, in_states=True) + [
             self._equal_check(request, "idFilter", lambda job: job.id),
+            # vbr_rest_*.json#/paths/~1api~1v1~1jobs~1states/get/parameters: repositoryIdFilter, every revision.
+            self._equal_check(request, "repositoryIdFilter", lambda job: vbrdoc.repository_of(job)[0].lower()),
             self._enum_check(request, "statusFilter", statuses, lambda job: vbrdoc.job_status(job, revision)),
             self._enum_check(request, "lastResultFilter", RESULTS, lambda job: job.latest.result if job.latest else "None")]
         return _json(200, self._select(request, self._visible_jobs(revision, in_states=True), checks,
