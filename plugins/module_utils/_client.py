@@ -111,6 +111,12 @@ class JobClient(abc.ABC):
         """What a job's entry in every result says besides its id and name (e.g. the kind of a VB365 job)."""
         return {}
 
+    def info_details(self, jobs):
+        """The jobs an info module reports, with what only the info modules report of them in their details (read here, in
+        as few requests as the API allows, so that read_jobs and the job modules keep their request count). By default the
+        jobs as they are."""
+        return jobs
+
     # -- shared ----------------------------------------------------------------------
 
     def select(self, jobs, ids=None, names=None, all_jobs=False):

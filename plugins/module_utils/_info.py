@@ -31,7 +31,7 @@ class InfoReader(object):
         jobs = self.listing = self.client.read_jobs(last_runs=True)
         if params["id"] or params["name"]:
             jobs = self.client.select(jobs, params["id"], params["name"])
-        for job in jobs:
+        for job in self.client.info_details(jobs):
             entry = job_entry(job, self.client)
             if params["sessions"]:
                 entry["sessions"] = self.client.read_sessions(job, params["sessions"])

@@ -14,7 +14,7 @@ short_description: Read Veeam Agent backup jobs and their state through Veeam Ba
 version_added: 0.1.0
 description:
   - Lists the Veeam Agent backup jobs known to Veeam Backup Enterprise Manager with their schedule flag, running state and
-    next run, optionally with their newest backup sessions.
+    next run, the repositories their backups are on, optionally with their newest backup sessions.
   - Never changes anything.
 author:
   - backupops.veeam contributors (@backupops)
@@ -42,7 +42,8 @@ options:
     type: int
     default: 0
 notes:
-  - 'Reading costs three requests however many jobs there are (up to 1,000 jobs; one more per further 1,000): the query service for
+  - 'Reading the state of the jobs costs three requests however many jobs there are (up to 1,000 jobs; one more per further 1,000; the
+    repositories cost one per reported job, see below): the query service for
     the jobs (C(type=AgentBackupJob&format=Entities)), for the sessions that are not C(Stopped), and for the finished agent sessions
     newest first (C(type=BackupJobSession&filter=JobType==AgentBackup;State==Stopped&sortDesc=CreationTime), 1,000 a page).
     A job is running when its newest session is not C(Stopped).'
@@ -51,6 +52,15 @@ notes:
     after 3 pages (the newest 3,000 finished agent sessions), whichever comes first. A job whose newest session is older than
     those keeps C(null) and the module warns naming it; a job that never ran (or whose sessions are gone) is C(null) without a
     warning, but costs reading all pages up to that bound.'
+  - 'Each reported job costs one more request, for its repositories: an agent job in Enterprise Manager names no repository, only
+    the backups of the job do (each through its C(RepositoryReference) link), and the body of a backup does not name its job, so the
+    backups are read per job with C(type=Backup&format=Entities&filter=JobUid=="urn:veeam:Job:<guid>",JobUid=="urn:veeam:AgentBackupJob:<guid>").
+    Select jobs with O(name) or O(id) to keep the read of a large installation short.'
+  - A job that has no backup yet (it never completed a run) has no repository Enterprise Manager can name; C(repository_unknown)
+    then says so. A job whose target was changed keeps its older backups, so it shows every repository it has backups on, and
+    Enterprise Manager cannot tell which one is the current target.
+  - If reading the backups fails, the jobs are still reported, the jobs not yet read get the failure as C(repository_unknown),
+    no further backup query is sent, and the module warns.
   - The module logs on once and always logs off.
 seealso:
   - module: backupops.veeam.veeam_agent_job
@@ -115,6 +125,31 @@ jobs:
     next_run:
       description: When the job runs next, if scheduled.
       type: str
+    repositories:
+      description:
+        - The backup repositories the job's backups are on, ordered by name; empty when Enterprise Manager cannot name one
+          (C(repository_unknown) says why).
+        - Usually one. A job whose target was changed shows each repository it still has backups on, and Enterprise Manager
+          cannot tell which one it writes to now.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        id:
+          description: Id (GUID) of the repository, as in C(urn:veeam:Repository:<id>) and C(/api/repositories/<id>).
+          type: str
+          sample: 425b6739-5082-4f7a-99fb-1ae13ef87d9f
+        name:
+          description: Name of the repository.
+          type: str
+          sample: Default Backup Repository
+    repository_unknown:
+      description:
+        - Why C(repositories) is empty, C(null) when it is not.
+        - The job has no backup yet; its backups link to no repository; or reading its backups failed (the message says how).
+      type: str
+      returned: always
+      sample: "the job has no backup yet: Enterprise Manager names an agent job's repository only through its backups"
     details:
       description: UID, platform (C(AgentForWindows) or C(AgentForLinux)), description and whether a schedule is configured.
       type: dict

@@ -11,6 +11,10 @@ def em_requests(sim):
     return [request for request in sim.requests()["requests"] if request["api"] == "em"]
 
 
+def backup_queries(sim):
+    return [r for r in em_requests(sim) if r["path"] == "/api/query" and "type=Backup&" in r["query"]]
+
+
 def assert_logged_off(sim):
     assert any(r["method"] == "DELETE" and r["path"].startswith("/api/logonSessions/") for r in em_requests(sim))
     assert sim.state()["em"]["logon_sessions"] == 0
@@ -27,8 +31,10 @@ def test_lists_every_job_with_flag_and_running_state(ansible, sim, fmt):
         assert job["enabled"] is expected[job["id"]]["enabled"]
         assert job["running"] is expected[job["id"]]["running"]
         assert job["details"]["uid"] == "urn:veeam:AgentBackupJob:" + job["id"]
-    # Three reads however many jobs: the jobs, the active sessions, one page of the newest finished sessions.
-    assert [r["method"] for r in em_requests(sim)] == ["POST", "GET", "GET", "GET", "DELETE"]
+    # Three reads however many jobs: the jobs, the active sessions, one page of the newest finished sessions; then one query of
+    # backups per job for its repositories.
+    assert [r["method"] for r in em_requests(sim)] == ["POST", "GET", "GET", "GET"] + ["GET"] * len(expected) + ["DELETE"]
+    assert len(backup_queries(sim)) == len(expected)
     assert_logged_off(sim)
 
 
@@ -117,10 +123,12 @@ def test_reading_last_runs_costs_the_same_for_6_or_600_jobs(ansible, sim, fmt):
         sim.clear_requests()
         result = ansible.task(MODULE, format=fmt)
         assert not result.get("failed") and all(entry["last_status"] == "Success" for entry in result["jobs"] if scenario), result
-        queries = [r for r in em_requests(sim) if r["path"] == "/api/query"]
+        queries = [r for r in em_requests(sim) if r["path"] == "/api/query" and r not in backup_queries(sim)]
         counts.append(len(queries))
         newest = queries[-1]["query"]
         assert "sortDesc=CreationTime" in newest and "JobType==AgentBackup" in newest.replace("%3D", "=")
+        # The repositories are what grows: one backup query per reported job.
+        assert len(backup_queries(sim)) == len(result["jobs"])
     assert counts == [3, 3]
 
 
@@ -131,7 +139,7 @@ def test_sessions_are_matched_by_the_documented_job_urn_with_one_query_per_job(a
     (entry,) = result["jobs"]
     assert [s["id"] for s in entry["sessions"]] == [s["id"] for s in sorted(job["sessions"], key=lambda s: s["creationTime"], reverse=True)]
     assert entry["sessions"][0]["result"] == "Failed" and entry["sessions"][0]["state"] == "Stopped"
-    per_job = [r for r in em_requests(sim) if "JobUid" in r["query"]]
+    per_job = [r for r in em_requests(sim) if "JobUid" in r["query"] and "type=BackupJobSession" in r["query"]]
     assert len(per_job) == 1 and 'urn:veeam:Job:%s' % job["id"] in per_job[0]["query"].replace("%22", '"')
 
 
@@ -139,3 +147,89 @@ def test_an_id_in_the_documented_job_urn_form_selects_the_job(ansible, sim, fmt)
     job = sim.state()["em"]["jobs"][1]
     result = ansible.task(MODULE, format=fmt, id="urn:veeam:Job:" + job["id"].upper())
     assert [j["id"] for j in result["jobs"]] == [job["id"]], result
+
+
+# -- repositories (issue 31): EM names an agent job's repository only through the job's backups ---------------------------
+
+PLACED = {"em": {"jobs": [
+    {"name": "Fileserver Backup", "platform": "AgentForWindows", "repositories": ["Repo A"]},
+    {"name": "Linux DB Servers", "platform": "AgentForLinux", "repositories": ["Repo A", "Repo B"]},
+    {"name": "New Laptops", "platform": "AgentForWindows", "repositories": []},
+    {"name": "Never Ran", "platform": "AgentForLinux", "lastResult": "None"},
+]}}
+
+
+def repository_ids(sim):
+    return dict((repository["name"], repository["id"]) for repository in sim.state()["em"]["repositories"])
+
+
+def test_each_job_reports_the_repositories_of_its_backups_or_why_none(ansible, sim, fmt):
+    sim.reset(PLACED)
+    ids = repository_ids(sim)
+    sim.clear_requests()
+    result = ansible.task(MODULE, format=fmt)
+    assert not result.get("failed") and not result.get("warnings"), result
+    by_name = dict((entry["name"], entry) for entry in result["jobs"])
+    assert by_name["Fileserver Backup"]["repositories"] == [{"id": ids["Repo A"], "name": "Repo A"}]
+    assert by_name["Fileserver Backup"]["repository_unknown"] is None
+    # A retargeted job: both repositories it has backups on, by name, and no claim which one is current.
+    assert by_name["Linux DB Servers"]["repositories"] == [{"id": ids["Repo A"], "name": "Repo A"}, {"id": ids["Repo B"], "name": "Repo B"}]
+    for name in ("New Laptops", "Never Ran"):
+        assert by_name[name]["repositories"] == []
+        assert by_name[name]["repository_unknown"].startswith("the job has no backup yet"), by_name[name]
+    for entry in result["jobs"]:
+        assert "repositories" not in entry["details"] and "repository_unknown" not in entry["details"]
+    # One query of backups per job, filtered on the job's GUID in the documented URN form.
+    queries = backup_queries(sim)
+    assert len(queries) == 4
+    for entry in result["jobs"]:
+        assert sum('urn:veeam:Job:%s' % entry["id"] in r["query"].replace("%22", '"') for r in queries) == 1
+
+
+def test_a_selected_job_costs_one_backup_query(ansible, sim, fmt):
+    sim.reset(PLACED)
+    sim.clear_requests()
+    result = ansible.task(MODULE, format=fmt, name="Linux DB Servers")
+    (entry,) = result["jobs"]
+    assert [r["name"] for r in entry["repositories"]] == ["Repo A", "Repo B"]
+    assert len(backup_queries(sim)) == 1
+    assert_logged_off(sim)
+
+
+def test_a_job_reports_its_repository_once_its_first_run_left_a_backup(ansible, sim, fmt):
+    sim.reset(PLACED)
+    sim.configure(em_run_seconds=0.3)
+    before = ansible.task(MODULE, format=fmt, name="New Laptops")
+    assert before["jobs"][0]["repositories"] == [] and before["jobs"][0]["repository_unknown"]
+    ran = ansible.task("veeam_agent_job", format=fmt, name="New Laptops", state="running", wait_for_completion=True, wait_sleep=0.2)
+    assert ran["changed"] is True and not ran.get("failed"), ran
+    after = ansible.task(MODULE, format=fmt, name="New Laptops")
+    assert after["jobs"][0]["repositories"] == [{"id": repository_ids(sim)["Default Backup Repository"], "name": "Default Backup Repository"}]
+    assert after["jobs"][0]["repository_unknown"] is None
+
+
+def test_a_failed_backup_read_still_reports_the_jobs_with_the_reason(ansible, sim, fmt):
+    sim.reset(PLACED)
+    sim.inject("status", api="em", method="GET", path="type=Backup&", status=500, count=1)
+    sim.clear_requests()
+    result = ansible.task(MODULE, format=fmt)
+    assert not result.get("failed"), result
+    assert len(result["jobs"]) == 4 and all(entry["repositories"] == [] for entry in result["jobs"])
+    assert all(entry["repository_unknown"].startswith("reading the job's backups failed") for entry in result["jobs"])
+    assert any("No repository is reported for 4 agent job(s)" in warning for warning in result["warnings"]), result
+    # After the first failure no further backup query is sent.
+    assert len(backup_queries(sim)) == 1
+
+
+def test_the_job_module_reads_no_backups(ansible, sim, fmt):
+    """veeam_agent_job keeps its request count: the repositories are read for the info module only."""
+    sim.reset(PLACED)
+    job = sim.em_job("Fileserver Backup")
+    sim.clear_requests()
+    result = ansible.task("veeam_agent_job", format=fmt, name=job["name"], state="enabled")
+    assert result["changed"] is False and not result.get("failed"), result
+    assert "repositories" not in result["jobs"][0] and "repository_unknown" not in result["jobs"][0]
+    assert backup_queries(sim) == []
+    # Logon, the jobs, the active sessions, logoff: as before.
+    assert [(r["method"], r["path"]) for r in em_requests(sim)][:3] == [("POST", "/api/sessionMngr/"), ("GET", "/api/query"), ("GET", "/api/query")]
+    assert len(em_requests(sim)) == 4

@@ -18,14 +18,20 @@ from ansible_collections.backupops.veeam.plugins.module_utils._client import Job
 from ansible_collections.backupops.veeam.plugins.module_utils._model import JobList
 from ansible_collections.backupops.veeam.plugins.module_utils.em._payload import (
     HAS_XMLTODICT, XMLTODICT_IMPORT_ERROR, entities, guid_of, job_from_entity, newest_by_job, newest_first, parse, path_of, paging,
-    session_from_entity, task_from_body, text,
+    repositories_of, session_from_entity, task_from_body, text,
 )
 from ansible_collections.backupops.veeam.plugins.module_utils._http import EM_API, VeeamApiError, excerpt, wrong_port_message
 from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, format_seconds, wait_until
 
 JOB_URN = "urn:veeam:AgentBackupJob:"
-# The vendor pages print a backup session's JobUid with the generic job URN; older servers may use the agent one.
+# The vendor pages print a backup session's and a backup's JobUid with the generic job URN; older servers may use the agent one.
 SESSION_JOB_URNS = ("urn:veeam:Job:", JOB_URN)
+# Why an info entry names no repository. EM's agent job names none (docs/em_rest/agents_jobs_id.md): only the job's backups
+# do, each through its RepositoryReference link, and a backup's body never names its job (backups_id.md), so the backups
+# are read one query per job, filtered on JobUid.
+NO_BACKUP_YET = "the job has no backup yet: Enterprise Manager names an agent job's repository only through its backups"
+NO_REPOSITORY_LINK = "the job's backups link to no repository (no RepositoryReference link)"
+BACKUPS_UNREAD = "reading the job's backups failed: %s"
 LOGON_PATH = "api/sessionMngr/"
 SESSION_HEADER = "X-RestSvcSessionId"
 # One page holds every agent job of all but the largest installations; paging covers the rest.
@@ -220,6 +226,41 @@ class EmClient(JobClient):
                 seen = dict(seen, state=IDLE_SESSION_STATE, result=None)
             self.seen_runs[job.id] = seen
         return job._replace(last_run=seen["creation_time"], last_result=seen["result"])
+
+    # -- what only the info module reports -------------------------------------
+
+    def info_details(self, jobs):
+        """Each job with `repositories` (the repositories its backups are on) and `repository_unknown` (why that list is
+        empty, else None) in its details: one query of the job's backups per job (see NO_BACKUP_YET).
+
+        After a failed query the remaining jobs are not asked for (a failure would most likely repeat): their reason says
+        what failed, and one warning names it.
+        """
+        failure, detailed = None, []
+        for job in jobs:
+            if failure is None:
+                try:
+                    found = self._backups_of(job)
+                except VeeamApiError as exc:
+                    failure = BACKUPS_UNREAD % exc
+                    self.warn("No repository is reported for %d agent job(s): %s." % (len(jobs) - len(detailed), failure))
+            detailed.append(self._with_repositories(job, failure, None if failure else found))
+        return detailed
+
+    def _backups_of(self, job):
+        # The backup's JobUid, like a session's, is documented with the generic URN: both forms are asked for.
+        uids = ",".join('JobUid=="%s%s"' % (urn, job.id) for urn in SESSION_JOB_URNS)
+        return self._query("Backup", uids)[0]
+
+    @staticmethod
+    def _with_repositories(job, failure, backups):
+        repositories = repositories_of(backups or [])
+        reason = failure or (None if repositories else NO_REPOSITORY_LINK if backups else NO_BACKUP_YET)
+        return job._replace(details=dict(job.details, repositories=repositories, repository_unknown=reason))
+
+    def job_fields(self, job):
+        """The repository fields info_details adds, at the top of the entry (the job module's entries have none)."""
+        return dict((key, job.details[key]) for key in ("repositories", "repository_unknown") if key in job.details)
 
     def read_sessions(self, job, limit):
         """The newest `limit` backup sessions of a job, newest first: one query, sorted and cut by the server."""

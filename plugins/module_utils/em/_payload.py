@@ -195,6 +195,30 @@ def session_from_entity(entity):
     )
 
 
+def repository_of(backup):
+    """{id, name} of the repository a Backup entity (or reference) names, from its link Rel="Up" Type="RepositoryReference"
+    (docs/em_rest/backups_id.md), or None. The id is the GUID the link's Href ends with (/api/repositories/<guid>)."""
+    for candidate in items((backup or {}).get("Links"), "Link", "Links"):
+        if not isinstance(candidate, dict) or str(candidate.get("Type") or "").lower() != "repositoryreference":
+            continue
+        if str(candidate.get("Rel") or "").lower() != "up" or not candidate.get("Href"):
+            continue
+        repository_id = urlsplit(candidate["Href"]).path.rstrip("/").rsplit("/", 1)[-1]
+        return dict(id=guid_of(repository_id).lower(), name=candidate.get("Name"))
+    return None
+
+
+def repositories_of(backups):
+    """The distinct repositories Backup entities name, ordered by name then id (the server's order would vary between runs;
+    EM cannot tell which of a retargeted job's repositories is the current target, so no order could say it)."""
+    found = {}
+    for backup in backups:
+        repository = repository_of(backup)
+        if repository is not None:
+            found.setdefault(repository["id"], repository)
+    return sorted(found.values(), key=lambda repository: ((repository["name"] or "").lower(), repository["id"]))
+
+
 def newest_first(sessions):
     return sorted(sessions, key=lambda session: session.get("creation_time") or "", reverse=True)
 

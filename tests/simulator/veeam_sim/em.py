@@ -1,5 +1,5 @@
-"""Veeam Backup Enterprise Manager REST API (/api/): logon sessions, Veeam Agent jobs, backup sessions, the query
-service and asynchronous tasks. XML by default, JSON with `Accept: application/json`."""
+"""Veeam Backup Enterprise Manager REST API (/api/): logon sessions, Veeam Agent jobs, backup sessions, backups and
+repositories, the query service and asynchronous tasks. XML by default, JSON with `Accept: application/json`."""
 
 import base64
 import binascii
@@ -11,7 +11,7 @@ from http.cookies import CookieError, SimpleCookie
 from .emdoc import Node, leaf, links, render
 from .emquery import FilterError, matches, parse_filter, sort_key
 from .messages import ApiError, Response, SimulatedApi
-from .state import BACKUP_SERVER_ID, EM_REPOSITORY_ID, EmLogon, EmTask
+from .state import BACKUP_SERVER_ID, EM_REPOSITORY_NAME, EmLogon, EmTask
 from .util import is_guid, iso, monotonic, new_id, utcnow
 
 API_VERSIONS = ("v1_5", "v1_6", "v1_7")
@@ -29,6 +29,9 @@ ROUTES = [
     (re.compile(r"^/api/agents/jobs/([^/]+)$"), {"GET": "get_job", "POST": "job_action"}),
     (re.compile(r"^/api/agents/jobs/([^/]+)/backupsessions$"), {"GET": "job_sessions"}),
     (re.compile(r"^/api/backupsessions/([^/]+)$"), {"GET": "get_session"}),
+    (re.compile(r"^/api/backups/([^/]+)$"), {"GET": "get_backup"}),
+    (re.compile(r"^/api/repositories$"), {"GET": "list_repositories"}),
+    (re.compile(r"^/api/repositories/([^/]+)$"), {"GET": "get_repository"}),
     (re.compile(r"^/api/query$"), {"GET": "query"}),
     (re.compile(r"^/api/tasks$"), {"GET": "list_tasks"}),
     (re.compile(r"^/api/tasks/([^/]+)$"), {"GET": "get_task", "DELETE": "delete_task"}),
@@ -145,6 +148,10 @@ class EmApi(SimulatedApi):
         session.result = result
         session.end_time = _ago(seconds_ago)
         self.world.em_active.discard(job.id)
+        if result == "Success" and not job.repositories:
+            # A job's first finished run leaves its first backup (on the default repository): from now on the backup
+            # query can name where the job writes.
+            self.world.add_em_job_backup(job, EM_REPOSITORY_NAME)
 
     def _complete(self, task, now):
         """The task's operation is done: apply its effect (or its failure) and record the result."""
@@ -300,8 +307,8 @@ class EmApi(SimulatedApi):
                 Node("RetryOptions", children=[leaf("RetryTimes", 3), leaf("RetryTimeout", 10), leaf("RetrySpecified", True)]),
                 Node("OptionsDaily", {"Enabled": True}, [leaf("Kind", "Everyday"), leaf("Time", "%02d:00:00" % job.daily_hour)]),
             ]),
-            Node("JobInfo", children=[leaf("Mode", "ManagedByBackupServer"),
-                                      leaf("BackupRepositoryUid", "urn:veeam:Repository:" + EM_REPOSITORY_ID)]),
+            # No repository here: the vendor's JobInfo has none (docs/em_rest/agents_jobs_id.md); only backups name one.
+            Node("JobInfo", children=[leaf("Mode", "ManagedByBackupServer")]),
         ])
 
     @staticmethod
@@ -411,6 +418,92 @@ class EmApi(SimulatedApi):
             return self.answer(request, 200, self.session_entity(request, session))
         return self.answer(request, 200, self.session_ref(request, session))
 
+    # -- backups and repositories ------------------------------------------------------------------------
+    # Shapes from docs/em_rest/backups_id.md, get_query_backup.md (its example: an agent job's ParentBackup and ChildBackup),
+    # repositories.md and repositories_id.md. A backup's body names its repository (Link Rel="Up" Type="RepositoryReference")
+    # and never its job: JobUid and JobName are query fields only.
+
+    def _server_link(self, request):
+        return ("Up", "%s/api/backupServers/%s" % (request.base_url, BACKUP_SERVER_ID), "BackupServerReference", "vbr01")
+
+    def _repository_link(self, request, repository_id, rel="Up"):
+        return (rel, "%s/api/repositories/%s" % (request.base_url, repository_id), "RepositoryReference",
+                self.world.em_repositories.get(repository_id))
+
+    @staticmethod
+    def _backup_href(request, backup):
+        return "%s/api/backups/%s" % (request.base_url, backup.id)
+
+    def backup_fields(self, backup):
+        return {"uid": "urn:veeam:Backup:" + backup.id, "name": backup.name, "jobuid": backup.job_uid, "jobname": backup.job_name,
+                "repositoryuid": "urn:veeam:Repository:" + backup.repository_id,
+                "repositoryname": self.world.em_repositories.get(backup.repository_id), "platform": backup.platform,
+                "backuptype": backup.backup_type}
+
+    def _backup_links(self, request, backup, entity):
+        href = self._backup_href(request, backup)
+        items = [self._repository_link(request, backup.repository_id), self._server_link(request)]
+        items.append(("Alternate", href if entity else href + "?format=Entity", "BackupReference" if entity else "Backup", backup.name))
+        if backup.backup_type == "ParentBackup":
+            items.append(("Down", href + "/childbackups?format=Entity", "BackupList", None))
+        else:
+            items += [("Down", href + "/restorePoints", "RestorePointReferenceList", None), ("Down", href + "/backupFiles", "BackupFileReferenceList", None)]
+        if backup.parent_id:
+            parent = self.world.em_backups.get(backup.parent_id)
+            items.append(("Up", "%s/api/backups/%s?format=Entity" % (request.base_url, backup.parent_id), "Backup", parent and parent.name))
+        return links(items)
+
+    def backup_ref(self, request, backup):
+        return Node("Ref", {"UID": "urn:veeam:Backup:" + backup.id, "Name": backup.name, "Href": self._backup_href(request, backup),
+                            "Type": "BackupReference"}, [self._backup_links(request, backup, False)])
+
+    def backup_entity(self, request, backup):
+        return Node("Backup", {"Type": "Backup", "Href": self._backup_href(request, backup) + "?format=Entity", "Name": backup.name,
+                               "UID": "urn:veeam:Backup:" + backup.id},
+                    [self._backup_links(request, backup, True), leaf("Platform", backup.platform), leaf("BackupType", backup.backup_type)])
+
+    def get_backup(self, request, backup_id):
+        self.authenticate(request)
+        backup = self.world.em_backups.get(backup_id.lower())
+        if backup is None:
+            raise ApiError(404, "Backup %s was not found." % backup_id)
+        if self._format(request, ("Ref", "Entity")) == "Entity":
+            return self.answer(request, 200, self.backup_entity(request, backup))
+        return self.answer(request, 200, self.backup_ref(request, backup))
+
+    def repository_ref(self, request, repository_id, root="Ref"):
+        href = "%s/api/repositories/%s" % (request.base_url, repository_id)
+        name = self.world.em_repositories[repository_id]
+        return Node(root, {"Type": "RepositoryReference", "Href": href, "Name": name, "UID": "urn:veeam:Repository:" + repository_id}, [
+            links([self._server_link(request), ("Alternate", href + "?format=Entity", "Repository", name),
+                   ("Down", href + "/backups", "BackupReferenceList", None), ("Down", href + "/replicas", "ReplicaReferenceList", None)])])
+
+    def repository_entity(self, request, repository_id):
+        href = "%s/api/repositories/%s" % (request.base_url, repository_id)
+        name = self.world.em_repositories[repository_id]
+        # Fixed sizes: nothing here reads them, they only give the entity the vendor's elements.
+        return Node("Repository", {"Type": "Repository", "Href": href + "?format=Entity", "Name": name, "UID": "urn:veeam:Repository:" + repository_id}, [
+            links([self._server_link(request), ("Alternate", href, "RepositoryReference", name),
+                   ("Down", href + "/backups", "BackupReferenceList", None), ("Down", href + "/replicas", "ReplicaReferenceList", None)]),
+            leaf("Capacity", 4398046511104), leaf("FreeSpace", 2199023255552), leaf("Kind", "WinLocal"),
+        ])
+
+    def list_repositories(self, request):
+        self.authenticate(request)
+        ids = list(self.world.em_repositories)
+        if self._format(request, ("Ref", "Entity")) == "Entity":
+            return self.answer(request, 200, Node("Repositories", json_items="Repositories", children=[self.repository_entity(request, i) for i in ids]))
+        return self.answer(request, 200, Node("EntityReferences", json_items="Refs", children=[self.repository_ref(request, i) for i in ids]))
+
+    def get_repository(self, request, repository_id):
+        self.authenticate(request)
+        key = repository_id.lower()
+        if key not in self.world.em_repositories:
+            raise ApiError(404, "Repository %s was not found." % repository_id)
+        if self._format(request, ("Ref", "Entity")) == "Entity":
+            return self.answer(request, 200, self.repository_entity(request, key))
+        return self.answer(request, 200, self.repository_ref(request, key, root="EntityRef"))
+
     # -- query service -----------------------------------------------------------------------------------
 
     @staticmethod
@@ -418,17 +511,26 @@ class EmApi(SimulatedApi):
         return {"uid": job.uid, "name": job.name, "platform": job.platform, "jobtype": "AgentBackup", "description": job.description,
                 "scheduleenabled": job.shown_enabled(now), "scheduleconfigured": True}
 
+    def _query_types(self, request, now):
+        """Per query type: (its name, [(item, its filterable fields)], entity of an item, reference of an item)."""
+        return {
+            "agentbackupjob": lambda: ("AgentBackupJob", [(job, self.job_fields(job, now)) for job in self.world.em_jobs.values()],
+                                       lambda job: self.job_entity(request, job, now), lambda job: self.job_ref(request, job)),
+            "backupjobsession": lambda: ("BackupJobSession", [(s, self.session_fields(s)) for s in self.world.em_sessions.values()],
+                                         lambda s: self.session_entity(request, s), lambda s: self.session_ref(request, s)),
+            "backup": lambda: ("Backup", [(b, self.backup_fields(b)) for b in self.world.em_backups.values()],
+                               lambda b: self.backup_entity(request, b), lambda b: self.backup_ref(request, b)),
+        }
+
     def query(self, request):
-        """GET /api/query?type=AgentBackupJob|BackupJobSession&format=Entities|References&filter=...&pageSize=&page= (1-based)."""
+        """GET /api/query?type=AgentBackupJob|BackupJobSession|Backup&format=Entities|References&filter=...&pageSize=&page= (1-based)."""
         self.authenticate(request)
         kind = (request.params.get("type") or "").lower()
         now = monotonic()
-        if kind == "agentbackupjob":
-            type_name, items = "AgentBackupJob", [(job, self.job_fields(job, now)) for job in self.world.em_jobs.values()]
-        elif kind == "backupjobsession":
-            type_name, items = "BackupJobSession", [(s, self.session_fields(s)) for s in self.world.em_sessions.values()]
-        else:
-            raise ApiError(400, "Unsupported query type '%s' (supported: AgentBackupJob, BackupJobSession)." % request.params.get("type"))
+        types = self._query_types(request, now)
+        if kind not in types:
+            raise ApiError(400, "Unsupported query type '%s' (supported: AgentBackupJob, BackupJobSession, Backup)." % request.params.get("type"))
+        type_name, items, entity_of, ref_of = types[kind]()
         if request.params.get("filter"):
             try:
                 parsed = parse_filter(request.params["filter"])
@@ -440,10 +542,7 @@ class EmApi(SimulatedApi):
         chosen = [item for item, _fields in items[(page - 1) * size:page * size]]
         pages = math.ceil(len(items) / size)
         entities = self._format(request, ("References", "Entities")) == "Entities"
-        if type_name == "AgentBackupJob":
-            nodes = [self.job_entity(request, job, now) if entities else self.job_ref(request, job) for job in chosen]
-        else:
-            nodes = [self.session_entity(request, s) if entities else self.session_ref(request, s) for s in chosen]
+        nodes = [entity_of(item) if entities else ref_of(item) for item in chosen]
         if entities:
             body = Node("Entities", children=[Node(type_name + "s", as_list=True, children=nodes)])
         else:

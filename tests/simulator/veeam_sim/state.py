@@ -61,7 +61,7 @@ VB365_COPY_JOB_KEYS = {"name", "backupJob", "id", "enabled", "running", "lastSta
 VB365_SECTION_KEYS = {"jobs", "copy_jobs"} | set(vb365infra.INFRA_KEYS)
 # The two kinds of VB365 job: backup jobs (/vN/Jobs) and backup copy jobs (/vN/CopyJobs, from v6); sessions carry the kind as jobType.
 BACKUP, COPY = "Backup", "Copy"
-EM_JOB_KEYS = {"name", "id", "enabled", "running", "platform", "description", "lastResult"}
+EM_JOB_KEYS = {"name", "id", "enabled", "running", "platform", "description", "lastResult", "repositories"}
 SCENARIO_KEYS = {"vb365", "em", "vbr", "generate"}
 GENERATE_KEYS = {"vb365_jobs", "vb365_copy_jobs", "em_jobs", "vbr_jobs", "enabled"}
 # Fixed ids of the things every job belongs to (one organization, one repository, one backup server).
@@ -70,7 +70,10 @@ REPOSITORY_ID = stable_id("repository", "Object Storage Repository")
 # Where backup copy jobs copy to by default (the documents: an archive-tier object storage repository).
 COPY_REPOSITORY_ID = stable_id("repository", "Azure Archive Repository")
 BACKUP_SERVER_ID = stable_id("backupserver", "vbr01")
-EM_REPOSITORY_ID = stable_id("em-repository", "Default Backup Repository")
+EM_REPOSITORY_NAME = "Default Backup Repository"
+EM_REPOSITORY_ID = stable_id("em-repository", EM_REPOSITORY_NAME)
+# The one backup of a VM job EM also lists: the agent backup query must leave it out (its Platform is VMware).
+EM_VM_BACKUP_JOB = "VM Backup Job"
 
 
 class ScenarioError(ValueError):
@@ -225,6 +228,20 @@ class EmSession:
 
 
 @dataclass
+class EmBackup:
+    """A backup EM lists (GET /api/query?type=Backup): it names its repository, never its job, in its body; only the
+    query's JobUid filter ties it to a job (docs/em_rest/backups_id.md, get_query_backup.md)."""
+    id: str
+    name: str
+    job_uid: str
+    job_name: str
+    repository_id: str
+    platform: str
+    backup_type: str
+    parent_id: Optional[str] = None
+
+
+@dataclass
 class EmJob:
     id: str
     name: str
@@ -233,6 +250,9 @@ class EmJob:
     description: str = ""
     daily_hour: int = 21
     sessions: list = field(default_factory=list)
+    # The repositories the job's backups are on, oldest target first (a retargeted job has several); the last is where
+    # its next run writes. Empty: the job has no backup yet.
+    repositories: list = field(default_factory=list)
     # While ScheduleEnabled lags behind a finished toggle: the old value, shown until `stale_until` (monotonic).
     stale_value: Optional[bool] = None
     stale_until: float = 0.0
@@ -343,6 +363,7 @@ def build_world(scenario, clock):
         _check_keys("em job", item, EM_JOB_KEYS)
         world.add_em_job(_em_job(item, seen), running=bool(item.get("running")), last_result=item.get("lastResult", "Success"),
                          clock=clock)
+    world.add_em_vm_backup()
     try:
         world.vbr = build_vbr(scenario.get("vbr"), generate.get("vbr_jobs"), enabled, clock)
     except VbrScenarioError as exc:
@@ -485,9 +506,20 @@ def _em_job(item, seen):
     if item.get("lastResult", "Success") not in EM_RESULTS:
         raise ScenarioError("em job %r: lastResult must be one of %s" % (item.get("name"), ", ".join(EM_RESULTS)))
     job = EmJob(id=_job_id("em", item, seen), name=item["name"], enabled=bool(item.get("enabled", True)), platform=platform,
-                description=item.get("description", "Veeam Agent backup of %s" % item["name"]))
+                description=item.get("description", "Veeam Agent backup of %s" % item["name"]), repositories=_em_repositories(item))
     job.daily_hour = 19 + len(job.name) % 5
     return job
+
+
+def _em_repositories(item):
+    """The repositories an em job's backups are on: the scenario's `repositories` (names), or by default the default
+    repository for a job that has run and none for one that never did (lastResult: None)."""
+    if "repositories" not in item:
+        return [EM_REPOSITORY_NAME] if item.get("lastResult", "Success") != "None" else []
+    names = item["repositories"]
+    if not isinstance(names, list) or any(not isinstance(name, str) or not name for name in names) or len(set(names)) != len(names):
+        raise ScenarioError("em job %r: repositories must be a list of distinct repository names" % (item.get("name"),))
+    return list(names)
 
 
 class World:
@@ -505,6 +537,8 @@ class World:
         self.em_jobs = {}
         self.em_sessions = {}
         self.em_active = set()
+        self.em_backups = {}
+        self.em_repositories = {EM_REPOSITORY_ID: EM_REPOSITORY_NAME}
         self.logons = {}
         self.logon_tokens = {}
         self.tasks = {}
@@ -560,6 +594,8 @@ class World:
 
     def add_em_job(self, job, running, last_result, clock):
         self.em_jobs[job.id] = job
+        for name in job.repositories:
+            self.add_em_job_backup(job, name)
         now = utcnow()
         if last_result and last_result != "None":
             created = now - datetime.timedelta(days=1)
@@ -570,6 +606,32 @@ class World:
             session = EmSession(id=new_id(), job_id=job.id, created=now - datetime.timedelta(minutes=4), started_at=clock)
             self._add_em_session(job, session)
             self.em_active.add(job.id)
+
+    def em_repository(self, name):
+        """The id of the EM repository with this name, made on first use."""
+        repository_id = stable_id("em-repository", name)
+        self.em_repositories.setdefault(repository_id, name)
+        return repository_id
+
+    def add_em_job_backup(self, job, repository_name):
+        """A managed agent job's backup on one repository: a ParentBackup named after the job and one ChildBackup per
+        machine (one here), both with the job's generic URN as JobUid (as the vendor's query example shows)."""
+        repository_id = self.em_repository(repository_name)
+        parent = EmBackup(id=new_id(), name=job.name, job_uid="urn:veeam:Job:" + job.id, job_name=job.name,
+                          repository_id=repository_id, platform=job.platform, backup_type="ParentBackup")
+        child = EmBackup(id=new_id(), name="%s - %s.backupops.local" % (job.name, job.name.split()[0].lower()), job_uid=parent.job_uid,
+                         job_name=job.name, repository_id=repository_id, platform=job.platform, backup_type="ChildBackup",
+                         parent_id=parent.id)
+        for backup in (parent, child):
+            self.em_backups[backup.id] = backup
+        if repository_name not in job.repositories:
+            job.repositories.append(repository_name)
+
+    def add_em_vm_backup(self):
+        backup = EmBackup(id=stable_id("em-backup", EM_VM_BACKUP_JOB), name=EM_VM_BACKUP_JOB,
+                          job_uid="urn:veeam:Job:" + stable_id("vbr-job", EM_VM_BACKUP_JOB), job_name=EM_VM_BACKUP_JOB,
+                          repository_id=EM_REPOSITORY_ID, platform="VMware", backup_type="Standard")
+        self.em_backups[backup.id] = backup
 
     def _add_em_session(self, job, session):
         job.sessions.append(session)
@@ -612,7 +674,8 @@ class World:
             "vb365": {"jobs": [_vb365_state(job) for job in self.vb365_jobs.values()],
                       "copy_jobs": [_vb365_state(job) for job in self.vb365_copy_jobs.values()],
                       "infrastructure": self.vb365_infra.snapshot()},
-            "em": {"jobs": [_em_state(job, now) for job in self.em_jobs.values()],
+            "em": {"jobs": [_em_state(job, now, self) for job in self.em_jobs.values()],
+                   "repositories": [{"id": key, "name": name} for key, name in self.em_repositories.items()],
                    "logon_sessions": len(self.logons),
                    "tasks": [_task_state(task) for task in self.tasks.values()]},
             "vbr": self.vbr.snapshot(now),
@@ -629,9 +692,12 @@ def _vb365_state(job):
     return entry
 
 
-def _em_state(job, now):
+def _em_state(job, now, world):
     return {"uid": job.uid, "id": job.id, "name": job.name, "enabled": job.enabled, "shownEnabled": job.shown_enabled(now),
-            "platform": job.platform, "running": job.current is not None,
+            "platform": job.platform, "running": job.current is not None, "repositories": list(job.repositories),
+            "backups": [{"id": b.id, "name": b.name, "backupType": b.backup_type, "repositoryId": b.repository_id,
+                         "repositoryName": world.em_repositories[b.repository_id]}
+                        for b in world.em_backups.values() if b.job_uid == "urn:veeam:Job:" + job.id],
             "sessions": [{"id": s.id, "state": s.state, "result": s.result, "creationTime": iso(s.created), "endTime": iso(s.end_time),
                           "isRetry": s.is_retry} for s in job.sessions]}
 
