@@ -33,7 +33,8 @@ CUSTOM = {"vb365": {
     "repositories": [{"name": "Repo Win", "proxy": "win01.corp"}, {"name": "Repo Archive", "proxy": "win01.corp", "longTerm": True},
                      {"name": "Repo Pool", "pool": "Pool A", "objectStorage": "AmazonS3"},
                      {"name": "Repo Local", "proxy": "win02.corp", "objectStorage": None, "path": "D:\\VBO"}],
-    "jobs": [{"name": "Mail", "repository": "Repo Win"}, {"name": "Sites", "repository": "Repo Pool", "organizationId": "1" * 8 + "-1111-1111-1111-" + "1" * 12}],
+    "jobs": [{"name": "Mail", "repository": "Repo Win"},
+             {"name": "Sites", "repository": "Repo Pool", "organizationId": "11111111-1111-1111-1111-111111111111"}],
     "copy_jobs": [{"name": "Mail Copy", "backupJob": "Mail", "repository": "Repo Archive"}],
 }}
 
