@@ -18,7 +18,7 @@ class ObjectKind(object):
     differs. Each API's folder subclasses it next to its client; Api.infrastructure lists the API's kinds.
 
     name        the key of the objects in the module's result (plural: "extents", "proxies", "config_backup")
-    title       what messages call one object ("scale-out extent")
+    title       what messages call one object ("scale-out extent"); plural: more than one (default: title + "s")
     module      the FQCN of the module that declares it
     fields      the declared fields, each a bool in InfraObject.state (None while the server changes it)
     options     the module's own options (argument spec), besides the connection and wait options
@@ -26,6 +26,7 @@ class ObjectKind(object):
     """
 
     name = title = module = None
+    plural = None
     fields = ()
     options = {}
     required_one_of = ()
@@ -33,6 +34,10 @@ class ObjectKind(object):
 
     def __repr__(self):
         return "%s(%r)" % (type(self).__name__, self.name)
+
+    def counted(self, count):
+        """"1 scale-out extent", "2 backup proxies"."""
+        return "%d %s" % (count, self.title if count == 1 else (self.plural or self.title + "s"))
 
     def declared(self, params):
         """{field: wanted value} of the fields the options declare (a field left unset is not declared)."""

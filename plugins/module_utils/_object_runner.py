@@ -87,12 +87,12 @@ class ObjectRunner(object):
             entry.before = dict(entry.after)
 
     def _act(self):
-        groups = collections.OrderedDict()
-        for entry in self.progress:
-            for field, value in entry.changes():
-                groups.setdefault((field, value), []).append(entry)
-        for (field, value), entries in groups.items():
-            self._write(entries, field, value)
+        # One group per (field, value), in the kind's order of fields, so a run's writes come in the same order every time.
+        for field in self.kind.fields:
+            for value in (True, False):
+                entries = [entry for entry in self.progress if (field, value) in entry.changes()]
+                if entries:
+                    self._write(entries, field, value)
         unclear = [entry for entry in self.progress if entry.unclear]
         if unclear:
             self._verify_unclear(unclear)
@@ -137,7 +137,7 @@ class ObjectRunner(object):
     def _missed(self, entries, done, what):
         """Re-read until `done(entry, object)` holds for every entry: None, or the WaitTimeout as a value."""
         def describe(current):
-            return "; ".join("%s %s" % (entry.obj.name, _state_words(current.get(entry.obj.id)))
+            return "; ".join("%s %s" % (entry.obj.name, _state_words(current.get(entry.obj.id), entry.declared))
                              for entry in entries if not done(entry, current.get(entry.obj.id)))
         try:
             wait_until(self._observe, lambda current: all(done(entry, current.get(entry.obj.id)) for entry in entries), what,
@@ -158,8 +158,7 @@ class ObjectRunner(object):
         return max(self.deadline - time.monotonic(), 0)
 
     def _label(self, entries):
-        names = ", ".join(repr(entry.obj.name) for entry in entries)
-        return "%s %s" % (self.kind.title, names) if len(entries) == 1 else "%ss %s" % (self.kind.title, names)
+        return "%s %s" % (self.kind.counted(len(entries)).split(" ", 1)[1], ", ".join(repr(entry.obj.name) for entry in entries))
 
     def outcome(self):
         """What the run did, as values (ObjectOutcome per selected object)."""
@@ -172,10 +171,10 @@ class ObjectRunner(object):
         counts = collections.Counter(action for outcome in self.outcome() for action in outcome.actions)
         declared = ", ".join("%s=%s" % (field, str(value).lower()) for field, value in sorted(self.kind.declared(self.params).items()))
         if not counts:
-            return "All %d selected %s(s) already %s." % (len(self.progress), self.kind.title, declared)
+            return "All %s selected already %s." % (self.kind.counted(len(self.progress)), declared)
         done = ", ".join("%s to %d" % (action, counts[action]) for action in sorted(counts))
         verb = "Would have sent" if self.check_mode else "Sent"
-        return "%s %s of %d selected %s(s) (declared %s)." % (verb, done, len(self.progress), self.kind.title, declared)
+        return "%s %s of %s selected (declared %s)." % (verb, done, self.kind.counted(len(self.progress)), declared)
 
     def diff(self):
         def label(entry):
@@ -195,7 +194,8 @@ def _note_written(entries, written, action):
     return [handle for handle, _objects in written if handle is not None]
 
 
-def _state_words(obj):
+def _state_words(obj, declared):
+    """The declared fields of an object as read ("maintenance=settling, sealed=false")."""
     if obj is None:
         return "(no longer listed)"
-    return ", ".join("%s=%s" % (field, "settling" if value is None else str(value).lower()) for field, value in sorted(obj.state.items()))
+    return ", ".join("%s=%s" % (field, "settling" if obj.state.get(field) is None else str(obj.state[field]).lower()) for field in sorted(declared))

@@ -63,7 +63,8 @@ class ObjectProgress(object):
 
     def __init__(self, obj, declared):
         self.obj = obj
-        self.declared = dict(declared)
+        # In the kind's order of fields (ObjectKind.declared keeps it).
+        self.declared = collections.OrderedDict(declared)
         self.before = dict((field, obj.state.get(field)) for field in declared)
         self.after = dict(self.before)
         self.actions = []
@@ -73,14 +74,14 @@ class ObjectProgress(object):
     def changes(self, state=None):
         """[(field, value)] the object still needs, judged from `state` (default: as read before the run)."""
         state = self.before if state is None else state
-        return [(field, value) for field, value in sorted(self.declared.items()) if state.get(field) != value]
+        return [(field, value) for field, value in self.declared.items() if state.get(field) != value]
 
     def settled(self, obj):
         """Whether the object as read shows every declared field (none of them settling)."""
         return obj is not None and not self.changes(obj.state)
 
     def settling(self):
-        return [field for field in sorted(self.declared) if self.before.get(field) is SETTLING]
+        return [field for field in self.declared if self.before.get(field) is SETTLING]
 
     def note(self, obj):
         """The object as read now."""

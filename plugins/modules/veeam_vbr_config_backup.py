@@ -62,7 +62,7 @@ msg:
   description: What the run did, in one sentence.
   returned: always
   type: str
-  sample: Sent disable to 1 of 1 selected configuration backup(s) (declared enabled=false).
+  sample: Sent disable to 1 of 1 configuration backup selected (declared enabled=false).
 config_backup:
   description: The configuration backup (one entry).
   returned: always

@@ -103,7 +103,7 @@ msg:
   description: What the run did, in one sentence.
   returned: always
   type: str
-  sample: Sent enable_maintenance to 1 of 1 selected scale-out extent(s) (declared maintenance=true).
+  sample: Sent enable_maintenance to 1 of 1 scale-out extent selected (declared maintenance=true).
 extents:
   description: One entry per selected extent, in the order given.
   returned: always

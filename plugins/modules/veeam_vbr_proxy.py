@@ -81,7 +81,7 @@ msg:
   description: What the run did, in one sentence.
   returned: always
   type: str
-  sample: Sent disable to 1 of 1 selected backup proxy(s) (declared enabled=false).
+  sample: Sent disable to 1 of 1 backup proxy selected (declared enabled=false).
 proxies:
   description: One entry per selected proxy, in the order given.
   returned: always

@@ -153,7 +153,7 @@ def enabled_jobs_on(client, repository_id):
 class Proxies(ObjectKind):
     """Backup proxies: enabled or disabled (REST API 1.3-rev0, VBR 13.0, and later)."""
 
-    name, title, module = "proxies", "backup proxy", "backupops.veeam.veeam_vbr_proxy"
+    name, title, plural, module = "proxies", "backup proxy", "backup proxies", "backupops.veeam.veeam_vbr_proxy"
     fields = ("enabled",)
     options = dict(name=dict(type="list", elements="str"), id=dict(type="list", elements="str"),
                    state=dict(type="str", required=True, choices=["enabled", "disabled"]))
