@@ -14,6 +14,7 @@ from ansible_collections.backupops.veeam.plugins.module_utils._api import Api
 from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient, http_for
 from ansible_collections.backupops.veeam.plugins.module_utils._model import START, Job, JobList, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VB365_API, VeeamApiError, wrong_port_message
+from ansible_collections.backupops.veeam.plugins.module_utils.vb365._infrastructure import KINDS, read_infrastructure
 
 VB365_TITLE = "Veeam Backup for Microsoft 365"
 VERSIONS = ["v2", "v3", "v4", "v5", "v6", "v7", "v8"]
@@ -157,12 +158,21 @@ class Vb365Client(JobClient):
         what = "%s jobs" % kind
         return self._pages(collection, {}, what) if self.can.paged_job_list else self._list_or_pages(collection, what)
 
-    def _list_or_pages(self, path, what):
+    def _list_or_pages(self, path, what, params=None):
         """A collection documented as a plain list; some servers answer a page like v8's instead, read that too."""
-        answer = self.http.json(self._call("GET", path))
+        answer = self.http.json(self._call("GET", path, params=params))
         if isinstance(answer, dict):
-            return self._pages(path, {}, what, page=answer)
+            return self._pages(path, dict(params or {}), what, page=answer)
         return self._list(answer, path, what)
+
+    def collection(self, path, what, params=None):
+        """Every item of a collection below /vN/ (Proxies, BackupRepositories, Jobs...): pages in v8, a list before."""
+        if self.can.paged_job_list:
+            return self._pages(path, dict(params or {}), what)
+        return self._list_or_pages(path, what, params)
+
+    def read_infrastructure(self):
+        return read_infrastructure(self)
 
     def _pages(self, path, params, what, page=None):
         """Every item of a paged collection ({"results": [...]}), PAGE_SIZE items per request, in the server's order.
@@ -295,4 +305,5 @@ VB365 = Vb365Api(name="vb365", title=VB365_TITLE, short_title="VB365", default_p
                  window_options=dict(api_version=("maintenance_window_vb365_api_version", "veeam_vb365_api_version"),
                                      job_kind=("maintenance_window_vb365_job_kind", "veeam_vb365_job_kind")),
                  # A window quiesces backup copy jobs too unless job_kind narrows its begin; its end restores every recorded job.
-                 selection_options=dict(job_kind=ALL))
+                 selection_options=dict(job_kind=ALL),
+                 infrastructure=KINDS)
