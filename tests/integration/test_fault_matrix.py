@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from helpers import accepted, enabled, job_id_of, logoffs, logons, matching, names, requests_of, snapshot, toggles
+from helpers import ACCEPTED, accepted, enabled, job_id_of, logoffs, logons, matching, names, requests_of, snapshot, toggles
 
 VB365_OPS = {
     # op: (method, path regex on path?query, declared state, which job)
@@ -83,6 +83,7 @@ FAULTS = {
     "flip_behind": ("flip_behind", {}, None),
     "delete_behind": ("delete_behind", {}, None),
     "connection refused": ("refused", {}, None),
+    "reset applied": ("reset", dict(apply=True), None),
 }
 READ = ["500", "502", "503", "504", "429+Retry-After", "429", "html", "truncated", "reset", "delay 4s > timeout 2s", "expire (401)"]
 WRITE = ["500", "503", "html", "truncated", "reset", "delay 4s > timeout 2s", "expire (401)", "flip_behind", "delete_behind"]
@@ -157,6 +158,57 @@ ROLE_CELLS = [("vb365", ROLE_OP, "503 applied"), ("vb365", ROLE_OP, "reset"),
               ("vbr", ROLE_OP, "503 applied"), ("vbr", ROLE_OP, "reset"),
               ("vb365-copy", ROLE_OP, "503 applied"), ("vb365-copy", ROLE_OP, "reset")]
 
+# VBR backup infrastructure (issue 31): each module declares the opposite of the default infrastructure's state, so every
+# cell has one change to make. (matrix API: module, its declaration, what the simulator shows once it holds)
+INFRA_SOBR, INFRA_EXTENT, INFRA_PROXY = "SOBR Production", "SOBR Extent 01", "proxy02.backupops.local"
+INFRA_SESSION_OPS = {"logon": ("POST", r"/api/oauth2/token$"), "logoff": ("POST", r"/api/oauth2/logout$")}
+INFRA_OPS = {
+    # op: (method, path regex on path?query)
+    "vbr-extent": dict(INFRA_SESSION_OPS, **{
+        "read": ("GET", r"(?i)/backupInfrastructure/scaleOutRepositories\?"),
+        "write": ("POST", r"(?i)/scaleOutRepositories/[^/]+/enableMaintenanceMode$"),
+        # The RepositoryMaintenance session the write started, polled until it ends.
+        "session poll": ("GET", r"(?i)/api/v1/sessions/[^/?]+$"),
+    }),
+    "vbr-proxy": dict(INFRA_SESSION_OPS, read=("GET", r"(?i)/backupInfrastructure/proxies/states\?"),
+                      write=("POST", r"(?i)/backupInfrastructure/proxies/[^/]+/disable$")),
+    # The write is a GET of the whole model then its PUT: the read fault hits the first GET (the runner's read).
+    "vbr-config-backup": dict(INFRA_SESSION_OPS, read=("GET", r"(?i)/api/v1/configBackup$"), write=("PUT", r"(?i)/api/v1/configBackup$")),
+}
+INFRA_MODULES = {
+    "vbr-extent": ("veeam_vbr_extent", dict(scale_out_repository=INFRA_SOBR, extents=[INFRA_EXTENT], maintenance=True)),
+    "vbr-proxy": ("veeam_vbr_proxy", dict(name=[INFRA_PROXY], state="disabled")),
+    "vbr-config-backup": ("veeam_vbr_config_backup", dict(state="disabled")),
+}
+# What a failure caused by a session or a switch that never gets there must name (besides the server, which it need not).
+INFRA_NAMED = {"vbr-extent": INFRA_SOBR, "vbr-proxy": INFRA_PROXY}
+INFRA_TASK_OUTCOMES = {
+    ("vbr-extent", "task_fail"): "one-line failure naming the scale-out repository, its failed session and the server's message",
+    ("vbr-extent", "task_stuck"): "one-line failure at the wait deadline naming the session and the scale-out repository",
+    ("vbr-proxy", "task_stuck"): "one-line failure at the verify deadline naming the proxy (204, nothing changed; the POST never resent)",
+}
+INFRA_READ = ["500", "reset", "429+Retry-After", "expire (401)", "html", "truncated"]
+INFRA_WRITE = ["500", "503 applied", "reset", "reset applied", "429+Retry-After", "expire (401)", "html", "truncated"]
+INFRA_LOGON = ["500", "503 applied", "reset", "429+Retry-After", "html", "truncated"]
+INFRA_LOGOFF = ["500", "reset", "429+Retry-After", "expire (401)", "html", "truncated"]
+INFRA_PLAN = {
+    "vbr-extent": {"read": INFRA_READ, "write": INFRA_WRITE + ["task_fail", "task_stuck"], "session poll": INFRA_READ,
+                   "logon": INFRA_LOGON, "logoff": INFRA_LOGOFF},
+    "vbr-proxy": {"read": INFRA_READ, "write": INFRA_WRITE + ["task_stuck"], "logon": INFRA_LOGON, "logoff": INFRA_LOGOFF},
+    "vbr-config-backup": {"read": INFRA_READ, "write": INFRA_WRITE, "logon": INFRA_LOGON, "logoff": INFRA_LOGOFF},
+}
+INFRA_CELLS = [(api, op, fault) for api, ops in INFRA_PLAN.items() for op, faults in ops.items() for fault in faults]
+# Known defect, pinned (strict: the cells fail once it is fixed, so that this is removed): a write answered unclearly and never
+# shown fails with "Timed out ... to show the writes answered unclearly ... Nothing was sent again", which names neither the
+# server, nor the method, nor the answer (HTTP status, server message); only the run's warning does
+# (ObjectRunner._verify_unclear, plugins/module_utils/_object_runner.py). Every other check of these cells passes.
+INFRA_BUGS = {(api, "write", fault): "the unclear-write failure names no server, method or status" for api in INFRA_PLAN
+              for fault in ("500", "reset", "html")}
+INFRA_PARAMS = [pytest.param(*cell, marks=pytest.mark.xfail(strict=True, reason=INFRA_BUGS[cell])) if cell in INFRA_BUGS else cell
+                for cell in INFRA_CELLS]
+# Answers that say the request was not performed (401 after an expiry, 429): the one kind of write that may be sent again.
+NOT_PERFORMED = (401, 429)
+
 OUTCOMES = []
 
 
@@ -176,6 +228,8 @@ def expected_outcome(api, op, fault):
     method = ops_of(api)[op][0]
     if op == "logoff":
         return "declared state; logoff tried for every session (a failed logoff is at most a warning)"
+    if api in INFRA_OPS and kind in ("task_fail", "task_stuck"):
+        return INFRA_TASK_OUTCOMES[(api, kind)]
     if kind in ("task_fail", "task_stuck", "delete_behind"):
         return "one-line failure naming the job (and the task)"
     if kind == "flip_behind":
@@ -205,8 +259,8 @@ def fault_table(tmp_path_factory):
 
 
 def ops_of(api):
-    """The operations of a matrix API: its own (VB365 copy jobs) or its simulator API's."""
-    return OPS.get(api) or OPS[APIS[api][0]]
+    """The operations of a matrix API: its own (VB365 copy jobs, the VBR infrastructure modules) or its simulator API's."""
+    return OPS.get(api) or INFRA_OPS.get(api) or OPS[APIS[api][0]]
 
 
 def pick(sim, api, which, vsphere_only=False, job_list="jobs"):
@@ -423,3 +477,102 @@ def test_role_cell(window, sim, api, op, fault):
     assert all(window.record(host)["state"] == "restored" for host in ROLE_HOSTS.values())
     assert sim.state()["em"]["logon_sessions"] == 0
     OUTCOMES.append((api, op, fault, (outcome + "; end restored every flag").replace("|", "/")[:160]))
+
+
+def infra_in_declared_state(sim, api):
+    """Whether the simulator shows the cell's declaration: the extent in maintenance, the proxy disabled, the configuration
+    backup disabled."""
+    infra = sim.state()["vbr"]["infrastructure"]
+    if api == "vbr-extent":
+        return "Maintenance" in next(r for r in infra["repositories"] if r["name"] == INFRA_EXTENT)["modes"]
+    if api == "vbr-proxy":
+        return next(p for p in infra["proxies"] if p["name"] == INFRA_PROXY)["disabled"] is True
+    return infra["configBackup"]["isEnabled"] is False
+
+
+def infra_writes(log):
+    """The infrastructure writes of a run (every POST and PUT but the OAuth2 token and logout requests)."""
+    return [r for r in log if r["method"] in ("POST", "PUT") and "/oauth2/" not in r["path"]]
+
+
+@pytest.mark.parametrize("api, op, fault", INFRA_PARAMS, ids=[cell_id(cell) for cell in INFRA_CELLS])
+def test_infra_cell(ansible, sim, api, op, fault):
+    """One fault in one request of an infrastructure module's run, judged as a job cell is: the declared state, or one line
+    naming the server, the method and the status; a write never replayed after an unclear answer; every session closed."""
+    method, pattern = INFRA_OPS[api][op]
+    kind, spec, status = FAULTS[fault]
+    module, declaration = INFRA_MODULES[api]
+    sim.configure(vbr_maintenance_seconds=0.3)
+    assert infra_in_declared_state(sim, api) is False, "the default infrastructure starts opposite to the declaration"
+    sim.clear_requests()
+    sim.inject(kind, api="vbr", method=method, path=pattern, count=1, **spec)
+    # Short budgets: a write left unclear is re-read until wait_timeout, then the run fails.
+    args = dict(declaration, timeout=2, wait_timeout=4, wait_sleep=0.3)
+    if kind == "task_stuck":
+        args.update(wait_timeout=2, wait_sleep=0.5)
+    run = ansible.run([{"name": "cell", "backupops.veeam." + module: args, "ignore_errors": True}])
+    assert run.results, run
+    result = run.result
+    log = requests_of(sim, "vbr")
+    injected = matching(log, method, pattern)
+    assert injected, "the fault hit a request of the run: %s" % [(r["method"], r["path"]) for r in log]
+    reached = infra_in_declared_state(sim, api)
+    server = "%s:%d" % (sim.host, sim.vbr_port)
+    assert "Traceback" not in str(result) and "Traceback" not in run.stdout, run
+
+    failed = result.get("failed") is True
+    if status == 429:
+        assert not failed, result["msg"]
+    if kind == "truncated" and method == "GET":
+        assert not failed, result["msg"]
+        cut, again = injected[:2]
+        assert (cut["path"], cut["query"]) == (again["path"], again["query"]) and again["status"] == 200, (cut, again)
+    if kind in ("task_fail", "task_stuck"):
+        assert failed and not reached, (result, reached)
+    if failed:
+        message = result["msg"]
+        assert "\n" not in message, message
+        outcome = "failed: " + message
+    else:
+        assert reached, result
+        outcome = "declared state" + (" (changed)" if result.get("changed") else "")
+    OUTCOMES.append((api, op, fault, outcome.replace("|", "/")[:160]))
+    if reached:
+        # Whatever the answers were, a change the server made is reported as one.
+        assert result.get("changed") is True, result
+
+    # Never a write replayed: the one write of the change group (one extent, one proxy, one PUT) is sent again only after an
+    # answer that says it was not performed (401, 429), never after an unclear one; at most one is performed.
+    writes = infra_writes(log)
+    resendable = [w for w in writes if w["status"] in NOT_PERFORMED]
+    assert len(writes) <= 1 + len(resendable), [(w["method"], w["path"], w["status"]) for w in writes]
+    unclear = [index for index, w in enumerate(writes) if w["status"] not in ACCEPTED + NOT_PERFORMED]
+    assert not unclear or unclear[0] == len(writes) - 1, ("a write sent again after an unclear answer", [(w["path"], w["status"]) for w in writes])
+    applied = 1 if spec.get("apply") and injected[0] in writes else 0
+    assert len(accepted(writes)) + applied <= 1, [(w["path"], w["status"]) for w in writes]
+
+    # Logoff accounting, as in the job cells.
+    opened = accepted(logons(log, "vbr"))
+    expired = 1 if kind == "expire" else 0
+    # A logon performed but answered unclearly (applied, or cut short) opens a session the module never learnt of.
+    unseen = 1 if op == "logon" and (kind == "truncated" or spec.get("apply")) else 0
+    closed = accepted(logoffs(log, "vbr"))
+    sessions = ([(r["path"], r["status"]) for r in logons(log, "vbr")], [(r["path"], r["status"]) for r in logoffs(log, "vbr")])
+    if op == "logoff":
+        assert len(logoffs(log, "vbr")) >= len(opened) - expired, sessions
+        if status == 429:
+            assert len(closed) == len(opened), sessions
+    else:
+        assert len(opened) - expired - unseen <= len(closed) <= len(opened) - expired, sessions
+
+    # Last, so that a cell whose message misses a part (INFRA_BUGS) has passed every other check first.
+    if failed and kind in ("task_fail", "task_stuck"):
+        assert INFRA_NAMED[api] in message, message
+        if kind == "task_fail":
+            assert spec["message"] in message, message
+    elif failed:
+        named = [part for part in (server, method) if part not in message]
+        if status is not None and injected[-1]["status"] == status:
+            named += [part for part in ["HTTP %d" % status, "Injected HTTP %d" % status if kind == "status" else None,
+                                        "HTML" if kind == "html" else None] if part and part not in message]
+        assert not named, ("the message misses %s" % named, message, result.get("warnings"))
