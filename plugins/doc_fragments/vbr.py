@@ -56,7 +56,7 @@ options:
         Director backups, V(1.2-rev0) (12.3.0) Entra ID backups and file backup copies; backup copy, Hyper-V and agent jobs
         appear from V(1.3-rev0) (13.0). Jobs the server lists only in its job states (cloud policies, legacy backup copies,
         type C(Unknown), and on 13.1 Nutanix AHV and Proxmox jobs) cannot be changed through the REST API and are named in
-        RV(unmanageable_jobs).
+        C(unmanageable_jobs) in the job modules' results.
       - From V(1.3-rev0) (13.0) a stop also cancels the jobs chained after the stopped one (C(cancelChainedJobs)), and each
         job's details name the job it runs after (C(run_after)).
       - Where 13.1 leaves a job's C(isDisabled) out, its status decides; a job whose status is that of a session (C(Running))

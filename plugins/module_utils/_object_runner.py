@@ -24,7 +24,7 @@ from ansible_collections.backupops.veeam.plugins.module_utils._http import Veeam
 from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import refused_outright
 from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._objects import ObjectProgress
-from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, format_seconds, wait_until
+from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, wait_until
 
 
 class ObjectRunner(object):

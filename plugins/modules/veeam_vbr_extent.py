@@ -19,7 +19,7 @@ description:
     nothing and sends no write. O(maintenance) and O(sealed) are declared independently; an extent can be in both.
   - All extents that need the same change get one request
     (C(POST /api/v1/backupInfrastructure/scaleOutRepositories/{id}/enableMaintenanceMode), C(disableMaintenanceMode),
-    C(enableSealedMode) or C(disableSealedMode) with C({"repositoryIds": [...]})). Each answers with a C(RepositoryMaintenance)
+    C(enableSealedMode) or C(disableSealedMode) with the extents' ids in C(repositoryIds)). Each answers with a C(RepositoryMaintenance)
     session, which the module waits on until it is C(Stopped); a C(Failed) result fails the run with the session's message.
   - An extent the server shows as C(Pending) (a mode change waits for a task that uses the extent) is awaited before it is
     judged.

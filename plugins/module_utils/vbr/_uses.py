@@ -47,8 +47,7 @@ def values_at(model, path):
 def _flat(values):
     for value in values:
         if isinstance(value, list):
-            for item in value:
-                yield item
+            yield from value
         else:
             yield value
 
