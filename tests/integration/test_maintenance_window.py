@@ -255,6 +255,12 @@ def test_awx_credential_types_inject_what_the_modules_read(name, prefix):
     values = {"server": "veeam.example.com", "username": "CORP\\backup", "password": "pw"}
     env = {key: jinja2.Template(value).render(**values) for key, value in definition["injectors"]["env"].items()}
     expected = {prefix + "SERVER": "veeam.example.com", prefix + "USERNAME": "CORP\\backup", prefix + "PASSWORD": "pw"}
+    if name == "vb365":
+        # The optional proxy account of veeam_o365_proxy: left empty it injects empty values, which the module reads as unset.
+        expected.update((prefix + suffix, "") for suffix in ("PROXY_USERNAME", "PROXY_PASSWORD", "PROXY_SSH_PRIVATE_KEY",
+                                                               "PROXY_SSH_PRIVATE_KEY_PASSPHRASE"))
+        assert all(fields[field].get("secret") is True for field in ("proxy_password", "proxy_ssh_private_key", "proxy_ssh_private_key_passphrase"))
+        assert jinja2.Template(definition["injectors"]["env"][prefix + "PROXY_USERNAME"]).render(proxy_username="root") == "root"
     if name == "vbr":
         # The optional revision field: left empty it injects auto (test_vbr_releases runs the module with it set).
         expected[prefix + "API_VERSION"] = "auto"

@@ -111,3 +111,23 @@ def test_infrastructure_info_names_jobs_per_repository(ansible, sim, version):
         assert repositories["Linux Pool Repository"]["proxy_pool_id"] == result["proxy_pools"][0]["id"]
     else:
         assert result["proxy_pools"] == [] and "v8" in result["not_shown"][0]
+
+
+def test_proxy_credentials_from_the_environment_never_appear_at_vvvv(ansible, sim):
+    """The AWX credential type's proxy fields arrive as VEEAM_VB365_PROXY_*; neither they, the REST password nor the tokens
+    appear in -vvvv output or in the results, on success or on a refusal."""
+    proxy_env = {"VEEAM_VB365_PROXY_USERNAME": "veeam", "VEEAM_VB365_PROXY_PASSWORD": "Proxy-Passw0rd-2026!",
+                 "VEEAM_VB365_PROXY_SSH_PRIVATE_KEY": "", "VEEAM_VB365_PROXY_SSH_PRIVATE_KEY_PASSPHRASE": ""}
+    connection = dict(server=sim.host, port=sim.vb365_port, username=sim.username, password=sim.password, ca_path=sim.ca_path)
+    tasks = [{"name": "enter", "backupops.veeam.veeam_o365_proxy": dict(connection, name=[LINUX], maintenance=True, wait_sleep=0.2)},
+             {"name": "leave", "backupops.veeam.veeam_o365_proxy": dict(connection, name=[LINUX], maintenance=False)},
+             {"name": "refused", "backupops.veeam.veeam_o365_proxy": dict(connection, name=[WINDOWS], maintenance=True), "ignore_errors": True}]
+    run = ansible.run(tasks, verbosity=4, env=proxy_env, defaults=False)
+    assert [r.get("changed") for r in run.results] == [True, True, False], run
+    assert run.results[2]["failed"] and "403" in run.results[2]["msg"]
+    tokens = [r["headers"]["authorization"].split(" ", 1)[1] for r in sim.requests()["requests"] if "authorization" in r["headers"]]
+    bodies = [r["body"] for r in sim.requests()["requests"] if "/maintenance/" in r["path"]]
+    assert tokens and any("Proxy-Passw0rd-2026!" in body for body in bodies)
+    for secret in set(tokens) | {"Proxy-Passw0rd-2026!", sim.password}:
+        for where in (run.stdout, run.stderr, str(run.results)):
+            assert secret not in where
