@@ -91,7 +91,9 @@ class Api(object):
                        window's begin and report take that value unless the user narrows them; its end always does (the
                        record is the selection)
     state_options      {option: the states it applies to}: set with another state, the job module warns that it is ignored
-    infrastructure     the ObjectKinds besides jobs it declares the state of (_objects.py drives them)
+    infrastructure     the ObjectKinds besides jobs it declares the state of (_object_runner.py drives them); with any, the
+                       API also has an infrastructure info module, named like the job module with _infrastructure_info
+                       instead of _job (the client then has read_infrastructure())
     """
 
     def __init__(self, name, title, client, default_port, job_module, inventory_group, short_title=None, options=None,

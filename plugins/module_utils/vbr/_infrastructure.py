@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Veeam Backup & Replication backup infrastructure as declared state: scale-out extents (maintenance and sealed mode),
 proxies (enabled or disabled, REST API 1.3-rev0 and later) and the configuration backup, as ObjectKinds the generic
-runner drives; and the read of the infrastructure info module. Endpoints per revision: docs/vbr-infrastructure.md.
+runner drives; and the read of the infrastructure info module. Endpoints per revision: docs/infrastructure.md.
 Private to the collection.
 """
 

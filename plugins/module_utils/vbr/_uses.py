@@ -5,7 +5,7 @@
 """Which repositories a Veeam Backup & Replication job uses, and how: from its JobStateModel (repositoryId, every revision)
 and the fields of its JobModel that name a repository elsewhere (a backup copy's target and sources, a replica's metadata
 and source repositories, a file backup's archive). The fields by job type are in the documents (JobModel's discriminator
-mapping); docs/vbr-infrastructure.md lists them. Pure. Private to the collection.
+mapping); docs/infrastructure.md lists them. Pure. Private to the collection.
 """
 
 from __future__ import absolute_import, division, print_function

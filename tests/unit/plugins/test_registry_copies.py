@@ -30,7 +30,7 @@ COLLECTION = "backupops.veeam"
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 # What the checks read of an Api (whatever class carries it).
 REGISTRY_FIELDS = ("name", "title", "short_title", "default_port", "options", "job_options", "job_module", "inventory_group",
-                   "window_options", "selection_options")
+                   "window_options", "selection_options", "infrastructure")
 
 RUNTIME = "meta/runtime.yml"
 ATTRIBUTES = "plugins/doc_fragments/attributes.py"
@@ -53,9 +53,23 @@ SHARED_CREDENTIAL_TYPES = ("tls.yml",)
 # --- what an API is called where --------------------------------------------------------------------------------------
 
 def module_names(api):
-    """The short names of the API's job module and its _info module: backupops.veeam.veeam_vbr_job -> veeam_vbr_job, ..._info."""
+    """The short names of the API's modules: its job module and _info (backupops.veeam.veeam_vbr_job -> veeam_vbr_job, ..._info),
+    the module of each infrastructure kind, and with any kind its infrastructure info module (veeam_vbr_infrastructure_info)."""
     job = api.job_module.rsplit(".", 1)[-1]
-    return [job, job + "_info"]
+    kinds = [kind.module.rsplit(".", 1)[-1] for kind in api.infrastructure]
+    return [job, job + "_info"] + kinds + (["%s_infrastructure_info" % job[:-len("_job")]] if kinds else [])
+
+
+def kind_module_problems(apis, repo_root):
+    """plugins/modules/<kind module>.py: runs the kind it is registered for (run_object_module(<API>, "<kind name>"))."""
+    problems = []
+    for api in apis:
+        for kind in api.infrastructure:
+            path = "plugins/modules/%s.py" % kind.module.rsplit(".", 1)[-1]
+            text = read_text(repo_root, path) if os.path.exists(os.path.join(repo_root, path)) else ""
+            if text and not re.search(r"run_object_module\(\w+, \"%s\"\)" % re.escape(kind.name), text):
+                problems.append("%s: does not run the kind %r of API %s (run_object_module(..., %r))" % (path, kind.name, api.name, kind.name))
+    return problems
 
 
 def credential_variables(api):
@@ -412,7 +426,7 @@ def guide_problems(apis, repo_root):
             % (GUIDE, path) for path in CHECKED_FILES if path not in text]
 
 
-CHECKS = (runtime_problems, attributes_problems, job_module_problems, window_module_problems, window_action_problems, playbook_problems,
+CHECKS = (runtime_problems, attributes_problems, job_module_problems, kind_module_problems, window_module_problems, window_action_problems, playbook_problems,
           argument_spec_problems, document_problems, stale_variable_problems, inventory_problems, credential_type_problems, http_signature_problems,
           guide_problems)
 
@@ -433,7 +447,7 @@ def copy_of(api, **changes):
 
 def toy_api():
     """A fourth API that exists only here: a copy of VBR under other names, registered in none of the hand-kept files."""
-    return copy_of(APIS["vbr"], name="toy", title="Veeam Toy", short_title="Toy", default_port=7777, job_module="backupops.veeam.veeam_toy_job",
+    return copy_of(APIS["vbr"], name="toy", title="Veeam Toy", short_title="Toy", default_port=7777, job_module="backupops.veeam.veeam_toy_job", infrastructure=(),
                    inventory_group="toy_servers", window_options=dict(api_version=("maintenance_window_toy_api_version", "veeam_toy_api_version")))
 
 
