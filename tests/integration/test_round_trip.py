@@ -8,6 +8,9 @@ The assertion messages carry the steps run so far.
 Faults are drawn from those a run can recover from (the module decides again after re-reading), so every step is
 expected to reach its declaration; a failed step is tolerated only as a one-line message that leaves each selected job
 at its previous or its declared state. EM faults that leave only the 15 s settle time to go by are limited to one per run.
+
+The VBR backup infrastructure modules (issue 31) go round without faults (those are the fault matrix's): a declaration, its
+opposite, back to the start, each run twice (the second sends no write), on the oldest and newest revision with the endpoint.
 """
 
 import random
@@ -318,3 +321,107 @@ def test_maintenance_window_restores_the_pre_window_flags(window, sim, seed, fau
             assert len(performed) <= 2 + flipped, "one disable and one enable (%s)\n%s" % (value[0], context)
     assert sim.state()["em"]["logon_sessions"] == 0
     print(context, "; begin:", begin.status)  # shown with -rP: what the seed did
+
+
+# -- VBR backup infrastructure (issue 31) -------------------------------------------------------------------------------
+# Each module declares a state, then its opposite (back to where the default infrastructure starts); every declaration is
+# run twice, and the second run must send no write. On the oldest and the newest revision whose document has the endpoint
+# (proxies can be switched from 1.3-rev0 only).
+INFRA_SOBR, INFRA_EXTENTS = "SOBR Production", ["SOBR Extent 01", "SOBR Extent 02"]
+INFRA_PROXIES = ["proxy02.backupops.local", "hv01.backupops.local"]
+SOBR_WRITE = "POST /api/v1/backupInfrastructure/scaleOutRepositories/{id}/%s"
+PROXY_WRITE = "POST /api/v1/backupInfrastructure/proxies/{id}/%s"
+INFRA_ROUND_TRIPS = {
+    # case: (module, declarations in order, each with the writes it must send and what the simulator must show after it)
+    "extent": ("veeam_vbr_extent", [
+        # One write per change group, for both extents of the SOBR at once; each mode on its own.
+        (dict(scale_out_repository=INFRA_SOBR, extents=INFRA_EXTENTS, maintenance=True), [SOBR_WRITE % "enableMaintenanceMode"],
+         {name: ["Maintenance"] for name in INFRA_EXTENTS}),
+        (dict(scale_out_repository=INFRA_SOBR, extents=INFRA_EXTENTS, maintenance=False), [SOBR_WRITE % "disableMaintenanceMode"],
+         {name: [] for name in INFRA_EXTENTS}),
+        (dict(scale_out_repository=INFRA_SOBR, extents=INFRA_EXTENTS, sealed=True), [SOBR_WRITE % "enableSealedMode"],
+         {name: ["Sealed"] for name in INFRA_EXTENTS}),
+        (dict(scale_out_repository=INFRA_SOBR, extents=INFRA_EXTENTS, sealed=False), [SOBR_WRITE % "disableSealedMode"],
+         {name: [] for name in INFRA_EXTENTS}),
+    ]),
+    "extent-both-modes": ("veeam_vbr_extent", [
+        # Both modes declared at once: two change groups, two writes.
+        (dict(scale_out_repository=INFRA_SOBR, extents=INFRA_EXTENTS, maintenance=True, sealed=True),
+         [SOBR_WRITE % "enableMaintenanceMode", SOBR_WRITE % "enableSealedMode"], {name: ["Maintenance", "Sealed"] for name in INFRA_EXTENTS}),
+        (dict(scale_out_repository=INFRA_SOBR, extents=INFRA_EXTENTS, maintenance=False, sealed=False),
+         [SOBR_WRITE % "disableMaintenanceMode", SOBR_WRITE % "disableSealedMode"], {name: [] for name in INFRA_EXTENTS}),
+    ]),
+    "proxy": ("veeam_vbr_proxy", [
+        (dict(name=INFRA_PROXIES, state="disabled"), [PROXY_WRITE % "disable"] * 2, {name: True for name in INFRA_PROXIES}),
+        (dict(name=INFRA_PROXIES, state="enabled"), [PROXY_WRITE % "enable"] * 2, {name: False for name in INFRA_PROXIES}),
+    ]),
+    "config-backup": ("veeam_vbr_config_backup", [
+        (dict(state="disabled"), ["GET /api/v1/configBackup", "PUT /api/v1/configBackup"], {"isEnabled": False}),
+        (dict(state="enabled"), ["GET /api/v1/configBackup", "PUT /api/v1/configBackup"], {"isEnabled": True}),
+    ]),
+}
+INFRA_OLDEST = {"extent": "1.1-rev0", "extent-both-modes": "1.1-rev0", "proxy": "1.3-rev0", "config-backup": "1.1-rev0"}
+# Known defect, pinned (strict: the case fails once it is fixed, so that this is removed). Up to 1.2-rev1 an extent's status is
+# one value, which the simulator gives as Maintenance for an extent in both modes; the module then reads sealed=false, so the
+# declaration of both modes times out although the server made both changes, and every later run declaring sealed=true sends
+# enableSealedMode again and is refused 400 "already in Sealed mode" (extent_state, plugins/module_utils/vbr/_infrastructure.py).
+INFRA_BUGS = {("extent-both-modes", "1.1-rev0"): "<= 1.2-rev1: an extent in maintenance reads sealed=false, so both modes never show"}
+INFRA_CASES = [(case, revision) for case in INFRA_ROUND_TRIPS for revision in (INFRA_OLDEST[case], "1.3-rev2")]
+INFRA_PARAMS = [pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=INFRA_BUGS[case])) if case in INFRA_BUGS else case
+                for case in INFRA_CASES]
+
+
+def infra_shown(sim, module):
+    """What the simulator shows of the objects a module declares: extent modes, proxies' disabled flags, the whole
+    configuration backup model."""
+    infra = sim.state()["vbr"]["infrastructure"]
+    if module == "veeam_vbr_extent":
+        return dict((r["name"], r["modes"]) for r in infra["repositories"] if r["name"] in INFRA_EXTENTS)
+    if module == "veeam_vbr_proxy":
+        return dict((p["name"], p["disabled"]) for p in infra["proxies"] if p["name"] in INFRA_PROXIES)
+    return infra["configBackup"]
+
+
+def infra_requests(sim, with_config_read=False):
+    """The writes a run sent (POST/PUT but the OAuth2 session's), as "METHOD template"; the configuration backup's GET just
+    before its PUT too (with_config_read), which is part of its write."""
+    requests = sim.requests()["requests"]
+    found = []
+    for index, request in enumerate(requests):
+        line = "%s %s" % (request["method"], request["template"])
+        if request["method"] in ("POST", "PUT") and "/oauth2/" not in request["path"]:
+            found.append(line)
+        elif with_config_read and line == "GET /api/v1/configBackup" and index + 1 < len(requests) and requests[index + 1]["method"] == "PUT":
+            found.append(line)
+    return found
+
+
+@pytest.mark.parametrize("case, revision", INFRA_PARAMS, ids=["%s-%s" % case for case in INFRA_CASES])
+def test_vbr_infrastructure_round_trip(ansible, sim, case, revision):
+    module, declarations = INFRA_ROUND_TRIPS[case]
+    sim.configure(vbr_maintenance_seconds=0.3)
+    start = infra_shown(sim, module)
+    config = module == "veeam_vbr_config_backup"
+    steps = []
+    for declaration, writes, shown in declarations:
+        steps.append(declaration)
+        for attempt in ("first", "again"):
+            sim.clear_requests()
+            result = ansible.task(module, api_version=revision, wait_timeout=10, wait_sleep=0.3, **declaration)
+            context = "%s run of %s after %s" % (attempt, declaration, steps[:-1])
+            assert not result.get("failed"), (result.get("msg"), result.get("warnings"), context)
+            sent = infra_requests(sim, with_config_read=config)
+            if attempt == "first":
+                assert result["changed"] is True and sorted(sent) == sorted(writes), (sent, result, context)
+            else:
+                # Idempotence: the declaration holds, so nothing is written (the configuration backup is not even re-read).
+                assert result["changed"] is False and sent == [], (sent, result, context)
+                assert "already" in result["msg"], result["msg"]
+            now = infra_shown(sim, module)
+            if config:
+                # Only isEnabled changes: the rest of the model the operator set is what it was.
+                assert now == dict(start, **shown), (now, context)
+            else:
+                assert now == shown, (now, context)
+            assert len(accepted(logons(requests_of(sim, "vbr"), "vbr"))) == len(accepted(logoffs(requests_of(sim, "vbr"), "vbr"))) == 1, context
+    assert infra_shown(sim, module) == start, "back to the start"
