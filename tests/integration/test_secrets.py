@@ -85,6 +85,36 @@ def test_oauth2_modules_leak_nothing_at_vvvv(ansible, sim, api):
     assert_nothing_leaked(run, sim, minimum_tokens=5)
 
 
+def test_vbr_infrastructure_modules_leak_nothing_at_vvvv(ansible, sim):
+    """The three infrastructure modules and the info module (issue 31), each with an expiry on one of its requests (a refresh
+    renews the session), an unclear answer on a write (a failure with the answer in a warning) and a wrong password."""
+    sim.configure(vbr_maintenance_seconds=0.3)
+    sim.inject("expire", api="vbr", method="POST", path=r"(?i)/enableMaintenanceMode$", count=1)
+    sim.inject("expire", api="vbr", method="GET", path=r"/api/v1/sessions/", count=1)
+    sim.inject("expire", api="vbr", method="GET", path=r"(?i)/proxies/states", count=1)
+    sim.inject("status", api="vbr", method="PUT", path=r"(?i)/api/v1/configBackup$", status=500, count=1)
+    sim.inject("expire", api="vbr", method="GET", path=r"(?i)/backupInfrastructure/repositories\?", count=1)
+    extent = dict(scale_out_repository="SOBR Production", extents=["SOBR Extent 01"], maintenance=True)
+    run = ansible.run([
+        task("veeam_vbr_extent", **extent),
+        task("veeam_vbr_proxy", name=["proxy02.backupops.local"], state="disabled"),
+        task("veeam_vbr_config_backup", state="disabled", wait_timeout=2, wait_sleep=0.5),
+        task("veeam_vbr_infrastructure_info"),
+        task("veeam_vbr_extent", password=WRONG, **dict(extent, maintenance=False)),
+        task("veeam_vbr_proxy", name=["proxy02.backupops.local"], state="enabled", password=WRONG),
+        task("veeam_vbr_config_backup", state="enabled", password=WRONG),
+        task("veeam_vbr_infrastructure_info", password=WRONG),
+    ], verbosity=4, env=WRONG_ENV)
+    assert len(run.results) == 8, run
+    assert [bool(result.get("failed")) for result in run.results] == [False, False, True, False, True, True, True, True], run.results
+    assert run.results[0]["changed"] is True and run.results[1]["changed"] is True, run.results[:2]
+    assert "unclear" in " ".join(run.results[2].get("warnings", [])), run.results[2]
+    assert sim.faults() == [], "every injected fault met a request"
+    assert "Traceback" not in run.stdout + run.stderr
+    # A login for each of the first four tasks and a renewal after each of the four expiries: at least 8 bearer tokens.
+    assert_nothing_leaked(run, sim, minimum_tokens=8)
+
+
 def test_em_modules_leak_nothing_at_vvvv_in_both_formats(ansible, sim):
     jobs = sim.state()["em"]["jobs"]
     enabled = next(job for job in jobs if job["enabled"] and not job["running"])
