@@ -207,6 +207,51 @@ def case_vbr_noop(bench, count, label=None):
                          bench.inventory(vbr=True))
 
 
+BENCH_SOBR = "Bench SOBR"
+
+
+def vbr_infrastructure(extents, proxies, maintenance=False, disabled=False):
+    """One VBR server without jobs: one scale-out repository of `extents` extents (in maintenance or not) and `proxies`
+    proxies (disabled or not), with the configuration backup every server has."""
+    extent_names = infra_names("Bench Extent %04d", extents)
+    return {"generate": {"vb365_jobs": 0, "em_jobs": 0, "vbr_jobs": 0}, "vb365": {"jobs": []}, "em": {"jobs": []},
+            "vbr": {"jobs": [], "repositories": [{"name": "Default Backup Repository"}] + [{"name": name} for name in extent_names],
+                    "scale_out_repositories": [{"name": BENCH_SOBR, "extents": [{"name": name, "maintenance": maintenance} for name in extent_names]}],
+                    "proxies": [{"name": name, "disabled": disabled} for name in infra_names("bench-proxy-%04d.backupops.local", proxies)],
+                    "config_backup": {"repository": "Default Backup Repository"}}}
+
+
+def infra_names(pattern, count):
+    return [pattern % number for number in range(1, count + 1)]
+
+
+def case_vbr_infrastructure(bench, extents, proxies, variants=("change", "noop", "wait: false"), maintenance_seconds=0.3):
+    """veeam_vbr_extent putting `extents` extents of one SOBR into maintenance, and veeam_vbr_proxy disabling `proxies` proxies:
+    a change, a no-op (already so) and the change with wait: false. {(object, variant): row}; each row keeps the requests of
+    its last run by endpoint (`by_endpoint`)."""
+    inventory = bench.inventory(vbr=True)
+    rows = {}
+    for variant in variants:
+        done = variant == "noop"
+        extra = {"bench_wait": False} if variant == "wait: false" else {}
+        rows[("extent", variant)] = bench.measure(
+            "vbr-extent-%d" % extents, "collection " + variant,
+            reset(bench, vbr_infrastructure(extents, 0, maintenance=done), vbr_maintenance_seconds=maintenance_seconds),
+            HERE / "collection_extent_vbr.yml", inventory,
+            extra_vars=dict(extra, bench_sobr=BENCH_SOBR, bench_extents=infra_names("Bench Extent %04d", extents)))
+        rows[("extent", variant)]["by_endpoint"] = requests_by_endpoint(bench)
+        rows[("proxy", variant)] = bench.measure(
+            "vbr-proxy-%d" % proxies, "collection " + variant, reset(bench, vbr_infrastructure(1, proxies, disabled=done)),
+            HERE / "collection_proxy_vbr.yml", inventory,
+            extra_vars=dict(extra, bench_proxies=infra_names("bench-proxy-%04d.backupops.local", proxies)))
+        rows[("proxy", variant)]["by_endpoint"] = requests_by_endpoint(bench)
+    return rows
+
+
+def requests_by_endpoint(bench):
+    return dict((key, value) for key, value in bench.sim.counts().items() if value)
+
+
 def reset(bench, scenario, **config):
     """A prepare step: the scenario, then its settings (a reset restores the default settings)."""
     def prepare():
@@ -225,7 +270,7 @@ def case_em(bench, count, fmt):
     return toggled, noop
 
 
-DEFAULT_CASES = "disable-500,copy-disable-500,noop-500,vbr-disable-500,vbr-noop-500,em-toggle-200,latency-500,rss-5000,fleet,wait-latency,scaling"
+DEFAULT_CASES = "disable-500,copy-disable-500,noop-500,vbr-disable-500,vbr-noop-500,vbr-infra-20,em-toggle-200,latency-500,rss-5000,fleet,wait-latency,scaling"
 # The fleet case: maintenance_begin.yml then maintenance_end.yml over N VB365 servers of FLEET_JOBS jobs each, for each N and forks value.
 FLEET_JOBS = 20
 FLEET_SERVERS, FLEET_FORKS, FLEET_URI_SERVERS = "10,50,200,500", "10,50", "10,50"
@@ -389,6 +434,7 @@ def check_smoke(bench):
         expect(case_copy_disable(bench, count), 2 * count + 6, "token, both lists, a POST per backup job and copy job, both re-read, logout")
         expect(case_em(bench, count, "json")[1], 4, "logon, jobs query, sessions query, logoff")
     failures += check_smoke_vbr(bench)
+    failures += check_smoke_vbr_infrastructure(bench)
     return failures
 
 
@@ -434,6 +480,53 @@ def check_smoke_vbr(bench):
     return failures
 
 
+SOBRS = "/api/v1/backupInfrastructure/scaleOutRepositories"
+PROXIES = "/api/v1/backupInfrastructure/proxies"
+
+
+def infra_requests(reads, writes=None, polls=0, warning_read=False):
+    """The requests of an infrastructure run by endpoint: a token, `reads` of the objects' list (the read, and the verifying
+    re-read with wait), `writes` ({endpoint: count}), `polls` of the maintenance session, the read of the SOBR's jobs that a
+    maintenance warning needs, a logout."""
+    expected = dict({"POST /api/oauth2/token": 1, "POST /api/oauth2/logout": 1}, **reads)
+    expected.update(writes or {})
+    if polls:
+        expected["GET /api/v1/sessions/{id}"] = polls
+    if warning_read:
+        expected["GET /api/v1/jobs/states"] = 1
+    return expected
+
+
+def check_smoke_vbr_infrastructure(bench, count=20):
+    """The infrastructure modules (issue 31) at 20 objects, counted by endpoint: one write per change group for extents (one
+    POST for the 20 extents of one SOBR, its session polled once: the simulator ends it at once here), one POST per proxy, and
+    reads that grow with pages, not objects (1,001 proxies: two pages of states; 1,001 extents: still one SOBR page)."""
+    failures = []
+
+    def expect(row, wanted, why):
+        if row["requests"] != sum(wanted.values()) or row["by_endpoint"] != wanted:
+            failures.append("%s %s: %d requests %s, expected %d %s (%s)" % (
+                row["case"], row["variant"], row["requests"], row["by_endpoint"], sum(wanted.values()), wanted, why))
+
+    rows = case_vbr_infrastructure(bench, count, count, maintenance_seconds=0)
+    sobr_write = {"POST %s/{id}/enableMaintenanceMode" % SOBRS: 1}
+    proxy_writes = {"POST %s/{id}/disable" % PROXIES: count}
+    expect(rows[("extent", "change")], infra_requests({"GET " + SOBRS: 2}, sobr_write, polls=1, warning_read=True),
+           "7: token, SOBRs, the SOBR's jobs (warning), one POST for all extents, one session poll, SOBRs re-read, logout")
+    expect(rows[("extent", "wait: false")], infra_requests({"GET " + SOBRS: 1}, sobr_write, warning_read=True),
+           "5: token, SOBRs, the SOBR's jobs (warning), one POST for all extents, logout")
+    expect(rows[("extent", "noop")], infra_requests({"GET " + SOBRS: 1}), "3: token, SOBRs, logout")
+    expect(rows[("proxy", "change")], infra_requests({"GET %s/states" % PROXIES: 2}, proxy_writes),
+           "N + 4: token, proxy states, a POST per proxy, proxy states re-read, logout")
+    expect(rows[("proxy", "wait: false")], infra_requests({"GET %s/states" % PROXIES: 1}, proxy_writes),
+           "N + 3: token, proxy states, a POST per proxy, logout")
+    expect(rows[("proxy", "noop")], infra_requests({"GET %s/states" % PROXIES: 1}), "3: token, proxy states, logout")
+    paged = case_vbr_infrastructure(bench, 1001, 1001, variants=("noop",))
+    expect(paged[("extent", "noop")], infra_requests({"GET " + SOBRS: 1}), "3: the extents come inside their SOBR's model")
+    expect(paged[("proxy", "noop")], infra_requests({"GET %s/states" % PROXIES: 2}), "4: two pages of proxy states")
+    return failures
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per case; the median is reported (default 3)")
@@ -468,6 +561,8 @@ def main():
                 case_vbr_disable(bench, int(case.split("-")[2]))
             elif case.startswith("vbr-noop-"):
                 case_vbr_noop(bench, int(case.split("-")[2]))
+            elif case.startswith("vbr-infra-"):
+                case_vbr_infrastructure(bench, int(case.split("-")[2]), int(case.split("-")[2]))
             elif case.startswith("disable-"):
                 case_disable(bench, int(case.split("-")[1]))
                 case_disable_without_wait(bench, int(case.split("-")[1]))
