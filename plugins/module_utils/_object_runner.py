@@ -52,10 +52,18 @@ class ObjectRunner(object):
             self.warn(warning)
         if self.check_mode:
             for entry in self.progress:
-                entry.after.update(entry.declared)
+                entry.after.update(entry.changes())
         elif changes:
             self._act()
+        self._warn_unknown()
         return self._result(dict(msg=self.summary()))
+
+    def _warn_unknown(self):
+        """Declared fields the server cannot show are said, never passed over as if they held."""
+        for entry in self.progress:
+            if entry.unknown():
+                self.warn("%s: the server cannot show %s now%s; it was neither judged nor checked." % (
+                    self._label([entry]), " or ".join(entry.unknown()), " (%s)" % entry.obj.details["unknown_why"] if entry.obj.details.get("unknown_why") else ""))
 
     def partial_result(self):
         """After a failure: what was sent so far, each object's `after` as the server has it (re-read, best effort)."""
@@ -87,17 +95,27 @@ class ObjectRunner(object):
             entry.before = dict(entry.after)
 
     def _act(self):
-        # One group per (field, value), in the kind's order of fields, so a run's writes come in the same order every time.
+        self._write_groups(lambda entry: entry.changes())
+        # A field the server could not show before (UNKNOWN) may show now that the other changes are made: judged once more.
+        if self.params["wait"] and any(entry.changes(entry.after) for entry in self.progress if entry.planned):
+            self._write_groups(lambda entry: entry.changes(entry.after))
+
+    def _write_groups(self, changes_of):
+        """One write per (field, value) group, in the kind's order of fields (a run's writes come in the same order every time);
+        then what they started is awaited and the objects are re-read until they show the changes (with wait)."""
+        planned = dict((entry.obj.id, changes_of(entry)) for entry in self.progress)
+        for entry in self.progress:
+            entry.planned.extend(planned[entry.obj.id])
         for field in self.kind.fields:
             for value in (True, False):
-                entries = [entry for entry in self.progress if (field, value) in entry.changes()]
+                entries = [entry for entry in self.progress if (field, value) in planned[entry.obj.id]]
                 if entries:
                     self._write(entries, field, value)
         unclear = [entry for entry in self.progress if entry.unclear]
         if unclear:
             self._verify_unclear(unclear)
         if self.params["wait"]:
-            self._await(self.progress, lambda entry, obj: entry.settled(obj), "%s to show the declared state" % self._label(self.progress))
+            self._await(self.progress, lambda entry, obj: entry.shows(obj, entry.planned), "%s to show the declared state" % self._label(self.progress))
 
     def _write(self, entries, field, value):
         """One write group: sent once, noted on each object it covers, its sessions awaited (with wait)."""
@@ -120,14 +138,19 @@ class ObjectRunner(object):
             raise exc
         for entry in entries:
             entry.actions.append(action)
-            entry.unclear.append(action)
+            entry.unclear.append((action, exc))
         self.warn("%s: the answer to %s was unclear (%s); the state is re-read instead of resending." % (self._label(entries), action, exc))
 
     def _verify_unclear(self, unclear):
-        """Writes answered unclearly count only once the objects show them; they are never resent."""
-        missed = self._missed(unclear, lambda entry, obj: entry.settled(obj), "%s to show the writes answered unclearly" % self._label(unclear))
+        """Writes answered unclearly count only once the objects show them; they are never resent. The failure names each
+        unclear answer (server, method, status) and what the objects showed instead."""
+        missed = self._missed(unclear, lambda entry, obj: entry.shows(obj, entry.planned), "%s to show the writes answered unclearly" % self._label(unclear))
         if missed:
-            raise JobModuleError("%s Nothing was sent again (a write is never replayed): run the module again to re-read and decide." % missed)
+            answers = "; ".join(sorted(set("%s: %s" % (action, exc) for entry in unclear for action, exc in entry.unclear)))
+            raise JobModuleError("%s. The answer was unclear (%s). Nothing was sent again (a write is never replayed): run the module again "
+                                 "to re-read and decide." % (str(missed).rstrip("."), answers.rstrip(".")))
+        for entry in unclear:
+            entry.unclear = []
 
     def _await(self, entries, done, what):
         missed = self._missed(entries, done, what)
@@ -158,6 +181,8 @@ class ObjectRunner(object):
         return max(self.deadline - time.monotonic(), 0)
 
     def _label(self, entries):
+        if len(entries) == 1 and entries[0].obj.name == self.kind.title:
+            return self.kind.title
         return "%s %s" % (self.kind.counted(len(entries)).split(" ", 1)[1], ", ".join(repr(entry.obj.name) for entry in entries))
 
     def outcome(self):

@@ -19,6 +19,9 @@ from ansible_collections.backupops.veeam.plugins.module_utils._model import JobM
 # `Pending`, a VB365 proxy `Enabling`); `details` holds what the result shows besides.
 InfraObject = collections.namedtuple("InfraObject", "id name state details")
 SETTLING = None
+# A field the server cannot show in this state (VBR up to 1.2-rev1 shows one extent status: in maintenance, not whether it is
+# also sealed). It is neither written nor awaited while unknown, the result says so, and it is judged again once it shows.
+UNKNOWN = "unknown"
 # What a run did to one object: its declared fields before and as last read, and the writes sent (check mode: planned).
 ObjectOutcome = collections.namedtuple("ObjectOutcome", "id name before after actions")
 
@@ -69,19 +72,27 @@ class ObjectProgress(object):
         self.after = dict(self.before)
         self.actions = []
         self.handles = []
+        # The writes answered unclearly: (action, the error).
         self.unclear = []
+        # The changes this run set out to make ([(field, value)]), which the verification awaits.
+        self.planned = []
 
     def changes(self, state=None):
-        """[(field, value)] the object still needs, judged from `state` (default: as read before the run)."""
+        """[(field, value)] the object still needs, judged from `state` (default: as read before the run); a field the state
+        cannot show (UNKNOWN) is not judged."""
         state = self.before if state is None else state
-        return [(field, value) for field, value in self.declared.items() if state.get(field) != value]
+        return [(field, value) for field, value in self.declared.items() if state.get(field) not in (value, UNKNOWN)]
 
-    def settled(self, obj):
-        """Whether the object as read shows every declared field (none of them settling)."""
-        return obj is not None and not self.changes(obj.state)
+    def shows(self, obj, changes):
+        """Whether the object as read shows these changes (a field it cannot show counts as shown: nothing more can be known)."""
+        return obj is not None and all(obj.state.get(field) in (value, UNKNOWN) for field, value in changes)
 
     def settling(self):
         return [field for field in self.declared if self.before.get(field) is SETTLING]
+
+    def unknown(self):
+        """The declared fields the server could not show, as last read."""
+        return [field for field in self.declared if self.after.get(field) == UNKNOWN]
 
     def note(self, obj):
         """The object as read now."""

@@ -198,14 +198,7 @@ INFRA_PLAN = {
     "vbr-config-backup": {"read": INFRA_READ, "write": INFRA_WRITE, "logon": INFRA_LOGON, "logoff": INFRA_LOGOFF},
 }
 INFRA_CELLS = [(api, op, fault) for api, ops in INFRA_PLAN.items() for op, faults in ops.items() for fault in faults]
-# Known defect, pinned (strict: the cells fail once it is fixed, so that this is removed): a write answered unclearly and never
-# shown fails with "Timed out ... to show the writes answered unclearly ... Nothing was sent again", which names neither the
-# server, nor the method, nor the answer (HTTP status, server message); only the run's warning does
-# (ObjectRunner._verify_unclear, plugins/module_utils/_object_runner.py). Every other check of these cells passes.
-INFRA_BUGS = {(api, "write", fault): "the unclear-write failure names no server, method or status" for api in INFRA_PLAN
-              for fault in ("500", "reset", "html")}
-INFRA_PARAMS = [pytest.param(*cell, marks=pytest.mark.xfail(strict=True, reason=INFRA_BUGS[cell])) if cell in INFRA_BUGS else cell
-                for cell in INFRA_CELLS]
+INFRA_PARAMS = INFRA_CELLS
 # Answers that say the request was not performed (401 after an expiry, 429): the one kind of write that may be sent again.
 NOT_PERFORMED = (401, 429)
 
@@ -565,7 +558,7 @@ def test_infra_cell(ansible, sim, api, op, fault):
     else:
         assert len(opened) - expired - unseen <= len(closed) <= len(opened) - expired, sessions
 
-    # Last, so that a cell whose message misses a part (INFRA_BUGS) has passed every other check first.
+    # Last, so that a cell whose message misses a part has passed every other check first.
     if failed and kind in ("task_fail", "task_stuck"):
         assert INFRA_NAMED[api] in message, message
         if kind == "task_fail":

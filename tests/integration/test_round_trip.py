@@ -361,14 +361,8 @@ INFRA_ROUND_TRIPS = {
     ]),
 }
 INFRA_OLDEST = {"extent": "1.1-rev0", "extent-both-modes": "1.1-rev0", "proxy": "1.3-rev0", "config-backup": "1.1-rev0"}
-# Known defect, pinned (strict: the case fails once it is fixed, so that this is removed). Up to 1.2-rev1 an extent's status is
-# one value, which the simulator gives as Maintenance for an extent in both modes; the module then reads sealed=false, so the
-# declaration of both modes times out although the server made both changes, and every later run declaring sealed=true sends
-# enableSealedMode again and is refused 400 "already in Sealed mode" (extent_state, plugins/module_utils/vbr/_infrastructure.py).
-INFRA_BUGS = {("extent-both-modes", "1.1-rev0"): "<= 1.2-rev1: an extent in maintenance reads sealed=false, so both modes never show"}
 INFRA_CASES = [(case, revision) for case in INFRA_ROUND_TRIPS for revision in (INFRA_OLDEST[case], "1.3-rev2")]
-INFRA_PARAMS = [pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=INFRA_BUGS[case])) if case in INFRA_BUGS else case
-                for case in INFRA_CASES]
+INFRA_PARAMS = INFRA_CASES
 
 
 def infra_shown(sim, module):

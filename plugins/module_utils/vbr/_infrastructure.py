@@ -15,7 +15,7 @@ __metaclass__ = type
 from ansible_collections.backupops.veeam.plugins.module_utils._api import ObjectKind
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError
-from ansible_collections.backupops.veeam.plugins.module_utils._objects import SETTLING, InfraObject, select_objects
+from ansible_collections.backupops.veeam.plugins.module_utils._objects import SETTLING, UNKNOWN, InfraObject, select_objects
 from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout, wait_until
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr._payload import ENDED_SESSION_STATE
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr._revisions import RELEASES, rank
@@ -41,11 +41,19 @@ def extent_status(status):
     return [str(status)] if status else []
 
 
-def extent_state(statuses):
-    """{maintenance, sealed} of an extent's statuses; both SETTLING while it is `Pending` (a mode change awaits a task)."""
+# Up to 1.2-rev1 an extent has one status: in maintenance it cannot also say whether it is sealed (assumed: Pending, then
+# Maintenance, then Sealed is the order in which the one value is chosen; the user guide allows both modes at once).
+ONE_STATUS_HIDES_SEALED = ("REST API 1.1-rev0 to 1.2-rev1 show one status per extent, and 'Maintenance' hides whether the extent "
+                           "is also sealed; 13.0 and later show both")
+
+
+def extent_state(statuses, one_status=False):
+    """{maintenance, sealed} of an extent's statuses; both SETTLING while it is `Pending` (a mode change awaits a task), sealed
+    UNKNOWN when a single status says Maintenance."""
     if "Pending" in statuses:
         return dict(maintenance=SETTLING, sealed=SETTLING)
-    return dict(maintenance="Maintenance" in statuses, sealed="Sealed" in statuses)
+    maintenance = "Maintenance" in statuses
+    return dict(maintenance=maintenance, sealed=UNKNOWN if one_status and maintenance else "Sealed" in statuses)
 
 
 def extents_of(sobr):
@@ -54,8 +62,11 @@ def extents_of(sobr):
     objects = []
     for extent in extents:
         statuses = extent_status(extent.get("status"))
-        objects.append(InfraObject(str(extent.get("id")).lower(), extent.get("name") or "", extent_state(statuses),
-                                   dict(status=statuses, scale_out_repository=dict(id=sobr.get("id"), name=sobr.get("name")))))
+        one_status = not isinstance(extent.get("status"), list)
+        details = dict(status=statuses, scale_out_repository=dict(id=sobr.get("id"), name=sobr.get("name")))
+        if one_status and "Maintenance" in statuses:
+            details["unknown_why"] = ONE_STATUS_HIDES_SEALED
+        objects.append(InfraObject(str(extent.get("id")).lower(), extent.get("name") or "", extent_state(statuses, one_status), details))
     return objects
 
 
@@ -262,7 +273,8 @@ def read_infrastructure(client):
 
 def _sobr_entry(sobr, uses):
     extents = [dict(id=obj.id, name=obj.name, status=obj.details["status"], maintenance=obj.state["maintenance"],
-                    sealed=obj.state["sealed"], pending="Pending" in obj.details["status"]) for obj in extents_of(sobr)]
+                    sealed=None if obj.state["sealed"] == UNKNOWN else obj.state["sealed"], pending="Pending" in obj.details["status"])
+               for obj in extents_of(sobr)]
     return dict(id=sobr.get("id"), name=sobr.get("name"), description=sobr.get("description"), extents=extents,
                 jobs=uses.get(str(sobr.get("id")).lower(), []))
 

@@ -14,7 +14,7 @@ from ansible_collections.backupops.veeam.plugins.module_utils._api import Object
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VeeamApiError
 from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._object_runner import ObjectRunner
-from ansible_collections.backupops.veeam.plugins.module_utils._objects import SETTLING, InfraObject, select_objects
+from ansible_collections.backupops.veeam.plugins.module_utils._objects import SETTLING, UNKNOWN, InfraObject, select_objects
 from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr._infrastructure import extent_state, extent_status, extents_of
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr._uses import jobs_by_repository, repositories_of, values_at
@@ -141,6 +141,7 @@ def test_an_unclear_write_without_effect_fails_saying_nothing_was_resent():
     with pytest.raises(JobModuleError) as failure:
         unclear.run()
     assert "Nothing was sent again" in str(failure.value) and "A on=false" in str(failure.value) and len(server.writes) == 1
+    assert "The answer was unclear (enable_on: connection reset (POST https://x/))." in str(failure.value)
     assert unclear.partial_result()["switches"][0]["actions"] == ["enable_on"]
 
 
@@ -176,13 +177,18 @@ def test_declaring_nothing_is_a_problem_naming_the_fields():
 
 @pytest.mark.parametrize("status, statuses, state", [
     ("Normal", ["Normal"], dict(maintenance=False, sealed=False)),
-    ("Maintenance", ["Maintenance"], dict(maintenance=True, sealed=False)),
+    ("Sealed", ["Sealed"], dict(maintenance=False, sealed=True)),
     (["Maintenance", "Sealed"], ["Maintenance", "Sealed"], dict(maintenance=True, sealed=True)),
     (["Pending", "Sealed"], ["Pending", "Sealed"], dict(maintenance=SETTLING, sealed=SETTLING)),
     (None, [], dict(maintenance=False, sealed=False)),
 ])
 def test_extent_status_string_or_array(status, statuses, state):
-    assert extent_status(status) == statuses and extent_state(statuses) == state
+    assert extent_status(status) == statuses and extent_state(statuses, not isinstance(status, list)) == state
+
+
+def test_one_status_in_maintenance_cannot_say_sealed():
+    assert extent_state(["Maintenance"], one_status=True) == dict(maintenance=True, sealed=UNKNOWN)
+    assert extent_state(["Maintenance"], one_status=False) == dict(maintenance=True, sealed=False)
 
 
 def test_extents_of_a_sobr_lower_cases_ids_and_names_the_sobr():
