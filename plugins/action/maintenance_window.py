@@ -15,12 +15,14 @@ from ansible.utils.display import Display
 
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import IF_RUNNING
 from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError
+from ansible_collections.backupops.veeam.plugins.module_utils._scope import normalized_scope
 from ansible_collections.backupops.veeam.plugins.module_utils._service import EXPECTED_FAILURES as MODULE_FAILURES, failure_result
 from ansible_collections.backupops.veeam.plugins.module_utils._apis import APIS, api_of_groups
 from ansible_collections.backupops.veeam.plugins.plugin_utils._controller import ControllerSession, SessionError, connection_option_names, module_defaults_for
 from ansible_collections.backupops.veeam.plugins.plugin_utils._record import RecordError, load, replace
 from ansible_collections.backupops.veeam.plugins.plugin_utils import _window_jobs as window_jobs
 from ansible_collections.backupops.veeam.plugins.plugin_utils import _window_record as window_record
+from ansible_collections.backupops.veeam.plugins.plugin_utils import _window_scope as window_scope
 from ansible_collections.backupops.veeam.plugins.plugin_utils import _window_text as window_text
 from ansible_collections.backupops.veeam.plugins.plugin_utils._window_settings import (CONNECTION_OPTIONS, RECORDS_VARIABLE, api_variable_names,
                                                                                        session_options)
@@ -47,6 +49,9 @@ ARGUMENT_SPEC = dict(
     summary_of=dict(type="str", choices=["begin", "end"]),
     start_after=dict(type="list", elements="str", default=[]),
     start_timeout=dict(type="int", default=3600),
+    scope=dict(type="dict", default={}),
+    maintenance_mode=dict(type="bool", default=False),
+    scope_may_be_empty=dict(type="bool", default=False),
 )
 REQUIRED_IF = [("phase", "summary", ["summary_of"])]
 # What a phase may fail with and still produce a result: the modules' expected failures, and a record file it cannot use.
@@ -178,6 +183,8 @@ class Phase(object):
         self.diff = diff
         self.done = dict(changed=False, record_path=self.path)
         self.diffs = []
+        # How many infrastructure objects this phase switched (set at begin, undone at end), for the counts.
+        self.switched = 0
 
     def run(self):
         outcome = getattr(self, self.args["phase"])()
@@ -188,21 +195,64 @@ class Phase(object):
     def begin(self):
         earlier = self._open_records()
         try:
-            selected, chained, server_fields = self.session.read_selection(self.args["names"], self.args["ids"])
+            scope = normalized_scope(self.args["scope"])
+            selection = self.session.read_selection(self.args["names"], self.args["ids"], scope, self.args["maintenance_mode"])
+            self._check_scope(scope, selection.resolution)
         except EXPECTED_FAILURES as exc:
             self.record_failure_before_any_change(str(exc), earlier)
             raise
-        jobs = selected + [job for job, _after in chained]
-        self._note_server(server_fields)
-        record, to_disable = window_record.begin_record(self.host, self.api, self.session.server, jobs, earlier, utc_now(), server_fields)
+        jobs = selection.jobs + [job for job, _after in selection.chained]
+        self._note_server(selection.server_fields)
+        record, to_disable = window_record.begin_record(self.host, self.api, self.session.server, jobs, earlier, utc_now(), selection.server_fields)
+        record = window_scope.with_scope(record, scope, self.args["maintenance_mode"], selection.resolution, earlier)
         held, left = window_jobs.disabled_now(jobs, earlier)
-        did = dict(held=held, left=left, chained=[(job.name, after.name) for job, after in chained])
+        did = dict(held=held, left=left, chained=[(job.name, after.name) for job, after in selection.chained])
         self._write(record)
         did.update(self._quiesce(record, to_disable, window_jobs.held_running(jobs, earlier), did))
+        record, switched = self._set_switches(record, did)
         if record.get("begin_failed"):
             # This run finished what the failed begin set out to do: the record no longer says it failed.
             self._write(window_record.recovered(record))
-        return dict(self.done, msg=window_text.begin_summary(did, len(record["jobs"]), self.path, record["created"], self.check_mode, server_fields))
+        summary = window_text.begin_summary(did, len(record["jobs"]), self.path, record["created"], self.check_mode, selection.server_fields)
+        return dict(self.done, msg=" ".join([summary] + window_scope.begin_parts(record, switched, self.check_mode)))
+
+    def _check_scope(self, scope, resolution):
+        """A scope that resolves to nothing is a failure before any change, unless the operator said it may be empty."""
+        if resolution is not None and resolution.empty() and not (self.args["names"] or self.args["ids"] or self.args["scope_may_be_empty"]):
+            raise JobModuleError("The scope (%s) resolves to no job and no switch on %s%s. Nothing was changed; set "
+                                 "maintenance_window_scope_may_be_empty to true if that is expected." % (
+                                     window_scope.entries_text(scope), self.session.server,
+                                     ": " + "; ".join(resolution.notes) if resolution.notes else ""))
+
+    def _set_switches(self, record, did):
+        """After the jobs are quiesced: set the scope's infrastructure switches (maintenance_mode), each noted in the record as
+        soon as it is set, so that end undoes exactly what changed. [(what, names of the objects changed)]."""
+        switched = []
+        for index, switch in enumerate(window_scope.switches(record)):
+            try:
+                outcomes = self._declare_switch(switch["kind"], window_scope.set_options(switch))
+            except PhaseFailed as exc:
+                record = window_scope.with_changed(record, index, [o.id for o in exc.outcome or [] if o.actions])
+                done = dict(disabled=did["disabled"], still_enabled=[], running_off=[], running_on=[])
+                self._write(window_record.failed_begin_record(record, done, exc.result["msg"], utc_now()))
+                raise PhaseFailed(dict(exc.result, msg=window_scope.switch_failure(switch, exc.result["msg"], did, self.path)))
+            changed = [o for o in outcomes if o.actions]
+            record = window_scope.with_changed(record, index, [o.id for o in changed])
+            self._write(record)
+            switched.append((switch["what"], [o.name for o in changed]))
+            self.switched += len(changed)
+            self._count_begin(did)
+        return record, switched
+
+    def _declare_switch(self, kind, options):
+        """The object outcomes of an infrastructure declaration; PhaseFailed (with them) when it failed."""
+        outcomes, result, failed = self.session.declare_switch(kind, options, self.args["wait_timeout"])
+        self.done["changed"] = self.done["changed"] or any(outcome.actions for outcome in outcomes)
+        if result.get("diff"):
+            self.diffs.append(result["diff"])
+        if failed:
+            raise PhaseFailed(dict(result, changed=self.done["changed"]), outcomes)
+        return outcomes
 
     def _open_records(self):
         """The unrestored records of an earlier begin on this API (the file's, the handed-over one); PhaseFailed when this
@@ -257,7 +307,7 @@ class Phase(object):
         waited = did.get("waited")
         self.done["counts"] = dict(disabled=len(did["disabled"]), stopped=len(did["stopped"]), awaited=waited[1] if waited else 0,
                                    held=len(did["held"]), left=len(did["left"]), chained=len(did["chained"]),
-                                   unmanageable=len(self.done.get("unmanageable_jobs", [])))
+                                   unmanageable=len(self.done.get("unmanageable_jobs", [])), switched=self.switched)
 
     def _note_server(self, server_fields):
         """What the result keeps of the server for the fleet summary: the jobs it cannot manage, the kinds it cannot list."""
@@ -273,16 +323,35 @@ class Phase(object):
         blocker = window_record.end_blocker(record, self.api, self.path)
         if blocker:
             return self._nothing_to_restore(record, *blocker)
+        record, undone = self._undo_switches(record)
         jobs = self.session.read_jobs()
         self._note_server(self.session.server_fields(jobs))
         to_enable, missing = window_jobs.split_recorded(record, jobs)
-        messages = [self._restore(record, to_enable, missing), window_text.record_origin(record, record is not file_record, self.path)]
+        restored = self._restore(record, to_enable, missing)
+        messages = window_scope.end_parts(undone, self.check_mode) + [restored, window_text.record_origin(record, record is not file_record, self.path)]
         if self.args["start_after"]:
             messages.append(self._start_after(jobs, to_enable, " ".join(messages)))
         return dict(self.done, msg=" ".join(messages))
 
+    def _undo_switches(self, record):
+        """Before any job is re-enabled: undo what the window switched (only the objects it changed), last set first. A
+        failure leaves every job disabled (so none writes to what is still in maintenance) and the record open."""
+        undone = []
+        for index, switch in window_scope.changed_switches(record):
+            self._count_end([], [], [])
+            try:
+                outcomes = self._declare_switch(switch["kind"], window_scope.restore_options(switch))
+            except PhaseFailed as exc:
+                raise PhaseFailed(dict(exc.result, msg=window_scope.undo_failure(switch, exc.result["msg"], self.path)))
+            record = window_scope.without_changed(record, index)
+            self._write(record)
+            changed = [outcome.name for outcome in outcomes if outcome.actions]
+            self.switched += len(changed)
+            undone.append((switch["what"], changed))
+        return record, undone
+
     def _nothing_to_restore(self, record, kind, message):
-        self.done.update(blocker=kind, counts=dict(restored=0, already_enabled=0, missing=0, started=0))
+        self.done.update(blocker=kind, counts=dict(restored=0, already_enabled=0, missing=0, started=0, switched=0))
         if kind == window_record.OTHER_API:
             raise PhaseFailed(dict(msg=message))
         if kind == window_record.NO_RECORD:
@@ -297,7 +366,17 @@ class Phase(object):
     def report(self):
         entries, server_fields = self.session.read_entries()
         record = window_record.record_for_end(load(self.path), self.handed_over)
-        return dict(self.done, msg=window_text.report_table(self.api, self.host, entries, record, self.path, server_fields))
+        lines = window_text.report_table(self.api, self.host, entries, record, self.path, server_fields)
+        scope = normalized_scope(self.args["scope"])
+        open_scope = record.get("scope") if record.get("state") == window_record.ACTIVE else None
+        if scope:
+            # An open window's maintenance_mode, when it has one: the report then says what that window set, not what a new one would.
+            maintenance_mode = (open_scope or {}).get("maintenance_mode", self.args["maintenance_mode"])
+            resolution = self.session.read_selection(scope=scope, maintenance_mode=maintenance_mode).resolution
+            lines += window_scope.report_lines(window_scope.scope_record(scope, maintenance_mode, resolution, []), resolution.states)
+        elif open_scope:
+            lines += window_scope.report_lines(open_scope, [])
+        return dict(self.done, msg=lines)
 
     def _restore(self, record, to_enable, missing):
         self._count_end([], [], missing)
@@ -316,7 +395,8 @@ class Phase(object):
 
     def _count_end(self, enabled, jobs, missing):
         """The host's counts from the restore's job outcomes (`before` tells the jobs that were enabled already)."""
-        self.done["counts"] = dict(restored=len(enabled), already_enabled=window_jobs.already_enabled(jobs), missing=len(missing), started=0)
+        self.done["counts"] = dict(restored=len(enabled), already_enabled=window_jobs.already_enabled(jobs), missing=len(missing), started=0,
+                                   switched=self.switched)
 
     def _start_after(self, jobs, restored, restore_summary):
         try:

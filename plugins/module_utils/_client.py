@@ -16,7 +16,7 @@ import abc
 import threading
 
 from ansible_collections.backupops.veeam.plugins.module_utils._http import HttpClient, VeeamApiError
-from ansible_collections.backupops.veeam.plugins.module_utils._model import select_jobs
+from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError, select_jobs
 
 
 class JobClient(abc.ABC):
@@ -102,6 +102,13 @@ class JobClient(abc.ABC):
         [(job, the job it runs after)]. A window that stops or disables the selected jobs must keep these from starting
         too. APIs without job chains: []."""
         return []
+
+    def resolve_scope(self, jobs, scope, maintenance_mode):
+        """What a maintenance window's scope ({repositories, proxies}: names or ids) touches on this server: a Resolution
+        (_scope.py) of the jobs of `jobs` (a JobList) in scope and why, the infrastructure switches to set (with
+        maintenance_mode) and what the release cannot do. APIs without infrastructure cannot scope a window."""
+        raise JobModuleError("%s: this API has no repositories or proxies to scope a maintenance window by; select jobs by name or id"
+                             % self.server)
 
     def normalize_id(self, value):
         """A job id as the user may write it, in the form read_jobs returns."""

@@ -62,8 +62,9 @@ class ObjectRunner(object):
         """Declared fields the server cannot show are said, never passed over as if they held."""
         for entry in self.progress:
             if entry.unknown():
+                why = entry.obj.details.get("unknown_why")
                 self.warn("%s: the server cannot show %s now%s; it was neither judged nor checked." % (
-                    self._label([entry]), " or ".join(entry.unknown()), " (%s)" % entry.obj.details["unknown_why"] if entry.obj.details.get("unknown_why") else ""))
+                    self._label([entry]), " or ".join(entry.unknown()), " (%s)" % why if why else ""))
 
     def partial_result(self):
         """After a failure: what was sent so far, each object's `after` as the server has it (re-read, best effort)."""
@@ -106,16 +107,19 @@ class ObjectRunner(object):
         planned = dict((entry.obj.id, changes_of(entry)) for entry in self.progress)
         for entry in self.progress:
             entry.planned.extend(planned[entry.obj.id])
-        for field in self.kind.fields:
-            for value in (True, False):
-                entries = [entry for entry in self.progress if (field, value) in planned[entry.obj.id]]
-                if entries:
-                    self._write(entries, field, value)
+        self._send_groups(planned)
         unclear = [entry for entry in self.progress if entry.unclear]
         if unclear:
             self._verify_unclear(unclear)
         if self.params["wait"]:
             self._await(self.progress, lambda entry, obj: entry.shows(obj, entry.planned), "%s to show the declared state" % self._label(self.progress))
+
+    def _send_groups(self, planned):
+        """{object id: [(field, value)]} sent as one write per group, in the kind's order of fields."""
+        for field, value in ((field, value) for field in self.kind.fields for value in (True, False)):
+            entries = [entry for entry in self.progress if (field, value) in planned[entry.obj.id]]
+            if entries:
+                self._write(entries, field, value)
 
     def _write(self, entries, field, value):
         """One write group: sent once, noted on each object it covers, its sessions awaited (with wait)."""

@@ -167,6 +167,26 @@ options:
       - V(end) only. Seconds to wait for the runs of O(start_after).
     type: int
     default: 3600
+  scope:
+    description:
+      - V(begin) and V(report). What the maintenance touches, a mapping with C(repositories) and/or C(proxies) (lists of names or
+        ids). V(begin) quiesces exactly the jobs they touch (with O(names) or O(ids), the union), records why each job is in
+        scope and, with O(maintenance_mode), the switches it sets; V(report) shows how the scope resolves. An entry the server
+        does not know fails before any change, listing what it has. V(end) restores what the record names.
+    type: dict
+    default: {}
+  maintenance_mode:
+    description:
+      - V(begin) only, with O(scope). After the jobs are quiesced, also set the infrastructure's own switches for what is in
+        scope (scale-out extent maintenance mode, VBR proxy disable, VB365 proxy maintenance mode, the VBR configuration
+        backup when it writes to a repository in scope); V(end) undoes exactly what was changed, before re-enabling any job.
+    type: bool
+    default: false
+  scope_may_be_empty:
+    description:
+      - V(begin) only. A scope that resolves to no job and no switch is then a success (nothing recorded) instead of a failure.
+    type: bool
+    default: false
 attributes:
   action:
     support: full

@@ -20,11 +20,13 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible_collections.backupops.veeam.plugins.module_utils._arguments import connection_options
 from ansible_collections.backupops.veeam.plugins.module_utils._info import job_entry
 from ansible_collections.backupops.veeam.plugins.module_utils._job_runner import JobRunner
-from ansible_collections.backupops.veeam.plugins.module_utils._service import JOB, attempt, module_spec, new_client, preflight
+from ansible_collections.backupops.veeam.plugins.module_utils._object_runner import ObjectRunner
+from ansible_collections.backupops.veeam.plugins.module_utils._service import JOB, attempt, module_spec, new_client, object_spec, preflight
 
 
-# What a begin reads: the selected jobs, [(job, the job it runs after)] chained after them, the server fields of the read.
-Selection = collections.namedtuple("Selection", "jobs chained server_fields")
+# What a begin reads: the selected jobs, [(job, the job it runs after)] chained after them, the server fields of the read,
+# and what the window's scope resolved to (a Resolution, or None without a scope).
+Selection = collections.namedtuple("Selection", "jobs chained server_fields resolution")
 
 
 class SessionError(Exception):
@@ -61,12 +63,16 @@ class ControllerSession(object):
         """The jobs of the server, as the clients read them (a JobList)."""
         return self.client.read_jobs(last_runs=last_runs)
 
-    def read_selection(self, names=None, ids=None):
-        """What a begin quiesces: the jobs named (every job when no names or ids are given), the jobs the server would start
-        after a selected one ([(job, the job it runs after)]), and what the read says of the server (server_fields)."""
+    def read_selection(self, names=None, ids=None, scope=None, maintenance_mode=False):
+        """What a begin quiesces: the jobs named, and those the scope ({repositories, proxies}) touches (every job when none
+        of the three is given), the jobs the server would start after a selected one ([(job, the job it runs after)]), what
+        the read says of the server (server_fields) and what the scope resolved to."""
         jobs = self.client.read_jobs()
-        selected = self.client.select(jobs, ids, names) if names or ids else list(jobs)
-        return Selection(selected, self.client.chained_after(jobs, selected), self.server_fields(jobs))
+        resolution = self.client.resolve_scope(jobs, scope, maintenance_mode) if scope else None
+        selected = self.client.select(jobs, ids, names) if names or ids else ([] if resolution else list(jobs))
+        if resolution is not None:
+            selected += [job for job in resolution.selected() if job.id not in set(chosen.id for chosen in selected)]
+        return Selection(selected, self.client.chained_after(jobs, selected), self.server_fields(jobs), resolution)
 
     def server_fields(self, jobs):
         """What the results say of the server after the read `jobs`: the revision spoken, the jobs it lists but cannot manage,
@@ -83,6 +89,17 @@ class ControllerSession(object):
         RunOutcome, which the window decides from) and as the module's result dict (which a failure or diff shows)."""
         runner = JobRunner(self.client, self._validated(module_spec(self.api, JOB), dict(self.options, id=ids, state=state, **options)),
                            self.check_mode, self.warnings.append, self.with_diff, self.notify, self.notify_every)
+        result, failed = attempt(runner)
+        return runner.outcome(), result, failed
+
+    def declare_switch(self, kind_name, options, wait_timeout):
+        """(object outcomes, result, failed): what the infrastructure module of this kind, with these options (the selection and
+        the declared field), did; the connection settings are the session's."""
+        kind = self.api.kind(kind_name)
+        spec = object_spec(self.api, kind)
+        given = dict((name, value) for name, value in self.options.items() if name in spec["argument_spec"])
+        params = self._validated(spec, dict(given, wait_timeout=wait_timeout, **options))
+        runner = ObjectRunner(self.client, kind, params, self.check_mode, self.warnings.append, self.with_diff)
         result, failed = attempt(runner)
         return runner.outcome(), result, failed
 

@@ -152,7 +152,8 @@ def end_blocker(record, api, path):
     """
     state = record.get("state")
     if state == ACTIVE and record.get("api", api) == api:
-        return None if record.get("jobs") else (NOTHING_RECORDED, _nothing_recorded(record))
+        switched = any(switch.get("changed") for switch in (record.get("scope") or {}).get("switches", []))
+        return None if record.get("jobs") or switched else (NOTHING_RECORDED, _nothing_recorded(record))
     if state == RESTORED:
         return ALREADY_RESTORED, "The record of this host is already restored (%s); nothing to restore." % record.get("restored")
     if state == ACTIVE:

@@ -189,12 +189,13 @@ def _yes(flag):
 
 
 # What each phase counts per host, in the order the fleet summary shows them.
-COUNTS = dict(begin=("disabled", "stopped", "awaited", "held", "left", "chained", "unmanageable"),
-              end=("restored", "already_enabled", "missing", "started"))
+COUNTS = dict(begin=("disabled", "stopped", "awaited", "held", "left", "chained", "unmanageable", "switched"),
+              end=("restored", "already_enabled", "missing", "started", "switched"))
 _COUNT_LABELS = dict(disabled="disabled", stopped="sessions stopped", awaited="sessions awaited", held="held from an earlier begin",
                      left="disabled before the window", chained="chained after a selected job",
                      unmanageable="listed but not manageable through the API", restored="re-enabled", already_enabled="already enabled",
-                     missing="recorded but deleted", started="started after the window")
+                     missing="recorded but deleted", started="started after the window",
+                     switched="and infrastructure objects switched (extents, proxies, configuration backup)")
 # What check mode says instead: what a real run would do.
 _WOULD_LABELS = dict(disabled="would disable", stopped="sessions would stop", restored="would re-enable", started="would start after the window")
 
@@ -228,7 +229,7 @@ def _hosts_where(results, condition):
 
 
 # Counts shown only when not zero (most servers have no such jobs).
-_SHOWN_IF_ANY = ("awaited", "chained", "unmanageable")
+_SHOWN_IF_ANY = ("awaited", "chained", "unmanageable", "switched")
 
 
 def _totals(names, results, check_mode=False):

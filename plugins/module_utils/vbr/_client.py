@@ -22,6 +22,7 @@ from ansible_collections.backupops.veeam.plugins.module_utils._client import Job
 from ansible_collections.backupops.veeam.plugins.module_utils._model import DISABLE, ENABLE, START, JobList, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VBR_API, VeeamApiError, wrong_port_message
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr._infrastructure import KINDS, read_infrastructure
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr._scope import resolve_scope
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr._payload import (
     chained_jobs, joined, selects, session_entry, session_may_run, session_running, unmanageable_entry,
 )
@@ -204,6 +205,9 @@ class VbrClient(JobClient):
 
     def read_infrastructure(self):
         return read_infrastructure(self)
+
+    def resolve_scope(self, jobs, scope, maintenance_mode):
+        return resolve_scope(self, jobs, scope, maintenance_mode)
 
     def pages(self, path, params=None):
         """Every item of a paged collection ({data, pagination: {total, count, skip, limit}}), PAGE_SIZE per request."""

@@ -74,3 +74,41 @@ def jobs_by_repository(models, states):
         for repository, role in repositories_of(model, state):
             found[repository].append(dict(id=job.get("id"), name=job.get("name"), type=job.get("type"), role=role))
     return found
+
+
+# Where a JobModel says which backup proxies it uses: {autoSelectEnabled (autoSelection in 1.1-rev0), proxyIds}. A Hyper-V job
+# on-host has no proxy setting (its host does the work); guest interaction proxies are not backup proxies.
+PROXY_SETTINGS = (
+    ("storage", "backupProxies"),                                             # vSphere, Cloud Director backups
+    ("storage", "backupProxies", "offHostSettings"),                          # Hyper-V off-host (1.3-rev0+)
+    ("dataTransfer", "sourceProxies"),                                        # VSphereReplica
+    ("dataTransfer", "targetProxies"),                                        # VSphereReplica
+    ("storage", "advancedSettings", "storageIntegration", "offHostBackupProxies"),  # agent jobs with storage integration
+)
+AUTO_SELECT = ("autoSelectEnabled", "autoSelection")
+
+
+def _setting(model, path):
+    for step in path:
+        model = model.get(step) if isinstance(model, dict) else None
+    return model if isinstance(model, dict) else None
+
+
+def _names_proxies(setting):
+    return bool(setting) and (any(key in setting for key in AUTO_SELECT) or "proxyIds" in setting)
+
+
+def proxy_use(model):
+    """(selects automatically, {lower-case ids it names}) of a JobModel's backup proxy settings, or None when it has none."""
+    settings = [setting for setting in (_setting(model or {}, path) for path in PROXY_SETTINGS) if _names_proxies(setting)]
+    if not settings:
+        return None
+    return any(_selects_automatically(setting) for setting in settings), set(_named_ids(settings))
+
+
+def _selects_automatically(setting):
+    return any(setting.get(key) is True for key in AUTO_SELECT)
+
+
+def _named_ids(settings):
+    return [str(value).lower() for setting in settings for value in setting.get("proxyIds") or []]

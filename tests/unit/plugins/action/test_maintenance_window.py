@@ -13,6 +13,7 @@ import os
 
 import pytest
 
+from ansible_collections.backupops.veeam.plugins.plugin_utils._controller import Selection
 from ansible_collections.backupops.veeam.plugins.action.maintenance_window import ARGUMENT_SPEC, Phase, PhaseFailed
 from ansible_collections.backupops.veeam.plugins.module_utils._desired_state import JobState
 from ansible_collections.backupops.veeam.plugins.module_utils._job_progress import JobOutcome, RunOutcome
@@ -39,8 +40,8 @@ class FakeSession(object):
     def read_jobs(self, last_runs=False):
         return list(self.jobs)
 
-    def read_selection(self, names=None, ids=None):
-        return [job for job in self.jobs if not names or job.name in names], [], {}
+    def read_selection(self, names=None, ids=None, scope=None, maintenance_mode=False):
+        return Selection([job for job in self.jobs if not names or job.name in names], [], {}, None)
 
     def server_fields(self, jobs):
         return {}
@@ -96,7 +97,7 @@ def test_a_failed_disable_still_returns_what_the_role_publishes_and_says_what_it
 class RefusingSession(FakeSession):
     """A server that refuses the login: nothing can be read, nothing is changed."""
 
-    def read_selection(self, names=None, ids=None):
+    def read_selection(self, names=None, ids=None, scope=None, maintenance_mode=False):
         raise JobModuleError("Login to https://vb365.example.com:4443/ as 'x' failed: wrong user name or password")
 
 

@@ -1,0 +1,143 @@
+"""The maintenance window scoped by what the maintenance touches (issue 32), through the playbooks and ansible-runner:
+VBR repositories, scale-out extents and proxies on the oldest and newest revision that can act on each. The jobs quiesced
+are exactly those in scope, switches are set after the jobs and undone before them, end restores exactly, a second end
+changes nothing."""
+
+import pytest
+
+BEGIN, REPORT = "Record and disable the enabled jobs", "Show the jobs as a table"
+SOBR, EXTENT_1, EXTENT_2 = "SOBR Production", "SOBR Extent 01", "SOBR Extent 02"
+OLDEST, NEWEST = "1.1-rev0", "1.3-rev2"
+
+
+def vbr_scenario(config_repository="Default Backup Repository"):
+    """Jobs on a standard repository, on the scale-out repository, and on a proxy named explicitly or chosen automatically."""
+    return {"vbr": {
+        "jobs": [{"name": "Default Repo VMs", "type": "VSphereBackup", "enabled": True, "lastResult": "Success"},
+                 {"name": "SOBR VMs", "type": "VSphereBackup", "enabled": True, "lastResult": "Success", "repository": SOBR},
+                 {"name": "SOBR Disabled VMs", "type": "VSphereBackup", "enabled": False, "lastResult": "Success", "repository": SOBR},
+                 {"name": "Proxy02 VMs", "type": "VSphereBackup", "enabled": True, "lastResult": "Success", "repository": "Offsite Repository",
+                  "proxies": ["proxy02.backupops.local"]}],
+        "repositories": [{"name": "Default Backup Repository"}, {"name": "Offsite Repository"}, {"name": EXTENT_1}, {"name": EXTENT_2}],
+        "scale_out_repositories": [{"name": SOBR, "extents": [EXTENT_1, {"name": EXTENT_2, "sealed": True}]}],
+        "proxies": [{"name": "proxy01.backupops.local"}, {"name": "proxy02.backupops.local"}],
+        "config_backup": {"repository": config_repository}}}
+
+
+def vbr_jobs(sim):
+    return dict((job["name"], job["enabled"]) for job in sim.state()["vbr"]["jobs"])
+
+
+def infra(sim):
+    return sim.state()["vbr"]["infrastructure"]
+
+
+def modes(sim, name):
+    return next(r for r in infra(sim)["repositories"] if r["name"] == name)["modes"]
+
+
+def writes(sim):
+    return ["%s %s" % (r["method"], r["path"].rsplit("/", 1)[-1]) for r in sim.requests()["requests"]
+            if r["method"] in ("POST", "PUT") and "oauth2" not in r["path"]]
+
+
+def run(window, playbook, **extravars):
+    return window.run(playbook, limit="vbr-sim", extravars=extravars)
+
+
+@pytest.fixture(autouse=True)
+def scenario(sim):
+    sim.reset(scenario=vbr_scenario())
+    sim.configure(vbr_maintenance_seconds=0.2)
+
+
+@pytest.mark.parametrize("revision", [OLDEST, NEWEST])
+def test_an_extent_with_maintenance_mode_quiesces_the_sobr_jobs_then_sets_the_extent_and_end_undoes_it_first(window, sim, revision):
+    settings = dict(maintenance_window_scope={"repositories": [EXTENT_1]}, maintenance_window_maintenance_mode=True,
+                    maintenance_window_api_options={"api_version": revision})
+    sim.clear_requests()
+    begin = run(window, "maintenance_begin.yml", **settings)
+    assert begin.status == "successful", begin
+    assert vbr_jobs(sim) == {"Default Repo VMs": True, "SOBR VMs": False, "SOBR Disabled VMs": False, "Proxy02 VMs": True}
+    assert "Maintenance" in modes(sim, EXTENT_1) and "Maintenance" not in modes(sim, EXTENT_2)
+    assert writes(sim) == ["POST disable", "POST enableMaintenanceMode"]
+    record = window.record("vbr-sim")
+    assert [job["name"] for job in record["jobs"]] == ["SOBR VMs"]
+    assert record["scope"]["switches"][0]["changed"] and "SOBR Production" in record["scope"]["why"][record["jobs"][0]["id"]][0]
+    message = begin.msgs(BEGIN)["vbr-sim"]
+    assert "Scope repositories 'SOBR Extent 01'" in message and "Set maintenance mode of scale-out extent(s) 'SOBR Extent 01'" in message
+    sim.clear_requests()
+    end = run(window, "maintenance_end.yml")
+    assert end.status == "successful", end
+    assert writes(sim) == ["POST disableMaintenanceMode", "POST enable"]
+    assert vbr_jobs(sim)["SOBR VMs"] is True and vbr_jobs(sim)["SOBR Disabled VMs"] is False and modes(sim, EXTENT_1) == []
+    sim.clear_requests()
+    again = run(window, "maintenance_end.yml")
+    assert again.status == "successful" and writes(sim) == []
+
+
+def test_a_switch_already_set_before_the_window_stays_set(window, sim):
+    begin = run(window, "maintenance_begin.yml", maintenance_window_scope={"repositories": [EXTENT_2]}, maintenance_window_maintenance_mode=True)
+    assert begin.status == "successful", begin
+    end = run(window, "maintenance_end.yml")
+    assert end.status == "successful"
+    assert modes(sim, EXTENT_2) == ["Sealed"]
+
+
+def test_without_maintenance_mode_only_the_jobs_are_quiesced_and_the_report_says_why(window, sim):
+    begin = run(window, "maintenance_begin.yml", maintenance_window_scope={"repositories": ["Default Backup Repository"]})
+    assert begin.status == "successful", begin
+    assert vbr_jobs(sim) == {"Default Repo VMs": False, "SOBR VMs": True, "SOBR Disabled VMs": False, "Proxy02 VMs": True}
+    assert "configuration backup writes to a repository in scope and stays enabled" in begin.msgs(BEGIN)["vbr-sim"]
+    assert infra(sim)["configBackup"]["isEnabled"] is True
+    report = window.run("job_report.yml", limit="vbr-sim", extravars={"maintenance_window_scope": {"repositories": ["Default Backup Repository"]}})
+    text = "\n".join(report.msgs(REPORT)["vbr-sim"] or [])
+    assert "repository 'Default Backup Repository': Default Repo VMs" in text, text
+    end = run(window, "maintenance_end.yml")
+    assert end.status == "successful" and vbr_jobs(sim)["Default Repo VMs"] is True
+
+
+def test_the_configuration_backup_on_a_repository_in_scope_is_switched_off_and_back(window, sim):
+    begin = run(window, "maintenance_begin.yml", maintenance_window_scope={"repositories": ["Default Backup Repository"]},
+                maintenance_window_maintenance_mode=True)
+    assert begin.status == "successful", begin
+    assert infra(sim)["configBackup"]["isEnabled"] is False
+    end = run(window, "maintenance_end.yml")
+    assert end.status == "successful" and infra(sim)["configBackup"]["isEnabled"] is True
+
+
+@pytest.mark.parametrize("revision, disabled", [("1.2-rev1", False), ("1.3-rev0", True)])
+def test_a_proxy_scope_quiesces_jobs_naming_it_and_auto_jobs_only_where_it_cannot_be_disabled(window, sim, revision, disabled):
+    begin = run(window, "maintenance_begin.yml", maintenance_window_scope={"proxies": ["proxy02.backupops.local"]},
+                maintenance_window_maintenance_mode=True, maintenance_window_api_options={"api_version": revision})
+    assert begin.status == "successful", begin
+    jobs = vbr_jobs(sim)
+    assert jobs["Proxy02 VMs"] is False
+    # The other backup jobs select proxies automatically: they keep running where the proxy is disabled.
+    assert jobs["Default Repo VMs"] is disabled and jobs["SOBR VMs"] is disabled
+    proxy = next(p for p in infra(sim)["proxies"] if p["name"] == "proxy02.backupops.local")
+    assert proxy["disabled"] is disabled
+    message = begin.msgs(BEGIN)["vbr-sim"]
+    assert ("keep running" in message) if disabled else ("cannot be disabled" in message), message
+    end = run(window, "maintenance_end.yml")
+    assert end.status == "successful"
+    assert next(p for p in infra(sim)["proxies"] if p["name"] == "proxy02.backupops.local")["disabled"] is False
+    assert vbr_jobs(sim) == {"Default Repo VMs": True, "SOBR VMs": True, "SOBR Disabled VMs": False, "Proxy02 VMs": True}
+
+
+def test_an_unknown_scope_entry_fails_before_any_change_listing_what_the_server_has(window, sim):
+    sim.clear_requests()
+    begin = run(window, "maintenance_begin.yml", maintenance_window_scope={"repositories": ["Array 9"]})
+    assert begin.status == "failed"
+    message = begin.msgs(BEGIN)["vbr-sim"]
+    assert "'Array 9'" in message and EXTENT_1 in message and SOBR in message, message
+    assert writes(sim) == []
+
+
+def test_an_empty_scope_fails_unless_allowed(window, sim):
+    scope = {"repositories": ["Offsite Repository"], "proxies": []}
+    sim.reset(scenario=dict(vbr_scenario(), vbr=dict(vbr_scenario()["vbr"], jobs=[j for j in vbr_scenario()["vbr"]["jobs"] if j["name"] != "Proxy02 VMs"])))
+    refused = run(window, "maintenance_begin.yml", maintenance_window_scope=scope)
+    assert refused.status == "failed" and "resolves to no job" in refused.msgs(BEGIN)["vbr-sim"]
+    allowed = run(window, "maintenance_begin.yml", maintenance_window_scope=scope, maintenance_window_scope_may_be_empty=True)
+    assert allowed.status == "successful", allowed
