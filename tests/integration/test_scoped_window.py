@@ -141,3 +141,48 @@ def test_an_empty_scope_fails_unless_allowed(window, sim):
     assert refused.status == "failed" and "resolves to no job" in refused.msgs(BEGIN)["vbr-sim"]
     allowed = run(window, "maintenance_begin.yml", maintenance_window_scope=scope, maintenance_window_scope_may_be_empty=True)
     assert allowed.status == "successful", allowed
+
+
+EXTENT_SCOPE = dict(maintenance_window_scope={"repositories": [EXTENT_1]}, maintenance_window_maintenance_mode=True)
+
+
+def test_check_mode_sends_nothing_and_says_what_it_would_set(window, sim):
+    sim.clear_requests()
+    check = window.run("maintenance_begin.yml", check=True, limit="vbr-sim", extravars=EXTENT_SCOPE)
+    assert check.status == "successful", check
+    assert writes(sim) == [] and window.record("vbr-sim") is None
+    message = check.msgs(BEGIN)["vbr-sim"]
+    assert "Would disable 1 job(s): SOBR VMs" in message and "Would set maintenance mode of scale-out extent(s) 'SOBR Extent 01'" in message
+
+
+def test_a_switch_that_fails_fails_the_begin_and_a_rerun_recovers_it(window, sim):
+    sim.inject("task_fail", api="vbr", path="enableMaintenanceMode", message="Extent is unavailable.")
+    failed = run(window, "maintenance_begin.yml", **EXTENT_SCOPE)
+    assert failed.status == "failed"
+    message = failed.msgs(BEGIN)["vbr-sim"]
+    assert "could not set maintenance mode of scale-out extent(s) 'SOBR Extent 01'" in message and "Extent is unavailable." in message, message
+    record = window.record("vbr-sim")
+    assert record["begin_failed"] and [job["name"] for job in record["jobs"]] == ["SOBR VMs"]
+    # The write was sent (its session then failed): recorded, so that end checks the extent and undoes whatever took effect.
+    assert len(record["scope"]["switches"][0]["changed"]) == 1 and vbr_jobs(sim)["SOBR VMs"] is False
+    assert "Maintenance" not in modes(sim, EXTENT_1)
+    rerun = run(window, "maintenance_begin.yml", **EXTENT_SCOPE)
+    assert rerun.status == "successful", rerun
+    record = window.record("vbr-sim")
+    assert "begin_failed" not in record and record["scope"]["switches"][0]["changed"] and "Maintenance" in modes(sim, EXTENT_1)
+    end = run(window, "maintenance_end.yml")
+    assert end.status == "successful" and modes(sim, EXTENT_1) == [] and vbr_jobs(sim)["SOBR VMs"] is True
+
+
+def test_an_undo_that_fails_leaves_every_job_disabled_and_a_second_end_finishes(window, sim):
+    assert run(window, "maintenance_begin.yml", **EXTENT_SCOPE).status == "successful"
+    sim.inject("task_fail", api="vbr", path="disableMaintenanceMode", message="Extent is busy.")
+    failed = run(window, "maintenance_end.yml")
+    assert failed.status == "failed"
+    message = failed.msgs("Re-enable the recorded jobs")["vbr-sim"]
+    assert "End could not undo maintenance mode" in message and "Extent is busy." in message and "No job was re-enabled" in message, message
+    assert vbr_jobs(sim)["SOBR VMs"] is False and "Maintenance" in modes(sim, EXTENT_1)
+    assert window.record("vbr-sim")["state"] == "active"
+    again = run(window, "maintenance_end.yml")
+    assert again.status == "successful", again
+    assert vbr_jobs(sim)["SOBR VMs"] is True and modes(sim, EXTENT_1) == []
