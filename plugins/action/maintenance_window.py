@@ -214,7 +214,11 @@ class Phase(object):
             # This run finished what the failed begin set out to do: the record no longer says it failed.
             self._write(window_record.recovered(record))
         summary = window_text.begin_summary(did, len(record["jobs"]), self.path, record["created"], self.check_mode, selection.server_fields)
-        return dict(self.done, msg=" ".join([summary] + window_scope.begin_parts(record, switched, self.check_mode)))
+        if selection.resolution is not None and selection.resolution.notes:
+            # The fleet summary names the hosts whose scope a release could not fully act on.
+            self.done["scope_notes"] = list(selection.resolution.notes)
+        named = bool(self.args["names"] or self.args["ids"])
+        return dict(self.done, msg=" ".join([summary] + window_scope.begin_parts(record, switched, self.check_mode, named)))
 
     def _check_scope(self, scope, resolution):
         """A scope that resolves to nothing is a failure before any change, unless the operator said it may be empty."""

@@ -109,11 +109,13 @@ def switch_part(done, check_mode, restoring=False):
     return ["%s %s." % (verb, "; ".join(what if names else "%s (already so, left as it was)" % what for what, names in done))]
 
 
-def begin_parts(record, switched, check_mode):
-    """What a scoped begin adds to its host line: the scope and its notes, then the switches it set (after the jobs)."""
+def begin_parts(record, switched, check_mode, named=False):
+    """What a scoped begin adds to its host line: the scope (and that the jobs named by name or id were added to it) and its
+    notes, then the switches it set (after the jobs)."""
     if not record.get("scope"):
         return []
-    return ["%s." % "; ".join(scope_part(record["scope"]))] + switch_part(switched, check_mode)
+    union = ["plus the jobs selected by maintenance_window_names / _ids (the union)"] if named else []
+    return ["%s." % "; ".join(scope_part(record["scope"]) + union)] + switch_part(switched, check_mode)
 
 
 def end_parts(undone, check_mode):

@@ -211,7 +211,14 @@ def fleet_summary(phase, results, check_mode=False):
     for blocker, label in ((NO_RECORD, "No record, nothing restored"), (NOTHING_RECORDED, "Nothing recorded, nothing to restore")):
         hosts = _hosts_where(found, lambda result: result.get("blocker") == blocker)
         text += " %s: %s." % (label, ", ".join(hosts)) if hosts else ""
-    return text + _unlisted_by_kinds(found)
+    return text + _unlisted_by_kinds(found) + _scope_notes(found)
+
+
+def _scope_notes(found):
+    """The hosts whose scope a release could not fully act on, or whose jobs in scope could not all be quiesced (each host's
+    line says what, and what was done instead)."""
+    hosts = ["%s (%d)" % (host, len(found[host]["scope_notes"])) for host in _hosts_where(found, lambda result: result.get("scope_notes"))]
+    return " Scope notes (what a release cannot do, and what was done instead; see each host's line): %s." % ", ".join(hosts) if hosts else ""
 
 
 def _unlisted_by_kinds(found):

@@ -186,3 +186,18 @@ def test_an_undo_that_fails_leaves_every_job_disabled_and_a_second_end_finishes(
     again = run(window, "maintenance_end.yml")
     assert again.status == "successful", again
     assert vbr_jobs(sim)["SOBR VMs"] is True and modes(sim, EXTENT_1) == []
+
+
+def test_a_survey_passes_the_scope_as_json_text_and_names_are_added_to_it(window, sim):
+    """An AWX survey answer is text: the scope arrives as JSON; names given too are added to the scope (the union); the fleet
+    summary names the hosts with scope notes."""
+    begin = run(window, "maintenance_begin.yml", maintenance_window_scope='{"repositories": ["Default Backup Repository"]}',
+                maintenance_window_names=["Proxy02 VMs"])
+    assert begin.status == "successful", begin
+    assert vbr_jobs(sim) == {"Default Repo VMs": False, "SOBR VMs": True, "SOBR Disabled VMs": False, "Proxy02 VMs": False}
+    message = begin.msgs(BEGIN)["vbr-sim"]
+    assert "plus the jobs selected by maintenance_window_names" in message and "configuration backup writes to a repository in scope" in message
+    summary = " ".join(str(text) for text in begin.msgs("Summarize").values())
+    assert "Scope notes" in summary and "vbr-sim (1)" in summary, summary
+    assert run(window, "maintenance_end.yml").status == "successful"
+    assert vbr_jobs(sim)["Proxy02 VMs"] is True and vbr_jobs(sim)["Default Repo VMs"] is True
