@@ -91,6 +91,15 @@ class Resolution(object):
         if sentence not in self.notes:
             self.notes.append(sentence)
 
+    def match(self, kind, value, server, candidates):
+        """The one candidate ({id, name} dicts) a scope entry names, or None, noting an unknown or ambiguous entry."""
+        matches = match_entry(value, candidates)
+        if len(matches) == 1:
+            return matches[0]
+        self.unknown.append(unknown_entry(kind, value, server, candidates) if not matches else
+                            "%s %r names %d of them (ids %s); name it by id" % (kind, value, len(matches), ", ".join(str(m["id"]) for m in matches)))
+        return None
+
     def check_known(self):
         """JobModuleError naming every scope entry the server does not know (before any change)."""
         if self.unknown:

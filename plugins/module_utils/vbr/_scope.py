@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.backupops.veeam.plugins.module_utils._scope import Resolution, match_entry, unknown_entry
+from ansible_collections.backupops.veeam.plugins.module_utils._scope import Resolution
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr._infrastructure import (
     INFRASTRUCTURE, PROXIES, PROXY_SWITCH_SINCE, SOBRS, extents_of, read_config_backup,
 )
@@ -57,12 +57,9 @@ class VbrScope(object):
         candidates += [dict(id=str(sobr.get("id")), name=sobr.get("name"), sobr=sobr) for sobr in sobrs]
         in_scope = []
         for value in values:
-            matches = match_entry(value, candidates)
-            if len(matches) != 1:
-                self.resolution.unknown.append(unknown_entry("repository", value, self.client.server, candidates) if not matches else
-                                               "repository %r names %d repositories; name it by id" % (value, len(matches)))
+            item = self.resolution.match("repository", value, self.client.server, candidates)
+            if item is None:
                 continue
-            item = matches[0]
             self.entry = "repository %r" % item["name"]
             in_scope.append(item["id"].lower())
             if "sobr" in item:
@@ -130,17 +127,15 @@ class VbrScope(object):
         revision = self.client.spoken_revision()
         can_disable = rank(revision) >= rank(PROXY_SWITCH_SINCE)
         for value in values:
-            matches = match_entry(value, candidates)
-            if len(matches) != 1:
-                self.resolution.unknown.append(unknown_entry("proxy", value, self.client.server, candidates) if not matches else
-                                               "proxy %r names %d proxies; name it by id" % (value, len(matches)))
+            proxy = self.resolution.match("proxy", value, self.client.server, candidates)
+            if proxy is None:
                 continue
-            self.entry = "proxy %r" % matches[0]["name"]
-            self._proxy(matches[0], can_disable and self.maintenance_mode, revision)
+            self.entry = "proxy %r" % proxy["name"]
+            self._proxy(proxy, can_disable and self.maintenance_mode, revision)
             if self.maintenance_mode and not can_disable:
                 self.resolution.note("Proxy %r cannot be disabled through REST API %s (Veeam Backup & Replication %s; from %s on): its jobs "
                                      "are quiesced instead, the proxy stays as it is" % (
-                                         matches[0]["name"], revision, RELEASES[revision], RELEASES[PROXY_SWITCH_SINCE]))
+                                         proxy["name"], revision, RELEASES[revision], RELEASES[PROXY_SWITCH_SINCE]))
 
     def _proxy(self, proxy, disable, revision):
         label = self.entry
