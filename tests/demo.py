@@ -246,6 +246,16 @@ def show_scope_lines(results):
                 print("        %-9s %s" % (host, line))
 
 
+def writes(sim):
+    """The 13.1 server's writes since the log was last cleared, in order ("POST disable", "POST enableMaintenanceMode", ...)."""
+    return ["%s %s" % (request["method"], request["path"].rstrip("/").rsplit("/", 1)[-1]) for request in sim.requests()["requests"]
+            if request["method"] in ("POST", "PUT") and "oauth2" not in request["path"] and "/api/v1/" in request["path"]]
+
+
+# The order a scoped window promises: the jobs before the extent at begin, the extent before the jobs at end.
+BEGIN_WRITES, END_WRITES = ["POST disable", "POST enableMaintenanceMode"], ["POST disableMaintenanceMode", "POST enable"]
+
+
 def scoped_problems(before, during, after, modes_during, modes_after):
     """What the scoped window got wrong: a job outside the scope touched, a SOBR job left enabled, the extent's mode."""
     in_scope = set(job["name"] for job in SOBR_JOBS)
@@ -283,8 +293,11 @@ def scoped_window(sim, sim12, workdir, inventory, env):
         SCOPED_HOST, json.dumps(SCOPED_SETTINGS["maintenance_window_scope"]), SCOPED_HOST))
     before, modes_before = simulator_states(sim, sim12), extent_modes(sim)
     during = modes_during = None
+    sent = {}
     for number, (label, playbook) in enumerate(SCOPED_STEPS, start=len(STEPS) + 1):
+        sim.clear_requests()
         results = run_playbook(number, playbook, workdir, inventory, env, limit=SCOPED_HOST, extravars=SCOPED_SETTINGS)
+        sent[label] = writes(sim)
         if label == "scoped during":
             show_scope_lines(results)
             during, modes_during = simulator_states(sim, sim12), extent_modes(sim)
@@ -292,7 +305,11 @@ def scoped_window(sim, sim12, workdir, inventory, env):
             show_summaries(results)
     after, modes_after = simulator_states(sim, sim12), extent_modes(sim)
     print_scoped_table(before, during, after, (modes_before, modes_during, modes_after))
+    print("Writes to the 13.1 server, in order: begin %s; report none%s; end %s." % (
+        ", ".join(sent["scoped begin"]), "" if not sent["scoped during"] else " (%s!)" % ", ".join(sent["scoped during"]), ", ".join(sent["scoped end"])))
     problems = scoped_problems(before, during, after, modes_during, modes_after)
+    problems.extend("the %s sent %s, not %s" % (label, sent[label] or "no write", expected)
+                    for label, expected in (("scoped begin", BEGIN_WRITES), ("scoped during", []), ("scoped end", END_WRITES)) if sent[label] != expected)
     if problems:
         print("SCOPED WINDOW WRONG (simulator state before, during and after):")
         for line in problems:
