@@ -327,12 +327,13 @@ class Phase(object):
         blocker = window_record.end_blocker(record, self.api, self.path)
         if blocker:
             return self._nothing_to_restore(record, *blocker)
+        handed_over = record is not file_record
         record, undone = self._undo_switches(record)
         jobs = self.session.read_jobs()
         self._note_server(self.session.server_fields(jobs))
         to_enable, missing = window_jobs.split_recorded(record, jobs)
         restored = self._restore(record, to_enable, missing)
-        messages = window_scope.end_parts(undone, self.check_mode) + [restored, window_text.record_origin(record, record is not file_record, self.path)]
+        messages = window_scope.end_parts(undone, self.check_mode) + [restored, window_text.record_origin(record, handed_over, self.path)]
         if self.args["start_after"]:
             messages.append(self._start_after(jobs, to_enable, " ".join(messages)))
         return dict(self.done, msg=" ".join(messages))

@@ -117,7 +117,7 @@ class VbrScope(object):
             self.resolution.note("The configuration backup writes to a repository in scope and stays %s: maintenance_mode is false"
                                  % ("enabled" if model.get("isEnabled") else "disabled"))
             return
-        self.resolution.switches.append(dict(kind="config_backup", entry="configuration backup", what="the configuration backup",
+        self.resolution.switches.append(dict(kind="config_backup", entry="configuration backup", what="the configuration backup disabled",
                                              select_option=None, select={}, set=dict(state="disabled"), restore=dict(state="enabled")))
 
     # -- proxies ---------------------------------------------------------------------------------------------------
