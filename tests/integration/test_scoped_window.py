@@ -70,6 +70,7 @@ def test_an_extent_with_maintenance_mode_quiesces_the_sobr_jobs_then_sets_the_ex
     end = run(window, "maintenance_end.yml")
     assert end.status == "successful", end
     assert writes(sim) == ["POST disableMaintenanceMode", "POST enable"]
+    assert "(from %s)" % (window.record_dir / "vbr-sim.json") in end.msgs("Re-enable the recorded jobs")["vbr-sim"]
     assert vbr_jobs(sim)["SOBR VMs"] is True and vbr_jobs(sim)["SOBR Disabled VMs"] is False and modes(sim, EXTENT_1) == []
     sim.clear_requests()
     again = run(window, "maintenance_end.yml")
