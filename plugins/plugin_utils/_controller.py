@@ -100,7 +100,14 @@ class ControllerSession(object):
         given = dict((name, value) for name, value in self.options.items() if name in spec["argument_spec"])
         params = self._validated(spec, dict(given, wait_timeout=wait_timeout, **options))
         runner = ObjectRunner(self.client, kind, params, self.check_mode, self.warnings.append, self.with_diff)
-        result, failed = attempt(runner)
+        # A kind's write reads its own options where the module's client has them, in client.settings (VB365 proxy maintenance:
+        # the proxy credentials, from their environment fallbacks here); the session's client has its job options only.
+        session_settings = self.client.settings
+        self.client.settings = dict(session_settings, **params)
+        try:
+            result, failed = attempt(runner)
+        finally:
+            self.client.settings = session_settings
         return runner.outcome(), result, failed
 
     def close(self):

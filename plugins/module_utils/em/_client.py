@@ -16,6 +16,7 @@ import re
 from ansible_collections.backupops.veeam.plugins.module_utils._api import Api
 from ansible_collections.backupops.veeam.plugins.module_utils._client import JobClient, http_for
 from ansible_collections.backupops.veeam.plugins.module_utils._model import JobList
+from ansible_collections.backupops.veeam.plugins.module_utils.em._scope import repository_candidates, resolve_scope
 from ansible_collections.backupops.veeam.plugins.module_utils.em._payload import (
     HAS_XMLTODICT, XMLTODICT_IMPORT_ERROR, entities, guid_of, job_from_entity, newest_by_job, newest_first, parse, path_of, paging,
     repositories_of, session_from_entity, task_from_body, text,
@@ -257,6 +258,14 @@ class EmClient(JobClient):
         repositories = repositories_of(backups or [])
         reason = failure or (None if repositories else NO_REPOSITORY_LINK if backups else NO_BACKUP_YET)
         return job._replace(details=dict(job.details, repositories=repositories, repository_unknown=reason))
+
+    def read_repositories(self):
+        """[{id, name}] of the repositories Enterprise Manager lists (GET /api/repositories, docs/em_rest/repositories.md)."""
+        return repository_candidates(self._get("api/repositories", "EntityReferences"))
+
+    def resolve_scope(self, jobs, scope, maintenance_mode):
+        """Repositories only (em/_scope.py); a job with no backup yet cannot be attributed and is in scope of each."""
+        return resolve_scope(self, jobs, scope, maintenance_mode, reasons={NO_BACKUP_YET: "no_backup", NO_REPOSITORY_LINK: "no_link"})
 
     def job_fields(self, job):
         """The repository fields info_details adds, at the top of the entry (the job module's entries have none)."""

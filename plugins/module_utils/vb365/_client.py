@@ -15,6 +15,7 @@ from ansible_collections.backupops.veeam.plugins.module_utils._client import Job
 from ansible_collections.backupops.veeam.plugins.module_utils._model import START, Job, JobList, JobModuleError
 from ansible_collections.backupops.veeam.plugins.module_utils._http import VB365_API, VeeamApiError, wrong_port_message
 from ansible_collections.backupops.veeam.plugins.module_utils.vb365._infrastructure import KINDS, read_infrastructure
+from ansible_collections.backupops.veeam.plugins.module_utils.vb365._scope import resolve_scope
 
 VB365_TITLE = "Veeam Backup for Microsoft 365"
 VERSIONS = ["v2", "v3", "v4", "v5", "v6", "v7", "v8"]
@@ -173,6 +174,9 @@ class Vb365Client(JobClient):
 
     def read_infrastructure(self):
         return read_infrastructure(self)
+
+    def resolve_scope(self, jobs, scope, maintenance_mode):
+        return resolve_scope(self, jobs, scope, maintenance_mode)
 
     def _pages(self, path, params, what, page=None):
         """Every item of a paged collection ({"results": [...]}), PAGE_SIZE items per request, in the server's order.
