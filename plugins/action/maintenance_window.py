@@ -221,12 +221,20 @@ class Phase(object):
         return dict(self.done, msg=" ".join([summary] + window_scope.begin_parts(record, switched, self.check_mode, named)))
 
     def _check_scope(self, scope, resolution):
-        """A scope that resolves to nothing is a failure before any change, unless the operator said it may be empty."""
+        """A scope that resolves to nothing is a failure before any change, unless the operator said it may be empty; so is a
+        switch whose settings lack what changing it needs (a VB365 proxy's credentials)."""
+        lacking = self._switch_requirements(resolution.switches if resolution else [])
+        if lacking:
+            raise JobModuleError("Nothing was changed: %s." % "; ".join(lacking))
         if resolution is not None and resolution.empty() and not (self.args["names"] or self.args["ids"] or self.args["scope_may_be_empty"]):
             raise JobModuleError("The scope (%s) resolves to no job and no switch on %s%s. Nothing was changed; set "
                                  "maintenance_window_scope_may_be_empty to true if that is expected." % (
                                      window_scope.entries_text(scope), self.session.server,
                                      ": " + "; ".join(resolution.notes) if resolution.notes else ""))
+
+    def _switch_requirements(self, switches):
+        return ["%s: %s" % (switch["what"], problem) for switch in switches
+                for problem in self.session.switch_requirements(switch["kind"], window_scope.set_options(switch))]
 
     def _set_switches(self, record, did):
         """After the jobs are quiesced: set the scope's infrastructure switches (maintenance_mode), each noted in the record as
@@ -378,7 +386,8 @@ class Phase(object):
             # An open window's maintenance_mode, when it has one: the report then says what that window set, not what a new one would.
             maintenance_mode = (open_scope or {}).get("maintenance_mode", self.args["maintenance_mode"])
             resolution = self.session.read_selection(scope=scope, maintenance_mode=maintenance_mode).resolution
-            lines += window_scope.report_lines(window_scope.scope_record(scope, maintenance_mode, resolution, []), resolution.states)
+            earlier = [record] if open_scope else []
+            lines += window_scope.report_lines(window_scope.scope_record(scope, maintenance_mode, resolution, earlier), resolution.states)
         elif open_scope:
             lines += window_scope.report_lines(open_scope, [])
         return dict(self.done, msg=lines)

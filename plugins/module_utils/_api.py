@@ -55,9 +55,14 @@ class ObjectKind(object):
         """The objects the options name (an unknown name fails listing the candidates)."""
         raise NotImplementedError
 
-    def write(self, client, objects, field, value):
+    def requirements(self, params):
+        """What the options lack to change an object of this kind (e.g. a VB365 proxy's own credentials), each a sentence;
+        checked before the first write of a run, and by a scoped window before any change (a no-op needs none of it)."""
+        return []
+
+    def write(self, client, objects, field, value, params):
         """Set `field` to `value` on `objects`, in as few requests as the API allows: [(handle or None, the objects it covers)].
-        Never replayed (the runner re-reads instead)."""
+        `params`: the module's options. Never replayed (the runner re-reads instead)."""
         raise NotImplementedError
 
     def await_writes(self, client, handles, timeout, sleep):

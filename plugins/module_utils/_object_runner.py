@@ -54,9 +54,16 @@ class ObjectRunner(object):
             for entry in self.progress:
                 entry.after.update(entry.changes())
         elif changes:
+            self._check_requirements()
             self._act()
         self._warn_unknown()
         return self._result(dict(msg=self.summary()))
+
+    def _check_requirements(self):
+        """What the options lack to change anything fails the run before the first write."""
+        lacking = self.kind.requirements(self.params)
+        if lacking:
+            raise JobModuleError("Nothing was changed: %s: %s." % (self._label([entry for entry in self.progress if entry.changes()]), "; ".join(lacking)))
 
     def _warn_unknown(self):
         """Declared fields the server cannot show are said, never passed over as if they held."""
@@ -125,7 +132,7 @@ class ObjectRunner(object):
         """One write group: sent once, noted on each object it covers, its sessions awaited (with wait)."""
         action = self.kind.action(field, value)
         try:
-            written = self.kind.write(self.client, [entry.obj for entry in entries], field, value)
+            written = self.kind.write(self.client, [entry.obj for entry in entries], field, value, self.params)
         except VeeamApiError as exc:
             self._unclear_or_refused(entries, action, exc)
             return

@@ -17,6 +17,7 @@ import collections
 from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError
 
 SCOPE_KEYS = ("repositories", "proxies")
+PLURALS = dict(repository="repositories", proxy="proxies")
 
 
 def normalized_scope(scope):
@@ -49,7 +50,7 @@ def match_entry(value, candidates):
 def unknown_entry(kind, value, server, candidates):
     """The sentence for a scope entry the server does not know, listing what it has."""
     listed = ", ".join("%r (%s)" % (item["name"], item["id"]) for item in candidates) or "none"
-    return "%s %r is not on %s; its %s are %s" % (kind, value, server, kind.replace("repository", "repositorie") + "s", listed)
+    return "%s %r is not on %s; its %s are %s" % (kind, value, server, PLURALS.get(kind, kind + "s"), listed)
 
 
 class Resolution(object):

@@ -92,23 +92,23 @@ class ControllerSession(object):
         result, failed = attempt(runner)
         return runner.outcome(), result, failed
 
+    def switch_requirements(self, kind_name, options):
+        """What the options of an infrastructure switch lack to change anything (a window checks before any change)."""
+        return self.api.kind(kind_name).requirements(self._switch_params(kind_name, options, 1))
+
     def declare_switch(self, kind_name, options, wait_timeout):
         """(object outcomes, result, failed): what the infrastructure module of this kind, with these options (the selection and
-        the declared field), did; the connection settings are the session's."""
-        kind = self.api.kind(kind_name)
-        spec = object_spec(self.api, kind)
-        given = dict((name, value) for name, value in self.options.items() if name in spec["argument_spec"])
-        params = self._validated(spec, dict(given, wait_timeout=wait_timeout, **options))
-        runner = ObjectRunner(self.client, kind, params, self.check_mode, self.warnings.append, self.with_diff)
-        # A kind's write reads its own options where the module's client has them, in client.settings (VB365 proxy maintenance:
-        # the proxy credentials, from their environment fallbacks here); the session's client has its job options only.
-        session_settings = self.client.settings
-        self.client.settings = dict(session_settings, **params)
-        try:
-            result, failed = attempt(runner)
-        finally:
-            self.client.settings = session_settings
+        the declared field), did; the connection settings are the session's, the kind's own options come from their fallbacks
+        (a VB365 proxy's credentials from VEEAM_VB365_PROXY_*)."""
+        params = self._switch_params(kind_name, options, wait_timeout)
+        runner = ObjectRunner(self.client, self.api.kind(kind_name), params, self.check_mode, self.warnings.append, self.with_diff)
+        result, failed = attempt(runner)
         return runner.outcome(), result, failed
+
+    def _switch_params(self, kind_name, options, wait_timeout):
+        spec = object_spec(self.api, self.api.kind(kind_name))
+        given = dict((name, value) for name, value in self.options.items() if name in spec["argument_spec"])
+        return self._validated(spec, dict(given, wait_timeout=wait_timeout, **options))
 
     def close(self):
         self.client.close()

@@ -213,19 +213,19 @@ def test_a_proxy_already_in_maintenance_before_the_window_stays_in_maintenance(w
     assert vb365_jobs(vb365) == EVERY_VB365_JOB
 
 
-def test_without_proxy_credentials_the_switch_fails_after_the_jobs_and_end_restores_them(window, vb365):
-    """The resolution cannot see the proxy credentials (they reach the switch through its environment fallbacks): the begin
-    fails at the switch, names what it disabled and what to set, and end re-enables the jobs (no proxy was changed)."""
+def test_without_proxy_credentials_the_begin_fails_before_any_change(window, vb365):
+    """The proxy credentials a switch needs are checked with the resolution: without them the begin changes nothing, says
+    what to set, and its end has nothing to restore."""
+    vb365.clear_requests()
     begin = vb365_run(window, "maintenance_begin.yml", maintenance_window_scope={"proxies": [WIN02]}, maintenance_window_maintenance_mode=True)
     assert begin.status == "failed", begin
     message = begin.msgs(BEGIN)["vb365-sim"]
-    assert message.startswith("Begin disabled 2 job(s) but could not set maintenance mode of proxy %r" % WIN02), message
-    assert "VEEAM_VB365_PROXY_USERNAME and VEEAM_VB365_PROXY_PASSWORD" in message and "run end" in message, message
-    assert maintenance(vb365)[WIN02] == "Disabled" and window.record("vb365-sim")["scope"]["switches"][0]["changed"] == []
-    vb365.clear_requests()
+    assert message.startswith("Nothing was changed: maintenance mode of proxy %r" % WIN02), message
+    assert "VEEAM_VB365_PROXY_USERNAME and VEEAM_VB365_PROXY_PASSWORD" in message, message
+    assert vb365_writes(vb365) == [] and vb365_jobs(vb365) == EVERY_VB365_JOB
+    assert window.record("vb365-sim")["begin_failed"]["before_any_change"] is True
     end = vb365_run(window, "maintenance_end.yml")
-    assert end.status == "successful", end
-    assert sorted(vb365_writes(vb365)) == ["enable Sites 02", "enable Sites 02 Copy"] and vb365_jobs(vb365) == EVERY_VB365_JOB
+    assert end.status == "successful" and "Nothing to restore" in end.msgs("Re-enable the recorded jobs")["vb365-sim"], end
 
 
 def test_a_vb365_proxy_with_maintenance_mode_on_v7_quiesces_its_jobs_and_says_the_proxy_stays(window, vb365):

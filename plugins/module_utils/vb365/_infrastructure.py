@@ -82,23 +82,20 @@ class Proxies(ObjectKind):
     def select(self, objects, params):
         return select_objects(objects, params["name"] or params["id"], self.title, "on the server")
 
-    def write(self, client, objects, field, value):
+    def requirements(self, params):
+        if params["proxy_username"] and (params["proxy_password"] or params["proxy_ssh_private_key"]):
+            return []
+        return ["changing maintenance mode needs the proxy's own credentials, which the server uses to reach it: set proxy_username "
+                "and proxy_password (or proxy_ssh_private_key for a Linux proxy), or the environment variables VEEAM_VB365_PROXY_USERNAME "
+                "and VEEAM_VB365_PROXY_PASSWORD (the AWX credential type's proxy fields)"]
+
+    def write(self, client, objects, field, value, params):
         """One request per proxy, with its credentials: 204, no session (the state then moves Enabling -> Enabled)."""
-        _require_credentials(client.settings, objects)
-        return [(_switch_maintenance(client, obj, value), [obj]) for obj in objects]
+        return [(_switch_maintenance(client, obj, value, params), [obj]) for obj in objects]
 
 
-def _require_credentials(params, objects):
-    if not (params["proxy_username"] and (params["proxy_password"] or params["proxy_ssh_private_key"])):
-        raise JobModuleError("Changing maintenance mode of %s needs the proxy's own credentials, which the server uses to reach it: set "
-                             "proxy_username and proxy_password (or proxy_ssh_private_key for a Linux proxy), or the environment "
-                             "variables VEEAM_VB365_PROXY_USERNAME and VEEAM_VB365_PROXY_PASSWORD (the AWX credential type's proxy "
-                             "fields). Nothing was changed." % ", ".join(repr(obj.name) for obj in objects))
-
-
-def _switch_maintenance(client, obj, value):
+def _switch_maintenance(client, obj, value, params):
     """POST /v8/Proxies/{id}/maintenance/enable|disable with the proxy's credentials (a 403: the server could not use them)."""
-    params = client.settings
     body = proxy_credentials(params, obj.details["operating_system"])
     if "privateKeyBase64" in body.get("sshSettings", {}):
         client.register_secret(body["sshSettings"]["privateKeyBase64"])

@@ -109,7 +109,7 @@ class ScaleOutExtents(ObjectKind):
         sobr = objects[0].details["scale_out_repository"]["name"] if objects else params["scale_out_repository"]
         return select_objects(objects, params["extents"], self.title, "of %r" % sobr)
 
-    def write(self, client, objects, field, value):
+    def write(self, client, objects, field, value, params):
         """One request for every extent of the SOBR that needs the same change: 201 with a RepositoryMaintenance session."""
         sobr = objects[0].details["scale_out_repository"]
         path = "%s/%s/%s" % (SOBRS, sobr["id"], EXTENT_OPERATIONS[(field, value)])
@@ -194,7 +194,7 @@ class Proxies(ObjectKind):
     def select(self, objects, params):
         return select_objects(objects, params["name"] or params["id"], self.title, "on the server")
 
-    def write(self, client, objects, field, value):
+    def write(self, client, objects, field, value, params):
         """One request per proxy (the API has no bulk operation): 204, no session."""
         action = "enable" if value else "disable"
         written = []
@@ -230,7 +230,7 @@ class ConfigBackup(ObjectKind):
     def select(self, objects, params):
         return objects
 
-    def write(self, client, objects, field, value):
+    def write(self, client, objects, field, value, params):
         """The model as the server has it now, with only isEnabled changed: nothing else the operator set is overwritten."""
         model = read_config_backup(client)
         model["isEnabled"] = value

@@ -55,7 +55,7 @@ class Switches(ObjectKind):
     def select(self, objects, params):
         return select_objects(objects, params["names"], self.title, "on the test server")
 
-    def write(self, client, objects, field, value):
+    def write(self, client, objects, field, value, params):
         client.writes.append((field, value, [obj.id for obj in objects]))
         if client.fail_with is not None:
             if client.apply_failed:
