@@ -257,8 +257,8 @@ def test_awx_credential_types_inject_what_the_modules_read(name, prefix):
     expected = {prefix + "SERVER": "veeam.example.com", prefix + "USERNAME": "CORP\\backup", prefix + "PASSWORD": "pw"}
     if name == "vb365":
         # The optional proxy account of veeam_o365_proxy: left empty it injects empty values, which the module reads as unset.
-        expected.update((prefix + suffix, "") for suffix in ("PROXY_USERNAME", "PROXY_PASSWORD", "PROXY_SSH_PRIVATE_KEY",
-                                                               "PROXY_SSH_PRIVATE_KEY_PASSPHRASE"))
+        suffixes = ("PROXY_USERNAME", "PROXY_PASSWORD", "PROXY_SSH_PRIVATE_KEY", "PROXY_SSH_PRIVATE_KEY_PASSPHRASE")
+        expected.update((prefix + suffix, "") for suffix in suffixes)
         assert all(fields[field].get("secret") is True for field in ("proxy_password", "proxy_ssh_private_key", "proxy_ssh_private_key_passphrase"))
         assert jinja2.Template(definition["injectors"]["env"][prefix + "PROXY_USERNAME"]).render(proxy_username="root") == "root"
     if name == "vbr":

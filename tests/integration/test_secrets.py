@@ -95,12 +95,13 @@ def test_vbr_infrastructure_modules_leak_nothing_at_vvvv(ansible, sim):
     sim.inject("status", api="vbr", method="PUT", path=r"(?i)/api/v1/configBackup$", status=500, count=1)
     sim.inject("expire", api="vbr", method="GET", path=r"(?i)/backupInfrastructure/repositories\?", count=1)
     extent = dict(scale_out_repository="SOBR Production", extents=["SOBR Extent 01"], maintenance=True)
+    leave = dict(extent, maintenance=False)
     run = ansible.run([
         task("veeam_vbr_extent", **extent),
         task("veeam_vbr_proxy", name=["proxy02.backupops.local"], state="disabled"),
         task("veeam_vbr_config_backup", state="disabled", wait_timeout=2, wait_sleep=0.5),
         task("veeam_vbr_infrastructure_info"),
-        task("veeam_vbr_extent", password=WRONG, **dict(extent, maintenance=False)),
+        task("veeam_vbr_extent", password=WRONG, **leave),
         task("veeam_vbr_proxy", name=["proxy02.backupops.local"], state="enabled", password=WRONG),
         task("veeam_vbr_config_backup", state="enabled", password=WRONG),
         task("veeam_vbr_infrastructure_info", password=WRONG),

@@ -31,7 +31,7 @@ def repository_candidates(body):
     UID urn:veeam:Repository:<guid> (else the last part of its Href)."""
     found = []
     for ref in items(body, "Ref", "Refs"):
-        uid = ref.get("UID") or ref.get("Uid") or str(ref.get("Href") or "").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+        uid = ref.get("UID") or ref.get("Uid") or str(ref.get("Href") or "").split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
         found.append(dict(id=guid_of(uid).lower(), name=ref.get("Name") or ""))
     return found
 

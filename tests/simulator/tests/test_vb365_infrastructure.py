@@ -141,7 +141,8 @@ def test_repositories_per_version_and_jobs_resolve_to_them(vb, sim, version):
     if version == "v8":
         assert "objectStorageId" not in archive and archive["objectStorage"]["type"] == "AzureBlobArchive"
         assert pooled["proxyPoolId"] == infra(sim)["proxyPools"][0]["id"]
-        assert archive["organizationId"] == listed["Object Storage Repository"]["organizationId"] is not None and pooled["organizationId"] is None
+        assert archive["organizationId"] is not None and pooled["organizationId"] is None
+        assert archive["organizationId"] == listed["Object Storage Repository"]["organizationId"]
     else:
         assert archive["objectStorageId"] and "objectStorage" not in archive and "proxyPoolId" not in archive
     assert session.get("BackupRepositories/" + archive["id"]).json() == archive
