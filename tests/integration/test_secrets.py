@@ -95,7 +95,7 @@ def test_vbr_infrastructure_modules_leak_nothing_at_vvvv(ansible, sim):
     sim.inject("status", api="vbr", method="PUT", path=r"(?i)/api/v1/configBackup$", status=500, count=1)
     sim.inject("expire", api="vbr", method="GET", path=r"(?i)/backupInfrastructure/repositories\?", count=1)
     extent = dict(scale_out_repository="SOBR Production", extents=["SOBR Extent 01"], maintenance=True)
-    leave = dict(extent, maintenance=False)
+    leave = dict(scale_out_repository="SOBR Production", extents=["SOBR Extent 01"], maintenance=False)
     run = ansible.run([
         task("veeam_vbr_extent", **extent),
         task("veeam_vbr_proxy", name=["proxy02.backupops.local"], state="disabled"),

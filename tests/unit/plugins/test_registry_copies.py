@@ -448,7 +448,8 @@ def copy_of(api, **changes):
 def toy_api():
     """A fourth API that exists only here: a copy of VBR under other names, registered in none of the hand-kept files."""
     return copy_of(APIS["vbr"], name="toy", title="Veeam Toy", short_title="Toy", default_port=7777, job_module="backupops.veeam.veeam_toy_job",
-                   infrastructure=(), inventory_group="toy_servers", window_options=dict(api_version=("maintenance_window_toy_api_version", "veeam_toy_api_version")))
+                   infrastructure=(), inventory_group="toy_servers",
+                   window_options=dict(api_version=("maintenance_window_toy_api_version", "veeam_toy_api_version")))
 
 
 def test_every_hand_kept_copy_names_every_registered_api():
