@@ -85,8 +85,10 @@ def test_a_switch_already_set_before_the_window_stays_set(window, sim):
     assert modes(sim, EXTENT_2) == ["Sealed"]
 
 
-def test_without_maintenance_mode_only_the_jobs_are_quiesced_and_the_report_says_why(window, sim):
-    begin = run(window, "maintenance_begin.yml", maintenance_window_scope={"repositories": ["Default Backup Repository"]})
+@pytest.mark.parametrize("revision", [OLDEST, NEWEST])
+def test_without_maintenance_mode_only_the_jobs_are_quiesced_and_the_report_says_why(window, sim, revision):
+    begin = run(window, "maintenance_begin.yml", maintenance_window_scope={"repositories": ["Default Backup Repository"]},
+                maintenance_window_api_options={"api_version": revision})
     assert begin.status == "successful", begin
     assert vbr_jobs(sim) == {"Default Repo VMs": False, "SOBR VMs": True, "SOBR Disabled VMs": False, "Proxy02 VMs": True}
     assert "configuration backup writes to a repository in scope and stays enabled" in begin.msgs(BEGIN)["vbr-sim"]
@@ -107,7 +109,7 @@ def test_the_configuration_backup_on_a_repository_in_scope_is_switched_off_and_b
     assert end.status == "successful" and infra(sim)["configBackup"]["isEnabled"] is True
 
 
-@pytest.mark.parametrize("revision, disabled", [("1.2-rev1", False), ("1.3-rev0", True)])
+@pytest.mark.parametrize("revision, disabled", [(OLDEST, False), ("1.2-rev1", False), ("1.3-rev0", True), (NEWEST, True)])
 def test_a_proxy_scope_quiesces_jobs_naming_it_and_auto_jobs_only_where_it_cannot_be_disabled(window, sim, revision, disabled):
     begin = run(window, "maintenance_begin.yml", maintenance_window_scope={"proxies": ["proxy02.backupops.local"]},
                 maintenance_window_maintenance_mode=True, maintenance_window_api_options={"api_version": revision})
@@ -202,3 +204,19 @@ def test_a_survey_passes_the_scope_as_json_text_and_names_are_added_to_it(window
     assert "Scope notes" in summary and "vbr-sim (1)" in summary, summary
     assert run(window, "maintenance_end.yml").status == "successful"
     assert vbr_jobs(sim)["Proxy02 VMs"] is True and vbr_jobs(sim)["Default Repo VMs"] is True
+
+
+@pytest.mark.parametrize("revision", [OLDEST, NEWEST])
+def test_a_whole_scale_out_repository_quiesces_its_jobs_and_puts_every_extent_into_maintenance(window, sim, revision):
+    sim.clear_requests()
+    begin = run(window, "maintenance_begin.yml", maintenance_window_scope={"repositories": [SOBR]}, maintenance_window_maintenance_mode=True,
+                maintenance_window_api_options={"api_version": revision})
+    assert begin.status == "successful", begin
+    assert vbr_jobs(sim) == {"Default Repo VMs": True, "SOBR VMs": False, "SOBR Disabled VMs": False, "Proxy02 VMs": True}
+    assert "Maintenance" in modes(sim, EXTENT_1) and "Maintenance" in modes(sim, EXTENT_2) and "Sealed" in modes(sim, EXTENT_2)
+    assert writes(sim) == ["POST disable", "POST enableMaintenanceMode"], "one write for both extents, after the job"
+    sim.clear_requests()
+    end = run(window, "maintenance_end.yml")
+    assert end.status == "successful", end
+    assert writes(sim) == ["POST disableMaintenanceMode", "POST enable"]
+    assert modes(sim, EXTENT_1) == [] and modes(sim, EXTENT_2) == ["Sealed"] and vbr_jobs(sim)["SOBR VMs"] is True
