@@ -97,8 +97,9 @@ class Resolution(object):
         matches = match_entry(value, candidates)
         if len(matches) == 1:
             return matches[0]
+        ids = ", ".join(str(match["id"]) for match in matches)
         self.unknown.append(unknown_entry(kind, value, server, candidates) if not matches else
-                            "%s %r names %d of them (ids %s); name it by id" % (kind, value, len(matches), ", ".join(str(m["id"]) for m in matches)))
+                            "%s %r names %d %s (ids %s); name it by id" % (kind, value, len(matches), PLURALS.get(kind, kind + "s"), ids))
         return None
 
     def check_known(self):

@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError
-from ansible_collections.backupops.veeam.plugins.module_utils._scope import Resolution, match_entry, unknown_entry
+from ansible_collections.backupops.veeam.plugins.module_utils._scope import Resolution
 from ansible_collections.backupops.veeam.plugins.module_utils.em._payload import guid_of, items
 
 # Why a job's repository is unknown, by the kind of reason EmClient.info_details gives (the client maps its sentences to
@@ -40,12 +40,9 @@ def repositories_in_scope(values, candidates, server, resolution):
     """[(scope entry label, repository id)] of the repositories the scope names; the others go to resolution.unknown."""
     found = []
     for value in values:
-        matches = match_entry(guid_of(value), candidates)
-        if len(matches) == 1:
-            found.append(("repository %r" % matches[0]["name"], matches[0]["id"]))
-        else:
-            resolution.unknown.append(unknown_entry("repository", value, server, candidates) if not matches else
-                                      "repository %r names %d repositories; name it by id" % (value, len(matches)))
+        repository = resolution.match("repository", guid_of(value), server, candidates)
+        if repository is not None:
+            found.append(("repository %r" % repository["name"], repository["id"]))
     return found
 
 

@@ -14,7 +14,7 @@ __metaclass__ = type
 import collections
 
 from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError
-from ansible_collections.backupops.veeam.plugins.module_utils._scope import Resolution, match_entry, unknown_entry
+from ansible_collections.backupops.veeam.plugins.module_utils._scope import Resolution
 from ansible_collections.backupops.veeam.plugins.module_utils.vb365._infrastructure import INFRASTRUCTURE_SINCE, MAINTENANCE_SINCE
 
 # Job.details["kind"] and job_kind as vb365/_client.py spells them (that module imports this one, so they are not imported).
@@ -111,21 +111,12 @@ class Vb365Scope(object):
         for job, role, backup_name in self.uses.get(_key(repository_id), []):
             self.add_job(job, why_in_scope(role, label, backup_name))
 
-    def match(self, kind, plural, value, candidates):
-        """The one candidate a scope entry names, or None with the entry in resolution.unknown."""
-        matches = match_entry(value, candidates)
-        if len(matches) == 1:
-            return matches[0]
-        self.resolution.unknown.append(unknown_entry(kind, value, self.client.server, candidates) if not matches else
-                                       "%s %r names %d %s; name it by id" % (kind, value, len(matches), plural))
-        return None
-
     # -- repositories ------------------------------------------------------------------------------------------
 
     def repositories_in_scope(self, values):
         candidates = [dict(id=str(raw.get("id")), name=raw.get("name") or "") for raw in self.repositories]
         for value in values:
-            item = self.match("repository", "repositories", value, candidates)
+            item = self.resolution.match("repository", value, self.client.server, candidates)
             if item is None:
                 continue
             self.entry = "repository %r" % item["name"]
@@ -141,7 +132,7 @@ class Vb365Scope(object):
         candidates = [dict(id=str(raw.get("id")), name=raw.get("hostName") or "", raw=raw) for raw in proxies]
         pools = dict((_key(raw.get("id")), raw.get("name")) for raw in self.client.collection("ProxyPools", "proxy pools")) if self.v8 else {}
         for value in values:
-            item = self.match("proxy", "proxies", value, candidates)
+            item = self.resolution.match("proxy", value, self.client.server, candidates)
             if item is None:
                 continue
             self.entry = "proxy %r" % item["name"]

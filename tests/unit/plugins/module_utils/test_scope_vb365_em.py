@@ -94,7 +94,7 @@ def test_unknown_and_ambiguous_vb365_entries_fail_naming_what_the_server_has():
         vb365({"repositories": ["Repo 9"], "proxies": ["proxy9"]})
     message = str(failure.value)
     assert "repository 'Repo 9' is not on %s" % SERVER in message and "'Pool Repo' (RP)" in message and "'lnx01' (L1)" in message
-    with pytest.raises(JobModuleError, match="repository 'Twin' names 2 repositories; name it by id"):
+    with pytest.raises(JobModuleError, match=r"repository 'Twin' names 2 repositories \(ids T1, T2\); name it by id"):
         twins = Vb365Stub(BackupRepositories=[dict(id="T1", name="Twin"), dict(id="T2", name="Twin")])
         vb365_scope.resolve_scope(twins, JobList(), {"repositories": ["Twin"]}, False)
 
