@@ -194,8 +194,10 @@ INFRA_LOGOFF = ["500", "reset", "429+Retry-After", "expire (401)", "html", "trun
 INFRA_PLAN = {
     "vbr-extent": {"read": INFRA_READ, "write": INFRA_WRITE + ["task_fail", "task_stuck"], "session poll": INFRA_READ,
                    "logon": INFRA_LOGON, "logoff": INFRA_LOGOFF},
-    "vbr-proxy": {"read": INFRA_READ, "write": INFRA_WRITE + ["task_stuck"], "logon": INFRA_LOGON, "logoff": INFRA_LOGOFF},
-    "vbr-config-backup": {"read": INFRA_READ, "write": INFRA_WRITE, "logon": INFRA_LOGON, "logoff": INFRA_LOGOFF},
+    # The three modules share the VBR client's login and logout (and the VBR job cells cover them too): faults there are
+    # cells of vbr-extent only, which keeps make test within its budget.
+    "vbr-proxy": {"read": INFRA_READ, "write": INFRA_WRITE + ["task_stuck"]},
+    "vbr-config-backup": {"read": INFRA_READ, "write": INFRA_WRITE},
 }
 INFRA_CELLS = [(api, op, fault) for api, ops in INFRA_PLAN.items() for op, faults in ops.items() for fault in faults]
 INFRA_PARAMS = INFRA_CELLS
