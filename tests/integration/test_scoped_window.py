@@ -220,3 +220,26 @@ def test_a_whole_scale_out_repository_quiesces_its_jobs_and_puts_every_extent_in
     assert end.status == "successful", end
     assert writes(sim) == ["POST disableMaintenanceMode", "POST enable"]
     assert modes(sim, EXTENT_1) == [] and modes(sim, EXTENT_2) == ["Sealed"] and vbr_jobs(sim)["SOBR VMs"] is True
+
+
+def test_awx_jobs_hand_a_scoped_record_over_as_a_template(window, sim, tmp_path):
+    """Begin and end as AWX runs them: separate ansible-runner jobs, each with a fresh private data dir, HOME and record
+    directory; the end gets the begin's published record only as extra vars, through a template (`{{ handover }}`)."""
+    def awx_job(playbook, job_id, **extravars):
+        home = tmp_path / ("home-%d" % job_id)
+        home.mkdir()
+        return window.run(playbook, limit="vbr-sim", env={"HOME": str(home)}, record_dir=tmp_path / ("ee-%d" % job_id),
+                          extravars=dict(extravars, awx_job_id=job_id))
+
+    begin = awx_job("maintenance_begin.yml", 601, **EXTENT_SCOPE)
+    assert begin.status == "successful", begin
+    published = begin.custom_stats["maintenance_window_records_601"]
+    assert published["vbr-sim"]["scope"]["switches"][0]["changed"] and "Maintenance" in modes(sim, EXTENT_1)
+    sim.clear_requests()
+    end = awx_job("maintenance_end.yml", 602, handover=published, maintenance_window_records="{{ handover }}",
+                  maintenance_window_require_record=True)
+    assert end.status == "successful", end
+    assert writes(sim) == ["POST disableMaintenanceMode", "POST enable"]
+    assert modes(sim, EXTENT_1) == [] and vbr_jobs(sim)["SOBR VMs"] is True
+    assert "(handed over in maintenance_window_records)" in end.msgs("Re-enable the recorded jobs")["vbr-sim"]
+    assert end.custom_stats["maintenance_window_records_602"]["vbr-sim"]["state"] == "restored"
