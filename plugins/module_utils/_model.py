@@ -111,11 +111,17 @@ def _by_name(by_name, name):
     return matches, None
 
 
-def _candidates(value, known):
+def did_you_mean(value, known):
+    """"; did you mean 'A', 'B'?" for the names of `known` close to `value` (or equal but for case), else ''."""
     close = difflib.get_close_matches(value, known, n=5, cutoff=0.5)
     close += [k for k in known if value.lower() == k.lower() and k not in close]
+    return "; did you mean %s?" % ", ".join(repr(c) for c in close) if close else ""
+
+
+def _candidates(value, known):
+    close = did_you_mean(value, known)
     if close:
-        return "; did you mean %s?" % ", ".join(repr(c) for c in close)
+        return close
     if len(known) <= 10:
         return "; the server has %s" % (", ".join(repr(k) for k in known) or "no jobs")
     return ""

@@ -11,9 +11,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
-import difflib
 
-from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError
+from ansible_collections.backupops.veeam.plugins.module_utils._model import JobModuleError, did_you_mean
 
 # An object as read: `state` holds each declared field as a bool, or SETTLING while the server changes it (an extent
 # `Pending`, a VB365 proxy `Enabling`); `details` holds what the result shows besides.
@@ -51,10 +50,9 @@ def select_objects(objects, values, title, where):
 
 
 def _candidates(value, objects, title, where):
-    names = [obj.name for obj in objects]
-    close = difflib.get_close_matches(value, names, n=5, cutoff=0.5)
+    close = did_you_mean(value, [obj.name for obj in objects])
     if close:
-        return "; did you mean %s?" % ", ".join(repr(name) for name in close)
+        return close
     if not objects:
         return "; there is no %s %s" % (title, where)
     return "; the %ss %s are %s" % (title, where, ", ".join("%r (%s)" % (obj.name, obj.id) for obj in objects))
