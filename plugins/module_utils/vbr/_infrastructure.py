@@ -27,6 +27,9 @@ PROXIES = INFRASTRUCTURE + "/proxies"
 CONFIG_BACKUP = "api/v1/configBackup"
 # POST …/proxies/{id}/enable|disable and GET …/proxies/states (isDisabled) arrive with 1.3-rev0 (VBR 13.0).
 PROXY_SWITCH_SINCE = "1.3-rev0"
+# EProxyType has ViProxy only before 1.3-rev0 (the documents of 1.1-rev0 and 1.2-rev1): other proxies are not listed at all.
+ONLY_VMWARE_PROXIES = ("proxies: REST API %s (Veeam Backup & Replication %s) lists VMware backup proxies only; Hyper-V and "
+                       "general-purpose proxies are listed from REST API 1.3-rev0 (13.0) on")
 # The role every infrastructure write needs (the documents' "Available to" of these operations).
 ADMINISTRATOR = "Backup Administrator"
 # The extent operations of ScaleOutExtentMaintenanceSpec, by (field, value).
@@ -267,8 +270,20 @@ def read_infrastructure(client):
     not_shown = []
     proxies = _proxies(client, revision, not_shown)
     config = _config_backup(client, not_shown)
+    not_shown.extend(tiers_not_shown(sobr) for sobr in sobrs if tiers_not_shown(sobr))
     return dict(repositories=repositories, scale_out_repositories=[_sobr_entry(sobr, uses) for sobr in sobrs], proxies=proxies,
                 config_backup=config, not_shown=not_shown)
+
+
+def tiers_not_shown(sobr):
+    """What a scale-out repository's capacity and archive tiers are, which REST gives no status and no maintenance mode."""
+    capacity = ((sobr.get("capacityTier") or {}).get("extents")) or []
+    archive = (sobr.get("archiveTier") or {}).get("extentId")
+    if not capacity and not archive:
+        return None
+    return ("scale-out repository %r: its %s are not listed among its extents; the REST API gives them no status and no maintenance "
+            "mode (PowerShell only)" % (sobr.get("name"), " and ".join(part for part, present in (
+                ("%d capacity extent(s)" % len(capacity), capacity), ("archive extent", archive)) if present)))
 
 
 def _sobr_entry(sobr, uses):
@@ -288,6 +303,7 @@ def _proxies(client, revision, not_shown):
         not_shown.append("proxies: disabled is null: REST API %s (Veeam Backup & Replication %s) cannot say whether a proxy is disabled "
                          "(GET %s/states arrives with %s, Veeam Backup & Replication %s)" % (
                              revision, RELEASES[revision], PROXIES, PROXY_SWITCH_SINCE, RELEASES[PROXY_SWITCH_SINCE]))
+        not_shown.append(ONLY_VMWARE_PROXIES % (revision, RELEASES[revision]))
     return [dict(id=proxy.get("id"), name=proxy.get("name"), type=proxy.get("type"), description=proxy.get("description"),
                  host_name=(proxy.get("server") or {}).get("hostName"), disabled=disabled.get(str(proxy.get("id")).lower()))
             for proxy in client.pages(PROXIES)]

@@ -12,7 +12,7 @@ __metaclass__ = type
 
 from ansible_collections.backupops.veeam.plugins.module_utils._scope import Resolution
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr._infrastructure import (
-    INFRASTRUCTURE, PROXIES, PROXY_SWITCH_SINCE, SOBRS, extents_of, read_config_backup,
+    INFRASTRUCTURE, ONLY_VMWARE_PROXIES, PROXIES, PROXY_SWITCH_SINCE, SOBRS, extents_of, read_config_backup, tiers_not_shown,
 )
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr._revisions import RELEASES, rank
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr._uses import jobs_by_repository, proxy_use
@@ -72,6 +72,8 @@ class VbrScope(object):
 
     def _sobr(self, sobr):
         label = "scale-out repository %r" % sobr.get("name")
+        if tiers_not_shown(sobr):
+            self.resolution.note(tiers_not_shown(sobr) + ": its jobs are quiesced, those tiers stay as they are")
         self.add_uses(sobr.get("id"), label)
         extents = extents_of(sobr)
         for extent in extents:
@@ -129,6 +131,8 @@ class VbrScope(object):
         for value in values:
             proxy = self.resolution.match("proxy", value, self.client.server, candidates)
             if proxy is None:
+                if not can_disable:
+                    self.resolution.unknown[-1] += " (%s)" % (ONLY_VMWARE_PROXIES % (revision, RELEASES[revision]))
                 continue
             self.entry = "proxy %r" % proxy["name"]
             self._proxy(proxy, can_disable and self.maintenance_mode, revision)

@@ -16,7 +16,7 @@ from ansible_collections.backupops.veeam.plugins.module_utils._model import JobM
 from ansible_collections.backupops.veeam.plugins.module_utils._object_runner import ObjectRunner
 from ansible_collections.backupops.veeam.plugins.module_utils._objects import SETTLING, UNKNOWN, InfraObject, select_objects
 from ansible_collections.backupops.veeam.plugins.module_utils._wait import WaitTimeout
-from ansible_collections.backupops.veeam.plugins.module_utils.vbr._infrastructure import extent_state, extent_status, extents_of
+from ansible_collections.backupops.veeam.plugins.module_utils.vbr._infrastructure import extent_state, extent_status, extents_of, tiers_not_shown
 from ansible_collections.backupops.veeam.plugins.module_utils.vbr._uses import jobs_by_repository, repositories_of, values_at
 
 
@@ -213,3 +213,10 @@ def test_jobs_by_repository_keeps_jobs_only_the_states_list():
     found = jobs_by_repository(models, states)
     assert found["r1"] == [dict(id="J1", name="One", type="VSphereBackup", role="target")]
     assert found["r2"] == [dict(id="J2", name="Cloud", type="CloudBackupAzure", role="target")]
+
+
+def test_capacity_and_archive_tiers_are_named_as_not_shown():
+    assert tiers_not_shown(dict(name="S", performanceTier={})) is None
+    both = tiers_not_shown(dict(name="S", capacityTier=dict(isEnabled=True, extents=[dict(id="c1"), dict(id="c2")]),
+                                archiveTier=dict(isEnabled=True, extentId="a1")))
+    assert both.startswith("scale-out repository 'S': its 2 capacity extent(s) and archive extent are not listed") and "no maintenance" in both
